@@ -1,0 +1,3 @@
+from docgen.cli import app
+
+app(prog_name="docgen")

@@ -1,0 +1,156 @@
+"""Jurisdiction packs: templates/<pack>/pack.toml plus its templates, loaded as data.
+
+Court differences live here as data, never as Python branches on a county's name.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from docgen.errors import PackError, UnknownPack
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FONTS_DIR = Path(os.environ.get("DOCGEN_FONTS_DIR", REPO_ROOT / "fonts"))
+
+
+def packs_dir() -> Path:
+    return Path(os.environ.get("DOCGEN_PACKS_DIR", REPO_ROOT / "templates"))
+
+
+class PackInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    title: str
+    state: str
+    filing_mode: str = "per_case"
+    languages: list[str] = ["en"]
+    paper: str = "letter"
+    max_document_bytes: int = 25 * 1024 * 1024
+    birth_date_in_filings: str = "year"
+
+
+class Determinations(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str]
+    letters: list[str]
+
+
+class Agency(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    address: str = ""
+    serve: bool = True
+    comply: bool = True
+
+
+class PackConfig(BaseModel):
+    """The schema of pack.toml. Wording sections are free-form tables of Jinja strings."""
+
+    model_config = ConfigDict(extra="allow")
+    pack: PackInfo
+    determinations: Determinations
+    court: dict[str, Any]
+    office: dict[str, Any]
+    law: dict[str, Any]
+    agencies: list[Agency] = []
+    legal_officers: dict[str, str] = {}
+    plain_offenses: dict[str, dict[str, str]] = {}
+
+
+def _text_env() -> ImmutableSandboxedEnvironment:
+    # Wording becomes plain text; escaping happens once, in the HTML or DOCX template.
+    return ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+
+
+class Pack:
+    """A loaded pack: its configuration and its two sandboxed template environments."""
+
+    def __init__(self, directory: Path, config: PackConfig) -> None:
+        self.directory = directory
+        self.config = config
+        self._text_env = _text_env()
+        self._text_cache: dict[str, Any] = {}
+
+    @property
+    def name(self) -> str:
+        return self.config.pack.name
+
+    def wording(self, section: str) -> dict[str, Any]:
+        """A wording table, e.g. "motion" or "letter.es"."""
+        data: Any = self.config.model_extra or {}
+        for part in section.split("."):
+            if not isinstance(data, dict) or part not in data:
+                raise PackError(f"{self.directory / 'pack.toml'}: no [{section}] table")
+            data = data[part]
+        return data
+
+    def render_text(self, source: str, context: dict[str, Any], where: str) -> str:
+        """Render one wording string of pack.toml with the document's context, as plain text."""
+        try:
+            template = self._text_cache.get(source)
+            if template is None:
+                template = self._text_env.from_string(source)
+                self._text_cache[source] = template
+            return template.render(context)
+        except TemplateError as exc:
+            raise PackError(
+                f"{self.directory / 'pack.toml'}: wording [{where}] cannot be rendered: {exc}"
+            ) from None
+
+    def render_wording(self, value: Any, context: dict[str, Any], where: str) -> Any:
+        """Render a wording value: a string, or a list/table of strings, recursively."""
+        if isinstance(value, str):
+            return self.render_text(value, context, where)
+        if isinstance(value, list):
+            return [self.render_wording(v, context, f"{where}[{i}]") for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            return {k: self.render_wording(v, context, f"{where}.{k}") for k, v in value.items()}
+        return value
+
+    @cached_property
+    def docx_templates(self) -> dict[str, Path]:
+        return {p.stem: p for p in sorted(self.directory.glob("*.docx"))}
+
+    def template_path(self, filename: str) -> Path:
+        path = self.directory / filename
+        if not path.is_file():
+            raise PackError(f"pack {self.name}: template {filename} is missing from {self.directory}")
+        return path
+
+
+def available_packs() -> list[str]:
+    base = packs_dir()
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / "pack.toml").is_file())
+
+
+def load_pack(name: str) -> Pack:
+    directory = packs_dir() / name
+    toml_path = directory / "pack.toml"
+    if "/" in name or "\\" in name or name.startswith(".") or not toml_path.is_file():
+        raise UnknownPack(name, available_packs())
+    try:
+        with toml_path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message carries "(at line N, column M)".
+        raise PackError(f"{toml_path}: invalid TOML: {exc}") from None
+    try:
+        config = PackConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise PackError(f"{toml_path}: {problems}") from None
+    if config.pack.name != name:
+        raise PackError(f"{toml_path}: [pack] name is {config.pack.name!r}, folder is {name!r}")
+    return Pack(directory, config)
