@@ -1,0 +1,272 @@
+"""The command line: a thin shell over the pipeline.
+
+Exit codes: 0 the run finished and every row is accounted for (rejects included, unless --strict);
+1 the input or pack cannot be used; 2 usage errors (Typer's own).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from docgen.errors import DocgenError
+
+app = typer.Typer(
+    name="docgen",
+    help="Turn eligibility results for criminal-record relief into court-ready paperwork.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Locals in a traceback would print people's records.
+    pretty_exceptions_show_locals=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+class InputFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    jsonl = "jsonl"
+
+
+def _fail(exc: DocgenError) -> None:
+    err.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
+    if exc.hint:
+        err.print(f"Hint: {exc.hint}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _guard(action: Callable[[], Any]) -> Any:
+    """Run a command body: named errors become one line; anything else hides its details."""
+    try:
+        return action()
+    except DocgenError as exc:
+        _fail(exc)
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        err.print("Interrupted; files already written are complete, nothing partial is left.")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        err.print(
+            f"[bold red]Internal error[/] ({type(exc).__name__}). This is a bug in docgen; "
+            "set DOCGEN_DEBUG=1 to see where it happened."
+        )
+        if os.environ.get("DOCGEN_DEBUG"):
+            # The stack only: exception messages can quote input values.
+            traceback.print_tb(exc.__traceback__, file=sys.stderr)
+        raise typer.Exit(1) from None
+
+
+InputArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Eligibility results: .csv, .xlsx or .jsonl (one row per charge).", show_default=False
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Text encoding of a CSV (e.g. utf-8, cp1252, utf-16). Detected when not given."
+    ),
+]
+FormatOpt = Annotated[
+    InputFormat | None,
+    typer.Option("--input-format", help="Input format when the file extension does not say."),
+]
+
+
+def _parse_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--date"
+        ) from None
+
+
+@app.command()
+def generate(
+    input_path: InputArg,
+    pack: Annotated[
+        str, typer.Option(help="Jurisdiction pack, e.g. il-cook (see `docgen packs`).")
+    ],
+    run_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Date printed on the documents (YYYY-MM-DD). Default: today. "
+            "The same input, options and date give byte-identical files.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for runs; each run gets out/<run-id>/.")
+    ] = Path("out"),
+    encoding: EncodingOpt = None,
+    input_format: FormatOpt = None,
+    formats: Annotated[
+        str, typer.Option("--formats", help="Comma-separated: pdf,docx.")
+    ] = "pdf,docx",
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any row is rejected.")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: one per core).")
+    ] = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Name of the run folder (default: pack-date-inputhash).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Make the motions, orders, letters, batches, manifest and report for one results file."""
+    from docgen.pipeline import FORMATS, RunOptions, run
+
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(
+            f"use pdf, docx or pdf,docx (got {formats!r})", param_hint="--formats"
+        )
+    options = RunOptions(
+        input_path=input_path,
+        pack_name=pack,
+        run_date=_parse_date(run_date),
+        out_dir=out_dir,
+        encoding=encoding,
+        input_format=input_format.value if input_format else None,
+        formats=chosen,
+        workers=workers,
+        run_id=run_id,
+    )
+
+    def body() -> Any:
+        if quiet or not err.is_terminal:
+            return run(options)
+        columns = (
+            TextColumn("Rendering"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("documents"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("render", total=None)
+            return run(
+                options, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+
+    result = _guard(body)
+    out.print(
+        f"Run {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in documents"
+        f" + {result.rows_not_eligible} not eligible + {result.rows_needs_review} needs review"
+        f" + {result.rows_rejected} rejected."
+        f" {result.cases} cases, {result.letters} letters, "
+        f"{len(result.people_without_address)} people without address."
+        f" Output: {result.run_dir} ({result.seconds:.1f} s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if result.rows_rejected:
+        out.print(
+            f"{result.rows_rejected} row(s) rejected: see {result.run_dir / 'rejects.csv'}",
+            highlight=False,
+        )
+    if not result.accounted:
+        err.print("[bold red]Error:[/] the row accounting does not add up; please report this.")
+        raise typer.Exit(1)
+    if strict and result.rows_rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    input_path: InputArg,
+    encoding: EncodingOpt = None,
+    input_format: FormatOpt = None,
+    run_date: Annotated[
+        str | None,
+        typer.Option("--date", help="Dates after this are rejected as future. Default: today."),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any row is rejected.")] = False,
+) -> None:
+    """Check a results file and list every problem (file, row, column) without making documents."""
+    from docgen.pipeline import RunOptions, validate_input
+
+    options = RunOptions(
+        input_path=input_path,
+        pack_name="",
+        run_date=_parse_date(run_date),
+        out_dir=Path("."),
+        encoding=encoding,
+        input_format=input_format.value if input_format else None,
+    )
+    result = _guard(lambda: validate_input(options))
+    for reject in result.rejects:
+        where = f"{result.file}, row {reject.row}" + (
+            f", column {reject.column}" if reject.column else ""
+        )
+        out.print(f"{where}: {reject.reason}", highlight=False, soft_wrap=True)
+    out.print(
+        f"{result.file}: {result.input_rows} rows, {len(result.charges)} valid, {len(result.rejects)} rejected.",
+        highlight=False,
+    )
+    if strict and result.rejects:
+        raise typer.Exit(1)
+
+
+@app.command()
+def synth(
+    cases: Annotated[int, typer.Option(min=1, help="Number of cases to make.")] = 50,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same file.")] = 1,
+    output: Annotated[Path, typer.Option("--out", help="CSV file to write.")] = Path(
+        "out/demo-results.csv"
+    ),
+) -> None:
+    """Write realistic fictional eligibility results (demo and test data)."""
+    from docgen.synth import synth_rows, write_csv
+
+    def body() -> int:
+        rows = synth_rows(cases, seed)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(rows, output)
+        return len(rows)
+
+    count = _guard(body)
+    out.print(f"Wrote {count} rows for {cases} cases to {output}", highlight=False)
+
+
+@app.command()
+def packs() -> None:
+    """List the jurisdiction packs and the documents each makes."""
+    from docgen.packs import available_packs, load_pack
+
+    def body() -> Table:
+        table = Table("pack", "court", "filing", "documents for", "letters for", "languages")
+        for name in available_packs():
+            p = load_pack(name).config
+            table.add_row(
+                name,
+                p.pack.title,
+                p.pack.filing_mode,
+                ", ".join(p.determinations.documents),
+                ", ".join(p.determinations.letters),
+                ", ".join(p.pack.languages),
+            )
+        return table
+
+    out.print(_guard(body))
+
+
+if __name__ == "__main__":
+    app()

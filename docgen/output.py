@@ -1,0 +1,71 @@
+"""Writing the run folder: atomic, owner-only files, and CSV that cannot carry live formulas."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import errno
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from docgen.errors import OutputError
+
+FILE_MODE = 0o600  # people's records: readable by their owner only
+DIR_MODE = 0o700
+
+# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def make_dir(path: Path) -> None:
+    try:
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(path, DIR_MODE)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {path}: {exc.strerror}") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a killed run never leaves a partial final file."""
+    make_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+        raise OutputError(f"cannot write {path}: {reason}") from None
+
+
+def neutralise_formula(value: str) -> str:
+    """Prefix a quote so spreadsheet programs show the text instead of running it."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise_formula("" if v is None else str(v)) for v in row])
+    # UTF-8 with BOM so Excel on Windows opens accented names correctly.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def clear_stale_temp_files(run_dir: Path) -> int:
+    """Remove temporary files a killed run left behind; they never carry final names."""
+    removed = 0
+    if run_dir.is_dir():
+        for tmp in run_dir.rglob(".tmp-*"):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed

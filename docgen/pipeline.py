@@ -1,0 +1,421 @@
+"""The pipeline: read -> validate -> group -> view models -> render -> write.
+
+The CLI and the service are thin shells over `run`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from docgen import viewmodel
+from docgen.batches import BundlePart, bundle_pdfs
+from docgen.group import group_charges
+from docgen.model import NO_DOCUMENT_DETERMINATIONS, Person, Reject
+from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
+from docgen.packs import Pack, load_pack
+from docgen.readers import read_table
+from docgen.validate import ValidationResult, validate_table
+from docgen.viewmodel import DocumentSpec
+
+FORMATS = ("pdf", "docx")
+# Below this many documents, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(slots=True)
+class RunOptions:
+    input_path: Path
+    pack_name: str
+    run_date: date
+    out_dir: Path
+    encoding: str | None = None
+    input_format: str | None = None
+    formats: tuple[str, ...] = FORMATS
+    workers: int | None = None
+    run_id: str | None = None
+
+
+@dataclass(slots=True)
+class FileEntry:
+    path: str
+    kind: str
+    format: str
+    sha256: str
+    bytes: int
+    pages: int | None
+    rows: list[int]
+    language: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "format": self.format,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "pages": self.pages,
+            "language": self.language,
+            "rows": self.rows,
+        }
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_id: str
+    run_dir: Path
+    pack: str
+    input_file: str
+    input_rows: int
+    blank_rows: int
+    rows_in_documents: int
+    rows_not_eligible: int
+    rows_needs_review: int
+    rows_rejected: int
+    determinations: dict[str, int]
+    documents: dict[str, int]
+    cases: int
+    people: int
+    letters: int
+    people_without_address: list[dict[str, str]]
+    rejects: list[Reject]
+    files: list[FileEntry] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def accounted(self) -> bool:
+        return self.input_rows == (
+            self.rows_in_documents
+            + self.rows_not_eligible
+            + self.rows_needs_review
+            + self.rows_rejected
+        )
+
+
+# ---------------------------------------------------------------- planning
+
+
+@dataclass(slots=True)
+class Plan:
+    specs: list[DocumentSpec]
+    rejects: list[Reject]
+    rows_in_documents: int
+    rows_not_eligible: int
+    rows_needs_review: int
+    cases: int
+    people: int
+    people_without_address: list[Person]
+
+
+def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> Plan:
+    """Decide every document of the run and account for every valid row."""
+    grouped = group_charges(validation.charges, validation.file)
+    rejects = [*validation.rejects, *grouped.rejects]
+    documents = set(pack.config.determinations.documents)
+    letters = set(pack.config.determinations.letters)
+    specs: list[DocumentSpec] = []
+    counted: Counter[str] = Counter()
+    in_documents = 0
+    case_count = 0
+    without_address: list[Person] = []
+    for person in grouped.people:
+        letter_cases = []
+        for case in person.cases:
+            for charge in case.charges:
+                if charge.determination in documents:
+                    in_documents += 1
+                elif charge.determination in NO_DOCUMENT_DETERMINATIONS:
+                    counted[charge.determination] += 1
+                else:
+                    rejects.append(
+                        Reject(
+                            file=validation.file,
+                            row=charge.row,
+                            column="determination",
+                            reason=f"determination {charge.determination} produces no documents "
+                            f"in pack {pack.name} (it produces: {', '.join(sorted(documents))})",
+                            case_number=charge.case_number,
+                        )
+                    )
+            if case.charges_with(tuple(documents)):
+                case_count += 1
+                specs.append(viewmodel.motion(pack, person, case, run_date))
+                specs.append(viewmodel.order(pack, person, case, run_date))
+            if case.charges_with(tuple(letters)):
+                letter_cases.append(case)
+        if letter_cases:
+            if person.has_address:
+                specs.append(viewmodel.letter(pack, person, letter_cases, run_date))
+            else:
+                without_address.append(person)
+    rejects.sort(key=lambda r: r.row)
+    return Plan(
+        specs=specs,
+        rejects=rejects,
+        rows_in_documents=in_documents,
+        rows_not_eligible=counted["not_eligible"],
+        rows_needs_review=counted["needs_review"],
+        cases=case_count,
+        people=len(grouped.people),
+        people_without_address=without_address,
+    )
+
+
+# ---------------------------------------------------------------- rendering (worker side)
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(pack_name: str, run_date: date, formats: tuple[str, ...]) -> None:
+    from docgen.render_docx import DocxRenderer
+    from docgen.render_pdf import PdfRenderer
+
+    pack = load_pack(pack_name)
+    _worker_state["renderers"] = {
+        "pdf": PdfRenderer(pack, run_date) if "pdf" in formats else None,
+        "docx": DocxRenderer(pack, run_date) if "docx" in formats else None,
+    }
+
+
+def _pdf_pages(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def _render_and_write(run_dir: Path, spec: DocumentSpec) -> list[FileEntry]:
+    entries = []
+    for fmt, renderer in _worker_state["renderers"].items():
+        if renderer is None:
+            continue
+        data = renderer.render(spec)
+        relpath = f"{spec.relpath}.{fmt}"
+        write_atomic(run_dir / relpath, data)
+        entries.append(
+            FileEntry(
+                path=relpath,
+                kind=spec.kind,
+                format=fmt,
+                sha256=hashlib.sha256(data).hexdigest(),
+                bytes=len(data),
+                pages=_pdf_pages(data) if fmt == "pdf" else None,
+                rows=list(spec.rows),
+                language=spec.lang,
+            )
+        )
+    return entries
+
+
+def _render_chunk(run_dir: Path, specs: list[DocumentSpec]) -> list[FileEntry]:
+    entries: list[FileEntry] = []
+    for spec in specs:
+        entries.extend(_render_and_write(run_dir, spec))
+    return entries
+
+
+def _chunks(items: list[DocumentSpec], size: int) -> Iterator[list[DocumentSpec]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def render_all(
+    specs: list[DocumentSpec],
+    run_dir: Path,
+    options: RunOptions,
+    progress: Progress | None = None,
+) -> list[FileEntry]:
+    workers = options.workers or os.cpu_count() or 1
+    entries: list[FileEntry] = []
+    total = len(specs)
+    done = 0
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        _init_worker(options.pack_name, options.run_date, options.formats)
+        for spec in specs:
+            entries.extend(_render_and_write(run_dir, spec))
+            done += 1
+            if progress:
+                progress(done, total)
+        return entries
+    # forkserver: workers start clean (no inherited threads from the progress display).
+    context = multiprocessing.get_context("forkserver")
+    chunk_size = max(1, min(50, total // (workers * 8) or 1))
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(options.pack_name, options.run_date, options.formats),
+    ) as pool:
+        futures = [
+            (len(chunk), pool.submit(_render_chunk, run_dir, chunk))
+            for chunk in _chunks(specs, chunk_size)
+        ]
+        for count, future in futures:
+            entries.extend(future.result())
+            done += count
+            if progress:
+                progress(done, total)
+    return entries
+
+
+# ---------------------------------------------------------------- the run
+
+
+def default_run_id(options: RunOptions, input_digest: str) -> str:
+    """Deterministic: the same input, pack and date land in the same folder."""
+    return f"{options.pack_name}-{options.run_date.isoformat()}-{input_digest[:10]}"
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _entry_for(run_dir: Path, relpath: str, kind: str, data: bytes, rows: list[int]) -> FileEntry:
+    fmt = relpath.rsplit(".", 1)[-1]
+    return FileEntry(
+        path=relpath,
+        kind=kind,
+        format=fmt,
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytes=len(data),
+        pages=_pdf_pages(data) if fmt == "pdf" else None,
+        rows=rows,
+    )
+
+
+def validate_input(options: RunOptions) -> ValidationResult:
+    table = read_table(
+        options.input_path, encoding=options.encoding, input_format=options.input_format
+    )
+    return validate_table(table, as_of=options.run_date)
+
+
+def run(options: RunOptions, progress: Progress | None = None) -> RunResult:
+    from docgen import report
+
+    started = time.perf_counter()
+    pack = load_pack(options.pack_name)
+    validation = validate_input(options)
+    plan = plan_documents(pack, validation, options.run_date)
+
+    run_id = options.run_id or default_run_id(options, _file_digest(options.input_path))
+    run_dir = options.out_dir / viewmodel.safe_stem(run_id)
+    make_dir(run_dir)
+    clear_stale_temp_files(run_dir)
+
+    files = render_all(plan.specs, run_dir, options, progress)
+    files.sort(key=lambda e: e.path)
+
+    if "pdf" in options.formats:
+        by_path = {e.path: e for e in files}
+        orders = sorted((s for s in plan.specs if s.kind == "order"), key=lambda s: s.relpath)
+        letters = sorted((s for s in plan.specs if s.kind == "letter"), key=lambda s: s.sort_key)
+        for relpath, kind, title, specs in (
+            (
+                "batches/orders-for-judge.pdf",
+                "orders-batch",
+                "Proposed orders for signature",
+                orders,
+            ),
+            (
+                "batches/letters-print.pdf",
+                "letters-batch",
+                "Letters for mailing, by ZIP code",
+                letters,
+            ),
+        ):
+            if not specs:
+                continue
+            data = bundle_pdfs(
+                [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in specs], title
+            )
+            write_atomic(run_dir / relpath, data)
+            rows = sorted(r for s in specs for r in by_path[f"{s.relpath}.pdf"].rows)
+            files.append(_entry_for(run_dir, relpath, kind, data, rows))
+
+    reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
+    rejects_data = csv_bytes(("row", "column", "case_number", "reason"), reject_rows)
+    write_atomic(run_dir / "rejects.csv", rejects_data)
+    files.append(
+        _entry_for(run_dir, "rejects.csv", "rejects", rejects_data, [r.row for r in plan.rejects])
+    )
+
+    determinations = Counter(c.determination for c in validation.charges)
+    documents = Counter(
+        f"{e.kind}.{e.format}" for e in files if e.kind in ("motion", "order", "letter")
+    )
+    result = RunResult(
+        run_id=run_id,
+        run_dir=run_dir,
+        pack=pack.name,
+        input_file=options.input_path.name,
+        input_rows=validation.input_rows,
+        blank_rows=validation.blank_rows,
+        rows_in_documents=plan.rows_in_documents,
+        rows_not_eligible=plan.rows_not_eligible,
+        rows_needs_review=plan.rows_needs_review,
+        rows_rejected=len(plan.rejects),
+        determinations=dict(sorted(determinations.items())),
+        documents=dict(sorted(documents.items())),
+        cases=plan.cases,
+        people=plan.people,
+        letters=sum(1 for s in plan.specs if s.kind == "letter"),
+        people_without_address=[
+            {
+                "person_id": p.person_id,
+                "name": p.full_name,
+                "cases": ", ".join(c.case_number for c in p.cases),
+            }
+            for p in plan.people_without_address
+        ],
+        rejects=plan.rejects,
+        files=files,
+    )
+    report_entries = report.write_report(result, pack, options)
+    files.extend(report_entries)
+    manifest = build_manifest(result, options)
+    manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    write_atomic(run_dir / "manifest.json", manifest_bytes)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def build_manifest(result: RunResult, options: RunOptions) -> dict[str, Any]:
+    return {
+        "docgen_manifest": 1,
+        "run_id": result.run_id,
+        "pack": result.pack,
+        "date": options.run_date.isoformat(),
+        "input": {
+            "file": result.input_file,
+            "sha256": _file_digest(options.input_path),
+            "rows": result.input_rows,
+            "blank_rows_skipped": result.blank_rows,
+        },
+        "accounting": {
+            "input_rows": result.input_rows,
+            "in_documents": result.rows_in_documents,
+            "not_eligible": result.rows_not_eligible,
+            "needs_review": result.rows_needs_review,
+            "rejected": result.rows_rejected,
+            "balanced": result.accounted,
+        },
+        "files": [e.as_dict() for e in sorted(result.files, key=lambda e: e.path)],
+    }

@@ -1,0 +1,85 @@
+"""The run report for the office, in HTML and PDF: counts, the accounting sum, rejects, files."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.output import write_atomic
+
+if TYPE_CHECKING:
+    from docgen.packs import Pack
+    from docgen.pipeline import FileEntry, RunOptions, RunResult
+
+TEMPLATES = Path(__file__).parent / "report_templates"
+
+
+def _env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
+    )
+
+
+def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[str, Any]:
+    by_kind: dict[str, dict[str, int]] = defaultdict(lambda: {"files": 0, "bytes": 0, "pages": 0})
+    for entry in result.files:
+        row = by_kind[f"{entry.kind} ({entry.format.upper()})"]
+        row["files"] += 1
+        row["bytes"] += entry.bytes
+        row["pages"] += entry.pages or 0
+    total = max(result.input_rows, 1)
+    accounting = [
+        ("In documents", result.rows_in_documents),
+        ("Not eligible", result.rows_not_eligible),
+        ("Needs review", result.rows_needs_review),
+        ("Rejected", result.rows_rejected),
+    ]
+    return {
+        "title": f"docgen run report: {result.run_id}",
+        "result": result,
+        "pack_title": pack.config.pack.title,
+        "date": options.run_date.isoformat(),
+        "accounting": [
+            {"label": label, "count": count, "percent": round(100 * count / total, 1)}
+            for label, count in accounting
+        ],
+        "sum_holds": result.accounted,
+        "by_kind": sorted(by_kind.items()),
+        "batches": [e for e in result.files if e.kind.endswith("-batch")],
+    }
+
+
+def write_report(result: RunResult, pack: Pack, options: RunOptions) -> list[FileEntry]:
+    from docgen.pipeline import FileEntry
+    from docgen.render_pdf import html_to_pdf
+
+    context = report_context(result, pack, options)
+    html = _env().get_template("report.html").render(context)
+    html_bytes = html.encode()
+    pdf_bytes = html_to_pdf(
+        html,
+        base_dir=TEMPLATES,
+        title=context["title"],
+        lang="en",
+        run_date=options.run_date,
+    )
+    entries = []
+    for name, data in (("report.html", html_bytes), ("report.pdf", pdf_bytes)):
+        write_atomic(result.run_dir / name, data)
+        entries.append(
+            FileEntry(
+                path=name,
+                kind="report",
+                format=name.rsplit(".", 1)[1],
+                sha256=hashlib.sha256(data).hexdigest(),
+                bytes=len(data),
+                pages=None,
+                rows=[],
+            )
+        )
+    return entries
