@@ -20,6 +20,17 @@ class BundlePart:
     bookmark: str
 
 
+def _copy_into(target: pikepdf.Pdf, obj: object) -> object:
+    """Copy a possibly direct object from another PDF (copy_foreign takes indirect ones only)."""
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        return target.copy_foreign(obj)
+    if isinstance(obj, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _copy_into(target, value) for key, value in obj.items()})
+    if isinstance(obj, pikepdf.Array):
+        return pikepdf.Array([_copy_into(target, value) for value in obj])
+    return obj
+
+
 def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
     """Concatenate PDFs with one top-level bookmark per part; deterministic bytes."""
     out = pikepdf.new()
@@ -36,7 +47,7 @@ def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
             first = sources[0]
             # PDF/A: the bundle inherits the parts' output intent and XMP identification.
             if "/OutputIntents" in first.Root:
-                out.Root.OutputIntents = out.copy_foreign(first.Root.OutputIntents)
+                out.Root.OutputIntents = _copy_into(out, first.Root.OutputIntents)
             if "/Lang" in first.Root:
                 out.Root.Lang = first.Root.Lang
             out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)

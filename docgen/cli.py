@@ -18,7 +18,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from docgen.errors import DocgenError
 
@@ -30,8 +29,9 @@ app = typer.Typer(
     # Locals in a traceback would print people's records.
     pretty_exceptions_show_locals=False,
 )
-err = Console(stderr=True)
-out = Console()
+# soft_wrap: a long path or message stays on one line, so it can be copied and grepped.
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 class InputFormat(StrEnum):
@@ -251,21 +251,20 @@ def packs() -> None:
     """List the jurisdiction packs and the documents each makes."""
     from docgen.packs import available_packs, load_pack
 
-    def body() -> Table:
-        table = Table("pack", "court", "filing", "documents for", "letters for", "languages")
+    def body() -> list[str]:
+        lines = []
         for name in available_packs():
             p = load_pack(name).config
-            table.add_row(
-                name,
-                p.pack.title,
-                p.pack.filing_mode,
-                ", ".join(p.determinations.documents),
-                ", ".join(p.determinations.letters),
-                ", ".join(p.pack.languages),
+            lines.append(f"{name}  {p.pack.title}")
+            lines.append(
+                f"    filing: {p.pack.filing_mode}; documents for: "
+                f"{', '.join(p.determinations.documents)}; letters for: "
+                f"{', '.join(p.determinations.letters)}; languages: {', '.join(p.pack.languages)}"
             )
-        return table
+        return lines
 
-    out.print(_guard(body))
+    for line in _guard(body):
+        out.print(line, highlight=False)
 
 
 if __name__ == "__main__":

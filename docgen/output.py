@@ -21,9 +21,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def make_dir(path: Path) -> None:
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        os.chmod(path, DIR_MODE)
+        # mkdir's mode is filtered by the umask; set it on every folder this call created.
+        for created in (path, *missing):
+            os.chmod(created, DIR_MODE)
     except OSError as exc:
         raise OutputError(f"cannot create output folder {path}: {exc.strerror}") from None
 

@@ -301,10 +301,10 @@ def _entry_for(run_dir: Path, relpath: str, kind: str, data: bytes, rows: list[i
 
 
 def validate_input(options: RunOptions) -> ValidationResult:
-    table = read_table(
+    with read_table(
         options.input_path, encoding=options.encoding, input_format=options.input_format
-    )
-    return validate_table(table, as_of=options.run_date)
+    ) as table:
+        return validate_table(table, as_of=options.run_date)
 
 
 def run(options: RunOptions, progress: Progress | None = None) -> RunResult:
