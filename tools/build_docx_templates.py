@@ -1,0 +1,777 @@
+"""Author the il-cook .docx templates (motion, order, letter) with python-docx.
+
+Run: /work/main/.venv/bin/python tools/build_docx_templates.py [--out DIR]
+
+The .docx files in templates/il-cook/ are pack data an office may later edit in Word; this script is
+how the shipped versions are made, so they are reproducible and reviewable as code. Every word they
+show comes from the view model (docgen/viewmodel.py) through docxtpl tags; the only literal text is
+caption punctuation ("v.", ")") and the page-number line.
+
+docxtpl tag forms used here:
+  {{ x }}             a value, autoescaped (the renderer's sandbox has autoescape on)
+  {%p ... %}          a block tag that replaces its whole paragraph (loops, conditions)
+  {%tr ... %}         a block tag that replaces its whole table row (one row per charge)
+
+Layout, mirroring the PDF: US Letter, 1 in margins, Liberation Serif 12 pt.
+  motion: 2 x 2 in clerk's stamp box (an empty right-aligned table cell, exact height, bordered)
+          above the court heading; caption as a borderless three-column table; charges table
+          with a repeating header row; footer "Case No. X    Page N of M" (PAGE/NUMPAGES fields).
+  order:  the same caption (stamp box only if caption.stamp_box), then the order's parts.
+  letter: the address block for a #10 window envelope is placed by an in-flow layout table (no
+          cell padding) rather than a floating frame, so Word and LibreOffice agree on it and the
+          reading order stays letterhead, recipient, date. Row 1 (letterhead) has an exact height
+          of 1.15 in, so row 2 (recipient in a 3.5 in column, date right-aligned beside it) starts
+          exactly 2.15 in from the top of the page and 1 in from its left edge (USPS Pub. 25:
+          2.1-2.25 in, at most 3.5 in wide). Row 2 is exactly 1.25 in high, so the body starts
+          3.4 in down, below the window. Footer: office name and "Page N of M" ("Página N de M").
+
+Unused parts of python-docx's default package (stylesWithEffects, customXml, thumbnail, latent and
+unused styles) are pruned: they were 95% of the package and most of the render time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from docgen.render_docx import normalise_docx  # noqa: E402  (after the sys.path tweak)
+
+FONT = "Liberation Serif"
+TWIPS_PER_INCH = 1440
+TEXT_WIDTH_IN = 6.5  # 8.5 in paper minus two 1 in margins
+# A fixed date for the template's own core properties; the renderer replaces it with the run date.
+TEMPLATE_DATE = datetime(2020, 1, 1)
+THUMBNAIL_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+Container = DocxDocument | _Cell
+
+
+# ------------------------------------------------------------------ document and styles
+
+
+def _set_fonts(rpr_parent: OxmlElement) -> None:
+    """Point all four font slots at Liberation Serif and drop theme fonts (which would win)."""
+    rpr = rpr_parent.get_or_add_rPr() if hasattr(rpr_parent, "get_or_add_rPr") else rpr_parent
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), FONT)
+
+
+def _doc_defaults(doc: DocxDocument) -> None:
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr)
+    for tag in ("w:sz", "w:szCs", "w:lang"):
+        old = rpr.find(qn(tag))
+        if old is not None:
+            rpr.remove(old)
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "24")
+        rpr.append(el)
+    # The renderer rewrites w:val from spec.lang; en-US is the template's own language.
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "en-US")
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr.append(lang)
+
+
+def _paragraph_style(
+    doc: DocxDocument,
+    name: str,
+    *,
+    base: str = "Normal",
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    bold: bool = False,
+    size: float = 12,
+    before: float = 0,
+    after: float = 0,
+    line_pt: float = 15,
+    first_indent: float = 0,
+    left_indent: float = 0,
+    keep_next: bool = False,
+    outline: int | None = None,
+) -> None:
+    """Create or restyle a paragraph style (headings keep their built-in names for outline)."""
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base] if name != base else None
+    style.quick_style = True
+    font = style.font
+    font.name = FONT
+    _set_fonts(style.element)
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = False
+    font.color.rgb = RGBColor(0, 0, 0)
+    color = style.element.rPr.find(qn("w:color"))
+    for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+        color.attrib.pop(qn(attr), None)
+    pf = style.paragraph_format
+    pf.alignment = align
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    # "At least" N pt mirrors CSS line-height (the PDF) and still grows for taller CJK glyphs.
+    pf.line_spacing = Pt(line_pt)
+    pf.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    pf.first_line_indent = Inches(first_indent) if first_indent else None
+    pf.left_indent = Inches(left_indent) if left_indent else None
+    pf.keep_with_next = keep_next or None
+    pf.widow_control = True
+    if outline is not None:
+        ppr = style.element.get_or_add_pPr()
+        lvl = ppr.find(qn("w:outlineLvl"))
+        if lvl is None:
+            lvl = OxmlElement("w:outlineLvl")
+            ppr.append(lvl)
+        lvl.set(qn("w:val"), str(outline))
+
+
+def _styles(doc: DocxDocument) -> None:
+    """Paragraph styles mirroring style.css (line heights as "at least" points)."""
+    _doc_defaults(doc)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph_style(doc, "Normal", base="Normal")
+    # Real heading styles so Word's navigation pane and tagged-PDF export see the structure.
+    _paragraph_style(doc, "Heading 1", align=center, bold=True, keep_next=True, outline=0)
+    _paragraph_style(doc, "Heading 2", bold=True, before=10, after=2, keep_next=True, outline=1)
+    _paragraph_style(doc, "Court Heading", align=center, bold=True, keep_next=True)
+    _paragraph_style(doc, "Subtitle Line", align=center, bold=True, after=18, keep_next=True)
+    _paragraph_style(doc, "Body Paragraph", after=12, line_pt=18, first_indent=0.5)
+    _paragraph_style(doc, "Body Flush", after=12, line_pt=18)
+    _paragraph_style(doc, "Letter Text", after=8, line_pt=14.4)
+    _paragraph_style(doc, "List Line", after=4, first_indent=-0.25, left_indent=0.75)
+    _paragraph_style(doc, "Block Line", line_pt=14.4)
+    _paragraph_style(doc, "Caption Line", line_pt=15)
+    _paragraph_style(doc, "Table Text", line_pt=14.4)
+    _paragraph_style(doc, "Table Header", bold=True, line_pt=14.4, keep_next=True)
+    _paragraph_style(doc, "Footer Line", size=10, line_pt=12)
+    _paragraph_style(doc, "List Bullet", after=2, line_pt=14.4)
+    bullet_ppr = doc.styles["List Bullet"].element.pPr
+    spacing_off = bullet_ppr.find(qn("w:contextualSpacing"))
+    if spacing_off is not None:
+        bullet_ppr.remove(spacing_off)
+
+
+def base_document(title_hint: str) -> DocxDocument:
+    doc = Document()
+    # python-docx's default package carries a thumbnail of a blank page: misleading, drop it.
+    pkg_rels = doc.part.package.rels
+    for rid, rel in list(pkg_rels.items()):
+        if rel.reltype == THUMBNAIL_REL:
+            del pkg_rels[rid]
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    section.header_distance = Inches(0.5)
+    section.footer_distance = Inches(0.5)
+    _styles(doc)
+    settings = doc.settings.element
+    for tag in ("w:savePreviewPicture", "w:rsids", "w:proofState"):
+        el = settings.find(qn(tag))
+        if el is not None:
+            settings.remove(el)
+    docid = settings.find(qn("w14:docId"))
+    if docid is not None:
+        settings.remove(docid)
+    cp = doc.core_properties
+    cp.author = "docgen"
+    cp.last_modified_by = "docgen"
+    cp.comments = ""
+    cp.keywords = ""
+    cp.subject = ""
+    cp.title = ""  # set from spec.title at render time
+    cp.category = title_hint
+    cp.revision = 1
+    cp.created = cp.modified = cp.last_printed = TEMPLATE_DATE
+    # Remove the default empty first paragraph so the document starts with our content.
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    return doc
+
+
+# ------------------------------------------------------------------ paragraphs and tables
+
+
+def para(box: Container, text: str = "", style: str = "Normal", **fmt: object) -> Paragraph:
+    p = box.add_paragraph(text, style=style)
+    pf = p.paragraph_format
+    for key, value in fmt.items():
+        setattr(pf, key, value)
+    return p
+
+
+def tag(box: Container, text: str) -> None:
+    """A docxtpl block tag ({%p ... %}) in a paragraph of its own; docxtpl removes the paragraph."""
+    box.add_paragraph(text, style="Normal")
+
+
+def _twips(inches: float) -> str:
+    return str(round(inches * TWIPS_PER_INCH))
+
+
+def _borders(
+    parent: OxmlElement,
+    tag_name: str,
+    sides: dict[str, str],
+    *,
+    color: str = "000000",
+    eighths: int = 4,
+) -> None:
+    """Add a borders element; sides maps side name to 'single' or 'nil' (width in 1/8 pt)."""
+    el = OxmlElement(tag_name)
+    for side, kind in sides.items():
+        b = OxmlElement(f"w:{side}")
+        b.set(qn("w:val"), kind)
+        if kind != "nil":
+            b.set(qn("w:sz"), str(eighths))
+            b.set(qn("w:space"), "0")
+            b.set(qn("w:color"), color)
+        el.append(b)
+    parent.append(el)
+
+
+ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+
+def table(
+    box: Container,
+    rows: int,
+    widths: list[float],
+    *,
+    borders: bool,
+    align: WD_TABLE_ALIGNMENT = WD_TABLE_ALIGNMENT.LEFT,
+    pad: tuple[float, float] = (0.0, 0.0),
+    caption: str = "",
+    border_color: str = "000000",
+    border_eighths: int = 4,
+) -> Table:
+    """A fixed-layout table with explicit column widths (inches) and single or no borders."""
+    t = box.add_table(rows=rows, cols=len(widths))
+    t.alignment = align
+    t.autofit = False  # w:tblLayout fixed: column widths are the template's, not the text's
+    tbl_pr = t._tbl.tblPr
+    style = tbl_pr.find(qn("w:tblStyle"))
+    if style is not None:
+        tbl_pr.remove(style)
+    width = tbl_pr.find(qn("w:tblW"))  # python-docx adds an "auto" one: make it exact
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tbl_pr.append(width)
+    width.set(qn("w:w"), _twips(sum(widths)))
+    width.set(qn("w:type"), "dxa")
+    if pad[1]:
+        # Word (compatibility mode 14, as here) puts cell text, not the border, at the indent:
+        # indent by the cell padding so the border lines up with the margin, as in the PDF.
+        ind = OxmlElement("w:tblInd")
+        ind.set(qn("w:w"), str(round(pad[1] * 20)))
+        ind.set(qn("w:type"), "dxa")
+        tbl_pr.append(ind)
+    _borders(
+        tbl_pr,
+        "w:tblBorders",
+        dict.fromkeys(ALL_SIDES, "single" if borders else "nil"),
+        color=border_color,
+        eighths=border_eighths,
+    )
+    margins = OxmlElement("w:tblCellMar")
+    pad_y, pad_x = pad  # points, like CSS padding: vertical, horizontal
+    for side, value in (("top", pad_y), ("left", pad_x), ("bottom", pad_y), ("right", pad_x)):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), str(round(value * 20)))
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
+    if caption:
+        # Accessible name for the table (Word: Table Properties > Alt Text).
+        cap = OxmlElement("w:tblCaption")
+        cap.set(qn("w:val"), caption)
+        tbl_pr.append(cap)
+    # Schema order inside tblPr matters to Word: sort children into CT_TblPr's sequence.
+    order = [
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+        "tblCaption",
+        "tblDescription",
+    ]
+    children = sorted(tbl_pr, key=lambda el: order.index(el.tag.split("}")[1]))
+    for child in children:
+        tbl_pr.remove(child)
+        tbl_pr.append(child)
+    for col, w in zip(t.columns, widths, strict=True):
+        col.width = Inches(w)
+    for row in t.rows:
+        for cell, w in zip(row.cells, widths, strict=True):
+            cell.width = Inches(w)
+    return t
+
+
+def row_height(row_index: int, t: Table, inches: float, rule: str = "exact") -> None:
+    tr_pr = t.rows[row_index]._tr.get_or_add_trPr()
+    h = OxmlElement("w:trHeight")
+    h.set(qn("w:val"), _twips(inches))
+    h.set(qn("w:hRule"), rule)
+    tr_pr.append(h)
+
+
+def row_flags(t: Table, row_index: int, *, header: bool = False) -> None:
+    """Rows never split across pages; a header row repeats on every page (w:tblHeader)."""
+    tr_pr = t.rows[row_index]._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def cell_text(cell: _Cell, text: str, style: str = "Table Text", **fmt: object) -> Paragraph:
+    """Write into a cell's existing first paragraph (a cell always has one)."""
+    p = cell.paragraphs[0]
+    p.style = style
+    if text:
+        p.add_run(text)
+    for key, value in fmt.items():
+        setattr(p.paragraph_format, key, value)
+    return p
+
+
+def field_run(p: Paragraph, instruction: str, cached: str) -> None:
+    """A complex field (PAGE, NUMPAGES) with a cached value; Word and LibreOffice update it."""
+
+    def run_with(el: OxmlElement) -> None:
+        r = p.add_run()
+        r._r.append(el)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    p.add_run(cached)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+# ------------------------------------------------------------------ shared parts
+
+
+def stamp_box(doc: DocxDocument) -> None:
+    """The clerk's blank 2 x 2 in stamp box, top right of page 1, only if caption.stamp_box.
+
+    An in-flow, right-aligned one-cell table with an exact 2 in row: the court heading starts
+    below it, so nothing can ever be printed inside the box (same as the PDF's float + clear).
+    """
+    tag(doc, "{%p if caption.stamp_box %}")
+    t = table(
+        doc,
+        1,
+        [2.0],
+        borders=True,
+        align=WD_TABLE_ALIGNMENT.RIGHT,
+        caption="Clerk's stamp box (leave blank)",
+        border_color="777777",
+    )
+    row_height(0, t, 2.0)
+    cell_text(t.cell(0, 0), "")
+    para(doc, "", space_after=Pt(0), line_spacing=Pt(12))  # 12 pt gap, like the PDF
+    tag(doc, "{%p endif %}")
+
+
+def caption(doc: DocxDocument) -> None:
+    tag(doc, "{%p for line in caption.court_lines %}")
+    para(doc, "{{ line }}", "Court Heading")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ caption.division }}", "Court Heading", space_before=Pt(4), space_after=Pt(18))
+
+    # Left: the parties; middle: the traditional ")" column, one per caption line; right: the
+    # case number, centred vertically. One row, so the parties read as one unit.
+    t = table(doc, 1, [3.5, 0.4, 2.6], borders=False, caption="Caption")
+    left, mid, right = t.rows[0].cells
+    lines = [
+        ("{{ caption.plaintiff }},", 0, 0),
+        ("{{ caption.plaintiff_role }},", 1.5, 0),
+        ("v.", 0.75, 15),
+        ("{{ caption.defendant }},", 0, 15),
+        ("{{ caption.defendant_role }}.", 1.5, 0),
+    ]
+    for i, (text, indent, before) in enumerate(lines):
+        p = cell_text(left, text, "Caption Line") if i == 0 else para(left, text, "Caption Line")
+        p.paragraph_format.left_indent = Inches(indent) if indent else None
+        p.paragraph_format.space_before = Pt(before) if before else None
+    # Seven ")" lines cover the five lines plus the two 15 pt gaps around "v.".
+    for i in range(7):
+        if i == 0:
+            cell_text(mid, ")", "Caption Line")
+        else:
+            para(mid, ")", "Caption Line")
+    # A long name wraps in the 3.5 in column (about 30 capitals a line); add one ")" per extra
+    # line so the column stays as tall as the parties (the PDF clips a long column instead).
+    tag(mid, "{%p for _ in range((caption.defendant|length + 1) // 30) %}")
+    para(mid, ")", "Caption Line")
+    tag(mid, "{%p endfor %}")
+    right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    cell_text(
+        right,
+        "{{ caption.case_label }} {{ caption.case_number }}",
+        "Caption Line",
+        left_indent=Inches(0.1),
+    )
+    para(doc, "", line_spacing=Pt(18), line_spacing_rule=WD_LINE_SPACING.EXACTLY)
+
+
+def data_table(
+    doc: DocxDocument, expr: str, widths: list[float], name: str, gap_after: float = 14
+) -> None:
+    """A bordered table: header row from {expr}.headers (repeats on each page), one row per item
+    of {expr}.rows. Column count is fixed by the template, like the pack's header list."""
+    t = table(doc, 3, widths, borders=True, caption=name, pad=(3, 4))
+    row_flags(t, 0, header=True)
+    for i, cell in enumerate(t.rows[0].cells):
+        cell_text(cell, f"{{{{ {expr}.headers[{i}] }}}}", "Table Header")
+    cell_text(t.cell(1, 0), f"{{%tr for row in {expr}.rows %}}")
+    row_flags(t, 2)
+    for i, cell in enumerate(t.rows[2].cells):
+        cell_text(cell, f"{{{{ row[{i}] }}}}")
+    end = t.add_row()
+    cell_text(end.cells[0], "{%tr endfor %}")
+    if gap_after:
+        para(doc, "", line_spacing=Pt(gap_after), line_spacing_rule=WD_LINE_SPACING.EXACTLY)
+
+
+def charges_table(doc: DocxDocument) -> None:
+    # Columns: court.charge_table_headers (Statute, Offense, Class, Disposition, Arrest).
+    data_table(doc, "charges", [1.15, 1.75, 1.1, 1.2, 1.3], "Charges")
+
+
+def footer(doc: DocxDocument, left_expr: str) -> None:
+    """Footer: a left text and "Page N of M" (Spanish for Spanish letters), as in _footer.html."""
+    p = doc.sections[0].footer.paragraphs[0]
+    p.style = "Footer Line"
+    p.paragraph_format.tab_stops.add_tab_stop(Inches(TEXT_WIDTH_IN), WD_TAB_ALIGNMENT.RIGHT)
+    p.add_run(f"{left_expr}\t{{{{ 'Página' if lang == 'es' else 'Page' }}}} ")
+    field_run(p, "PAGE", "1")
+    p.add_run(" {{ 'de' if lang == 'es' else 'of' }} ")
+    field_run(p, "NUMPAGES", "1")
+
+
+def heading(doc: DocxDocument) -> None:
+    para(doc, "{{ heading.title }}", "Heading 1")
+    para(doc, "{{ heading.subtitle }}", "Subtitle Line")
+
+
+def loop_lines(doc: DocxDocument, expr: str, style: str = "Block Line", **fmt: object) -> None:
+    tag(doc, f"{{%p for line in {expr} %}}")
+    para(doc, "{{ line }}", style, **fmt)
+    tag(doc, "{%p endfor %}")
+
+
+# ------------------------------------------------------------------ the three documents
+
+
+def build_motion() -> DocxDocument:
+    doc = base_document("motion")
+    stamp_box(doc)
+    caption(doc)
+    heading(doc)
+    para(doc, "{{ intro }}", "Body Paragraph")
+    para(doc, "{{ table_intro }}", "Body Paragraph", keep_with_next=True)
+    charges_table(doc)
+    tag(doc, "{%p for paragraph in paragraphs %}")
+    para(doc, "{{ paragraph }}", "Body Paragraph")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ prayer }}", "Body Paragraph", keep_with_next=True)
+    # Signature block in the right half (3.25 in), kept together; the date closes it.
+    sig = Inches(3.25)
+    para(doc, "", "Block Line", keep_with_next=True)
+    loop_lines(doc, "signature.lines", left_indent=sig, keep_with_next=True)
+    para(doc, "{{ signature.date }}", "Block Line", left_indent=sig, space_before=Pt(10))
+
+    title = para(doc, "{{ service.title }}", "Heading 2", space_before=Pt(30), space_after=Pt(12))
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "{{ service.intro }}", "Body Flush", keep_with_next=True)
+    loop_lines(doc, "service.recipients", "List Line", keep_with_next=True)
+    para(doc, "{{ service.note }}", "Body Flush", space_before=Pt(8), keep_with_next=True)
+    para(doc, "{{ service.signer }}", "Block Line", left_indent=sig)
+    footer(doc, "{{ caption.case_label }} {{ caption.case_number }}")
+    return doc
+
+
+def build_order() -> DocxDocument:
+    doc = base_document("order")
+    stamp_box(doc)
+    caption(doc)
+    heading(doc)
+    para(doc, "{{ recital }}", "Body Paragraph")
+    tag(doc, "{%p for finding in findings %}")
+    para(doc, "{{ finding }}", "Body Paragraph")
+    tag(doc, "{%p endfor %}")
+    charges_table(doc)
+    para(doc, "{{ order_intro }}", "Body Flush", keep_with_next=True).runs[0].bold = True
+    # The comply_agencies list follows the order item numbered agencies_after (1-based).
+    tag(doc, "{%p for item in orders %}")
+    para(doc, "{{ item }}", "Body Paragraph")
+    tag(doc, "{%p if loop.index == agencies_after %}")
+    tag(doc, "{%p for agency in comply_agencies %}")
+    para(doc, "{{ agency }}", "List Line", left_indent=Inches(1.25), space_after=Pt(3))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    # ENTERED block in the right half: label, 0.5 in signing space above a rule, judge labels.
+    judge = Inches(3.25)
+    para(doc, "", "Block Line", space_before=Pt(12), keep_with_next=True)
+    entered = para(doc, "{{ entered }}", "Block Line", left_indent=judge, keep_with_next=True)
+    entered.runs[0].bold = True
+    sign = para(doc, "", "Block Line", left_indent=judge, keep_with_next=True)
+    sign.paragraph_format.line_spacing = Inches(0.5)
+    sign.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    _paragraph_border(sign, "bottom")
+    para(
+        doc,
+        "{{ judge.title }}",
+        "Block Line",
+        left_indent=judge,
+        space_before=Pt(2),
+        keep_with_next=True,
+    )
+    for label in ("{{ judge.number_label }}", "{{ judge.date_label }}:"):
+        p = para(
+            doc,
+            label + " ",
+            "Block Line",
+            left_indent=judge,
+            space_before=Pt(10),
+            keep_with_next=True,
+        )
+        # A 1.5 in writing line: an underlined tab to a tab stop (no literal underscores).
+        p.paragraph_format.tab_stops.add_tab_stop(judge + Inches(2.9))
+        p.add_run("\t").underline = True
+
+    para(doc, "{{ prepared_by.label }}", "Block Line", space_before=Pt(24), keep_with_next=True)
+    loop_lines(doc, "prepared_by.lines", keep_with_next=True)
+    footer(doc, "{{ caption.case_label }} {{ caption.case_number }}")
+    return doc
+
+
+def _paragraph_border(p: Paragraph, side: str, eighths: int = 6, space_pt: int = 1) -> None:
+    ppr = p._p.get_or_add_pPr()
+    _borders(ppr, "w:pBdr", {side: "single"}, eighths=eighths)
+    ppr.find(qn("w:pBdr"))[0].set(qn("w:space"), str(space_pt))
+    # pBdr must precede spacing/ind/jc in CT_PPr; move it right after pStyle/keepNext.
+    bdr = ppr.find(qn("w:pBdr"))
+    ppr.remove(bdr)
+    anchor = None
+    for name in (
+        "w:pStyle",
+        "w:keepNext",
+        "w:keepLines",
+        "w:pageBreakBefore",
+        "w:framePr",
+        "w:widowControl",
+        "w:numPr",
+        "w:suppressLineNumbers",
+    ):
+        el = ppr.find(qn(name))
+        if el is not None:
+            anchor = el
+    if anchor is None:
+        ppr.insert(0, bdr)
+    else:
+        anchor.addnext(bdr)
+
+
+def build_letter() -> DocxDocument:
+    doc = base_document("letter")
+    # Layout table, no padding: row 1 (letterhead) is exactly 1.15 in high, so row 2 (recipient
+    # and date) starts 2.15 in from the top of the page, in the #10 window; row 2 is exactly
+    # 1.25 in high, so the body starts 3.4 in down, below the window (as the PDF's .letter-top).
+    t = table(doc, 2, [3.5, 3.0], borders=False, caption="Letterhead and address")
+    row_height(0, t, 1.15)
+    row_height(1, t, 1.25)
+    row_flags(t, 0)
+    row_flags(t, 1)
+    head = t.cell(0, 0)
+    name = cell_text(head, "{{ letterhead.name }}", "Block Line")
+    name.runs[0].bold = True
+    name.runs[0].font.size = Pt(14)
+    # The letterhead may be wider than the recipient column: merge row 1 across both columns.
+    head = head.merge(t.cell(0, 1))
+    loop_lines(head, "letterhead.address_lines")
+    para(head, "{{ letterhead.contact }}", "Block Line", space_before=Pt(2))
+    recipient = t.cell(1, 0)
+    cell_text(recipient, "{%p for line in recipient %}", "Block Line")
+    para(
+        recipient,
+        "{{ line }}",
+        "Block Line",
+        line_spacing=Pt(13.8),
+        line_spacing_rule=WD_LINE_SPACING.AT_LEAST,
+    )
+    tag(recipient, "{%p endfor %}")
+    date_cell = t.cell(1, 1)
+    cell_text(date_cell, "{{ date_long }}", "Block Line", alignment=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    para(doc, "{{ subject }}", "Letter Text", space_after=Pt(12)).runs[0].bold = True
+    para(doc, "{{ greeting }}", "Letter Text")
+    main = para(doc, "{{ main_point }}", "Letter Text")
+    main.runs[0].bold = True
+    _paragraph_border(main, "left", eighths=24, space_pt=8)  # the PDF's .main-point bar
+    main.paragraph_format.left_indent = Pt(11)
+    para(doc, "{{ cases_intro }}", "Letter Text", keep_with_next=True)
+    # No spacer: the next heading's 10 pt space before separates it (CSS margins collapse).
+    data_table(doc, "cases", [1.6, 2.3, 0.8, 1.8], "Cases", gap_after=0)
+
+    para(doc, "{{ meaning_title }}", "Heading 2")
+    tag(doc, "{%p for item in meaning %}")
+    para(doc, "{{ item }}", "List Bullet", left_indent=Inches(0.3), first_line_indent=Inches(-0.2))
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ check_title }}", "Heading 2")
+    para(doc, "{{ check }}", "Letter Text")
+    para(doc, "{{ contact_title }}", "Heading 2")
+    para(doc, "{{ contact }}", "Letter Text")
+    para(
+        doc,
+        "{{ closing }}",
+        "Letter Text",
+        space_before=Pt(12),
+        space_after=Pt(6),
+        keep_with_next=True,
+    )
+    loop_lines(doc, "signature", keep_with_next=True)
+    footer(doc, "{{ letterhead.name }}")
+    return doc
+
+
+DROP_RELS = (
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+)
+APP_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+APP_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>docgen</Application></Properties>'
+)
+
+
+def prune(doc: DocxDocument) -> None:
+    """Drop what python-docx's default package carries but these documents never use.
+
+    The default styles.xml (355 KB, mostly latent and unused styles) and stylesWithEffects.xml
+    (438 KB) dominate parsing and compression time on every render; a lean package renders
+    several times faster and is easier for an office to read in Word's style pane.
+    """
+    rels = doc.part.rels
+    for rid, rel in list(rels.items()):
+        if rel.reltype in DROP_RELS:
+            del rels[rid]
+    for rel in doc.part.package.rels.values():
+        if rel.reltype == APP_REL:
+            rel.target_part._blob = APP_XML  # not "Microsoft Macintosh Word"
+
+    styles = doc.styles.element
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    used: set[str] = {sid for sid, s in by_id.items() if s.get(qn("w:default")) == "1"}
+    parts = [doc.element, *(s.footer._element for s in doc.sections)]
+    for root in parts:
+        for tag_name in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used.update(el.get(qn("w:val")) for el in root.iter(qn(tag_name)))
+    # Close over basedOn / next / link references.
+    pending = list(used)
+    while pending:
+        style = by_id.get(pending.pop())
+        if style is None:
+            continue
+        for ref in ("w:basedOn", "w:next", "w:link"):
+            el = style.find(qn(ref))
+            if el is not None and el.get(qn("w:val")) not in used:
+                used.add(el.get(qn("w:val")))
+                pending.append(el.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in used:
+            styles.remove(style)
+    for style in styles.findall(qn("w:style")):
+        rsid = style.find(qn("w:rsid"))
+        if rsid is not None:
+            style.remove(rsid)
+
+
+BUILDERS = {"motion": build_motion, "order": build_order, "letter": build_letter}
+
+
+def build_all(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in BUILDERS.items():
+        buf = BytesIO()
+        doc = builder()
+        prune(doc)
+        doc.save(buf)
+        path = out_dir / f"{name}.docx"
+        # Same normalisation as rendered output: rebuilding gives byte-identical templates.
+        path.write_bytes(normalise_docx(buf.getvalue()))
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "templates" / "il-cook")
+    args = parser.parse_args(argv)
+    for path in build_all(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
