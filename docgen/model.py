@@ -56,6 +56,18 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+def _is_cjk(text: str) -> bool:
+    """True when every character is a CJK ideograph, kana or hangul syllable."""
+    return bool(text) and all(
+        "\u4e00" <= ch <= "\u9fff"
+        or "\u3400" <= ch <= "\u4dbf"
+        or "\u3040" <= ch <= "\u30ff"
+        or "\uac00" <= ch <= "\ud7af"
+        or "\U00020000" <= ch <= "\U0002ffff"
+        for ch in text
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRow:
     """One raw input row: where it came from and its cells by (normalised) column name."""
@@ -99,6 +111,10 @@ class ChargeRow(BaseModel):
 
     @property
     def full_name(self) -> str:
+        if _is_cjk(self.last_name) and _is_cjk(self.first_name) and not self.middle_name:
+            # Chinese, Japanese and Korean names are written family name first, unspaced
+            # (李小龍, not 小龍 李).
+            return self.last_name + self.first_name
         parts = [self.first_name, self.middle_name, self.last_name]
         name = " ".join(p for p in parts if p)
         return f"{name}, {self.name_suffix}" if self.name_suffix else name

@@ -122,7 +122,9 @@ class Pack:
     def template_path(self, filename: str) -> Path:
         path = self.directory / filename
         if not path.is_file():
-            raise PackError(f"pack {self.name}: template {filename} is missing from {self.directory}")
+            raise PackError(
+                f"pack {self.name}: template {filename} is missing from {self.directory}"
+            )
         return path
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup, escape
+
 from docgen.errors import PackError
 from docgen.packs import FONTS_DIR, Pack
 from docgen.viewmodel import DocumentSpec
@@ -154,6 +156,23 @@ def _font_config() -> tuple[FontConfiguration, weasyprint.CSS]:
     return cached
 
 
+def _parsed_css(
+    path: Path, font_config: FontConfiguration, fetcher: LocalOnlyFetcher
+) -> weasyprint.CSS:
+    """Parse a stylesheet once per thread (and again only when the file changes).
+
+    Why: parsing the pack's stylesheet cost about a quarter of each document's render time.
+    """
+    cache: dict[tuple[str, int], weasyprint.CSS] = _local.__dict__.setdefault("css", {})
+    key = (str(path.resolve()), path.stat().st_mtime_ns)
+    css = cache.get(key)
+    if css is None:
+        css = cache[key] = weasyprint.CSS(
+            filename=str(path), font_config=font_config, url_fetcher=fetcher
+        )
+    return css
+
+
 def _epoch(run_date: date) -> int:
     return int(datetime.combine(run_date, time(), tzinfo=UTC).timestamp())
 
@@ -180,10 +199,7 @@ def html_to_pdf(
     fetcher = LocalOnlyFetcher([base_dir, FONTS_DIR])
     font_config, font_css = _font_config()
     try:
-        sheets = [font_css] + [
-            weasyprint.CSS(filename=str(p), font_config=font_config, url_fetcher=fetcher)
-            for p in stylesheets
-        ]
+        sheets = [font_css] + [_parsed_css(Path(p), font_config, fetcher) for p in stylesheets]
         document = weasyprint.HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=font_config, stylesheets=sheets, pdf_variant=PDF_VARIANT)
@@ -215,6 +231,19 @@ def html_to_pdf(
     )
 
 
+def keep_unbroken(text: str, phrases: Sequence[str]) -> Markup:
+    """Escape `text` and keep each of `phrases` (case numbers, statutes) on one line.
+
+    Why: WeasyPrint breaks after hyphens and spaces, and "2004-" at a line end with
+    "CR-0012345" on the next is a case number a clerk misreads or cannot search for.
+    """
+    escaped = str(escape(text))
+    for phrase in sorted({p for p in phrases if p}, key=len, reverse=True):
+        safe = str(escape(phrase))
+        escaped = escaped.replace(safe, f'<span class="nobr">{safe}</span>')
+    return Markup(escaped)
+
+
 class PdfRenderer:
     """Renders DocumentSpecs with the pack's `<kind>.html` templates."""
 
@@ -229,6 +258,13 @@ class PdfRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["nobreak"] = keep_unbroken
+
+    @property
+    def stylesheets(self) -> tuple[Path, ...]:
+        """The pack's style.css, given to WeasyPrint pre-parsed rather than linked per document."""
+        sheet = self.pack.directory / "style.css"
+        return (sheet,) if sheet.is_file() else ()
 
     def render_html(self, spec: DocumentSpec) -> str:
         filename = f"{spec.kind}.html"
@@ -252,4 +288,5 @@ class PdfRenderer:
             title=spec.title,
             lang=spec.lang,
             run_date=self.run_date,
+            stylesheets=self.stylesheets,
         )

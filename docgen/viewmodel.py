@@ -119,6 +119,12 @@ def _agencies(pack: Pack, case: Case, purpose: str) -> list[str]:
     return lines
 
 
+def _unbreakable(pack: Pack, case: Case) -> list[str]:
+    """Phrases a layout should keep on one line: the case number and the statute citations."""
+    law = pack.config.law
+    return [case.case_number, *(str(v) for k, v in law.items() if k.endswith("_statute"))]
+
+
 def _signature(pack: Pack) -> list[str]:
     office = pack.config.office
     return [
@@ -159,7 +165,8 @@ def motion(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSp
         "charges": _charge_table(pack, charges),
         "paragraphs": w["paragraphs"],
         "prayer": w["prayer"],
-        "signature": {"lines": _signature(pack), "date": ctx["date_long"]},
+        "signature": {"intro": w["submitted"], "lines": _signature(pack), "date": w["dated"]},
+        "unbreakable": _unbreakable(pack, case),
         "service": {
             "title": w["service_title"],
             "intro": w["service_intro"],
@@ -189,6 +196,7 @@ def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpe
         "lang": "en",
         "title": f"{w['title'].title()}, {case.case_number}",
         "caption": _caption(pack, person, case, bool(court.get("order_stamp_box", False))),
+        "unbreakable": _unbreakable(pack, case),
         "heading": {"title": w["title"], "subtitle": w["subtitle"]},
         "recital": w["recital"],
         "findings": w["findings"],
@@ -249,7 +257,9 @@ def letter(pack: Pack, person: Person, cases: list[Case], run_date: date) -> Doc
     for case in cases:
         charges = case.charges_with(eligible)
         rows.extend(c.row for c in charges)
-        offenses = sorted({_plain_offense(pack, c.statute, c.offense_description, lang) for c in charges})
+        offenses = sorted(
+            {_plain_offense(pack, c.statute, c.offense_description, lang) for c in charges}
+        )
         years = sorted({str(c.disposition_date.year) for c in charges})
         case_rows.append(
             [case.case_number, pack.config.court["name"], ", ".join(years), "; ".join(offenses)]

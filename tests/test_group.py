@@ -68,3 +68,11 @@ def test_every_row_is_grouped_or_rejected() -> None:
     grouped = group_charges(rows, "in.csv")
     grouped_rows = [r for p in grouped.people for c in p.cases for r in c.rows]
     assert sorted(grouped_rows + [r.row for r in grouped.rejects]) == list(range(2, 60))
+
+
+def test_cjk_names_are_written_family_name_first() -> None:
+    assert charge(2, "P", "C", last_name="李", first_name="小龍").full_name == "李小龍"
+    western = charge(2, "P", "C", last_name="Nguyễn", first_name="Thị Minh Khai")
+    assert western.full_name == "Thị Minh Khai Nguyễn"
+    suffixed = charge(2, "P", "C", last_name="O'Brien", first_name="Patrick", name_suffix="Jr.")
+    assert suffixed.full_name == "Patrick O'Brien, Jr."

@@ -257,7 +257,7 @@ def test_cjk_glyphs_come_from_wenquanyi_and_latin_from_liberation(rendered) -> N
 @pytest.mark.parametrize("who", ["plain", "viet", "cjk", "long"])
 def test_text_searchable_names_and_case_number_verbatim(rendered, who: str) -> None:
     first, last, _ = PEOPLE[who]
-    full = f"{first} {last}"
+    full = last + first if who == "cjk" else f"{first} {last}"  # CJK: family name first
     motion = text_of(rendered(who, "motion")[1])
     order = text_of(rendered(who, "order")[1])
     letter = text_of(rendered(who, "letter")[1])

@@ -530,6 +530,10 @@ def build_motion() -> DocxDocument:
     # Signature block in the right half (3.25 in), kept together; the date closes it.
     sig = Inches(3.25)
     para(doc, "", "Block Line", keep_with_next=True)
+    para(
+        doc, "{{ signature.intro }}", "Block Line", left_indent=sig, keep_with_next=True,
+        space_after=Pt(10),
+    )
     loop_lines(doc, "signature.lines", left_indent=sig, keep_with_next=True)
     para(doc, "{{ signature.date }}", "Block Line", left_indent=sig, space_before=Pt(10))
 
