@@ -357,6 +357,7 @@ def run(options: RunOptions, progress: Progress | None = None) -> RunResult:
         _entry_for(run_dir, "rejects.csv", "rejects", rejects_data, [r.row for r in plan.rejects])
     )
 
+    letter_kinds = pack.config.determinations.letters
     determinations = Counter(c.determination for c in validation.charges)
     documents = Counter(
         f"{e.kind}.{e.format}" for e in files if e.kind in ("motion", "order", "letter")
@@ -381,7 +382,9 @@ def run(options: RunOptions, progress: Progress | None = None) -> RunResult:
             {
                 "person_id": p.person_id,
                 "name": p.full_name,
-                "cases": ", ".join(c.case_number for c in p.cases),
+                "cases": ", ".join(
+                    c.case_number for c in p.cases if c.charges_with(tuple(letter_kinds))
+                ),
             }
             for p in plan.people_without_address
         ],
