@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from docgen.errors import DocgenError
@@ -38,12 +39,14 @@ class InputFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     jsonl = "jsonl"
+    gogen = "gogen"
 
 
 def _fail(exc: DocgenError) -> None:
-    err.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
+    # escape: a message may hold "[motion.intro]" or a path with brackets, which is not markup.
+    err.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
     if exc.hint:
-        err.print(f"Hint: {exc.hint}", highlight=False)
+        err.print(f"Hint: {escape(exc.hint)}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -128,6 +131,12 @@ def generate(
         str | None, typer.Option(help="Name of the run folder (default: pack-date-inputhash).")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    addresses: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV of person_id and address columns, for inputs without addresses (gogen)."
+        ),
+    ] = None,
 ) -> None:
     """Make the motions, orders, letters, batches, manifest and report for one results file."""
     from docgen.pipeline import FORMATS, RunOptions, run
@@ -148,6 +157,7 @@ def generate(
         formats=chosen,
         workers=workers,
         run_id=run_id,
+        addresses=addresses,
     )
 
     def body() -> Any:
@@ -170,8 +180,9 @@ def generate(
     out.print(
         f"Run {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in documents"
         f" + {result.rows_not_eligible} not eligible + {result.rows_needs_review} needs review"
-        f" + {result.rows_rejected} rejected."
-        f" {result.cases} cases, {result.letters} letters, "
+        f" + {result.rows_rejected} rejected"
+        + (f" + {result.rows_context} context rows." if result.rows_context else ".")
+        + f" {result.cases} cases, {result.letters} letters, "
         f"{len(result.people_without_address)} people without address."
         f" Output: {result.run_dir} ({result.seconds:.1f} s)",
         highlight=False,
@@ -218,10 +229,36 @@ def validate(
         )
         out.print(f"{where}: {reject.reason}", highlight=False, soft_wrap=True)
     out.print(
-        f"{result.file}: {result.input_rows} rows, {len(result.charges)} valid, {len(result.rejects)} rejected.",
+        f"{result.file}: {result.input_rows} rows, {len(result.charges)} valid, {len(result.rejects)} rejected."
+        + (f" {result.context_rows} context rows (no determination)." if result.context_rows else ""),
         highlight=False,
     )
     if strict and result.rejects:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    run_dir: Annotated[
+        Path, typer.Argument(help="A run folder, out/<run-id>/ (it holds manifest.json).")
+    ],
+) -> None:
+    """Check every court document of a run against its pack's filing rules ([rules])."""
+    from docgen.check import check_run
+
+    report = _guard(lambda: check_run(run_dir))
+    for file in report.failed:
+        out.print(f"{file.path}: FAIL", highlight=False, soft_wrap=True)
+        for failure in file.failures:
+            out.print(f"  - {failure}", highlight=False, soft_wrap=True)
+    passed = len(report.files) - len(report.failed)
+    out.print(
+        f"{report.run_dir}: {len(report.files)} court document(s) checked against the "
+        f"{report.pack} rules: {passed} pass, {len(report.failed)} fail.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not report.ok:
         raise typer.Exit(1)
 
 
@@ -265,6 +302,76 @@ def packs() -> None:
 
     for line in _guard(body):
         out.print(line, highlight=False)
+
+
+# ---------------------------------------------------------------- the service (docgen/service/)
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder for the job store and the jobs' files (default: ./docgen-data, "
+        "or $DOCGEN_DATA_DIR).",
+    ),
+]
+DatabaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL of the job store, e.g. postgresql://user@host/docgen "
+        "(default: SQLite in the data folder, or $DOCGEN_DATABASE_URL).",
+    ),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: DataDirOpt = None,
+    database_url: DatabaseUrlOpt = None,
+    max_upload_mb: Annotated[
+        float | None, typer.Option(help="Largest upload accepted, in MB (default 100).")
+    ] = None,
+    jobs: Annotated[int | None, typer.Option(help="Jobs run at the same time (default 1).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes per job (default: one per core).")
+    ] = None,
+) -> None:
+    """Run the HTTP API and web page (http://HOST:PORT/, API docs at /docs)."""
+    from docgen.service.server import serve as run_server
+
+    _guard(
+        lambda: run_server(
+            host=host,
+            port=port,
+            data_dir=data_dir,
+            database_url=database_url,
+            max_upload_mb=max_upload_mb,
+            concurrent_jobs=jobs,
+            pipeline_workers=workers,
+        )
+    )
+
+
+keys_app = typer.Typer(help="API keys for the service.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    office: Annotated[
+        str, typer.Option(help="The office the key belongs to; it sees only its jobs.")
+    ],
+    data_dir: DataDirOpt = None,
+    database_url: DatabaseUrlOpt = None,
+) -> None:
+    """Make an API key for an office. It is printed once; only a hash of it is kept."""
+    from docgen.service.server import create_api_key
+
+    key = _guard(lambda: create_api_key(office, data_dir=data_dir, database_url=database_url))
+    err.print(f"API key for office {office!r} (shown only this once; keep it safe):")
+    out.print(key, highlight=False)
 
 
 if __name__ == "__main__":

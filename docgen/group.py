@@ -49,6 +49,38 @@ def group_charges(charges: list[ChargeRow], file: str) -> Grouped:
                         )
                     )
 
+    # One charge must have one determination. The same charge (person, case, statute, offense,
+    # class, disposition and its date) marked e.g. vacate_expunge on one row and not_eligible on
+    # another is a contradiction only a person can resolve: every row of it is rejected.
+    verdicts: dict[tuple[object, ...], list[ChargeRow]] = defaultdict(list)
+    for charge in charges:
+        if charge.row not in bad_rows:
+            key = (
+                charge.person_id,
+                charge.case_number,
+                charge.statute,
+                charge.offense_description,
+                charge.offense_class,
+                charge.disposition,
+                charge.disposition_date,
+            )
+            verdicts[key].append(charge)
+    for same in verdicts.values():
+        if len({c.determination for c in same}) > 1:
+            rows = [c.row for c in same]
+            for charge in same:
+                bad_rows.add(charge.row)
+                rejects.append(
+                    Reject(
+                        file=file,
+                        row=charge.row,
+                        column="determination",
+                        reason="the same charge has conflicting determinations "
+                        f"(rows {_rows_text(rows)}); keep one row with the right determination",
+                        case_number=charge.case_number,
+                    )
+                )
+
     # One person must have one date of birth: a mismatch usually means two people share an id.
     births: dict[str, set] = defaultdict(set)
     person_rows: dict[str, list[int]] = defaultdict(list)

@@ -34,7 +34,11 @@ def make_dir(path: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, so a killed run never leaves a partial final file."""
     make_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+        raise OutputError(f"cannot write {path}: {reason}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

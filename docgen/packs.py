@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from functools import cached_property
+import unicodedata
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,35 @@ from docgen.errors import PackError, UnknownPack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FONTS_DIR = Path(os.environ.get("DOCGEN_FONTS_DIR", REPO_ROOT / "fonts"))
+
+
+@cache
+def printable_characters(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
+    """Code points the bundled fonts can draw in every style of at least one family.
+
+    Why: fonts come only from the fonts folder, so a character none of them has would come out
+    as an empty box in a court filing; such rows are rejected instead (docgen.pipeline).
+    """
+    from fontTools.ttLib import TTCollection, TTFont
+
+    families: dict[str, set[int]] = {}
+    for path in sorted(fonts_dir.iterdir()):
+        suffix = path.suffix.lower()
+        if suffix not in (".ttf", ".otf", ".ttc"):
+            continue
+        fonts = TTCollection(path).fonts if suffix == ".ttc" else [TTFont(path)]
+        for font in fonts:
+            family = str(font["name"].getDebugName(1))
+            cmap = set(font.getBestCmap() or {})
+            families[family] = families[family] & cmap if family in families else cmap
+    return frozenset().union(*families.values())
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of `text` no bundled font can draw, as "U+XXXX" (default-ignorables pass)."""
+    known = printable_characters()
+    missing = {ch for ch in text if ord(ch) not in known and unicodedata.category(ch) != "Cf"}
+    return [f"U+{ord(ch):04X}" for ch in sorted(missing)]
 
 
 def packs_dir() -> Path:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import multiprocessing
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,18 +26,27 @@ import pikepdf
 from docgen import viewmodel
 from docgen.batches import BundlePart, bundle_pdfs
 from docgen.group import group_charges
-from docgen.model import NO_DOCUMENT_DETERMINATIONS, Person, Reject
+from docgen.model import NO_DOCUMENT_DETERMINATIONS, ChargeRow, Person, Reject
 from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
-from docgen.packs import Pack, load_pack
+from docgen.packs import Pack, load_pack, unprintable
 from docgen.readers import read_table
 from docgen.validate import ValidationResult, validate_table
 from docgen.viewmodel import DocumentSpec
+
+# Logs carry row numbers, counts and document kinds only: never names, birth dates or addresses.
+log = logging.getLogger("docgen.pipeline")
 
 FORMATS = ("pdf", "docx")
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
 
 Progress = Callable[[int, int], None]
+# Asked between documents; True stops the run (RunCancelled). Files already written stay complete.
+Cancel = Callable[[], bool]
+
+
+class RunCancelled(Exception):
+    """The run was stopped because its `cancel` callback returned True."""
 
 
 @dataclass(slots=True)
@@ -49,6 +60,8 @@ class RunOptions:
     formats: tuple[str, ...] = FORMATS
     workers: int | None = None
     run_id: str | None = None
+    addresses: Path | None = None  # CSV: person_id -> address, for inputs without addresses
+    input_name: str | None = None  # shown in manifest and report instead of input_path.name
 
 
 @dataclass(slots=True)
@@ -96,6 +109,8 @@ class RunResult:
     rejects: list[Reject]
     files: list[FileEntry] = field(default_factory=list)
     seconds: float = 0.0
+    rows_context: int = 0  # gogen rows without a determination: the rest of the record
+    review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
 
     @property
     def accounted(self) -> bool:
@@ -104,6 +119,7 @@ class RunResult:
             + self.rows_not_eligible
             + self.rows_needs_review
             + self.rows_rejected
+            + self.rows_context
         )
 
 
@@ -120,6 +136,79 @@ class Plan:
     cases: int
     people: int
     people_without_address: list[Person]
+    review: list = field(default_factory=list)  # needs_review ChargeRows (never in court documents)
+
+
+# Columns that end up printed in a document (person_id, language and reason never are).
+PRINTED_COLUMNS = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "name_suffix",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "case_number",
+    "court_division",
+    "arresting_agency",
+    "statute",
+    "offense_description",
+    "offense_class",
+    "disposition",
+)
+
+
+def _unfit_for_documents(
+    pack: Pack, charges: list[ChargeRow], file: str, rejects: list[Reject]
+) -> list[ChargeRow]:
+    """Drop (into `rejects`) charges that would produce documents but cannot be printed truly.
+
+    - a statute the pack does not file for (`[law] document_statutes`, prefixes; when the pack
+      lists them): the motion would assert a ground of relief that does not apply;
+    - characters no bundled font can draw: the filing would show empty boxes instead of a name.
+    """
+    makes = {*pack.config.determinations.documents, *pack.config.determinations.letters}
+    prefixes = [str(p) for p in pack.config.law.get("document_statutes", [])]
+    patterns = [re.compile(re.escape(p) + r"(?![0-9])", re.IGNORECASE) for p in prefixes]
+    kept = []
+    for charge in charges:
+        if charge.determination not in makes:
+            kept.append(charge)
+            continue
+        problems: list[tuple[str, str]] = []
+        statute = " ".join(charge.statute.split())
+        if (
+            patterns
+            and charge.determination in pack.config.determinations.documents
+            and not any(p.match(statute) for p in patterns)
+        ):
+            problems.append(
+                (
+                    "statute",
+                    f"statute {statute} is not one pack {pack.name} files for "
+                    f"(it files for: {', '.join(prefixes)})",
+                )
+            )
+        for col in PRINTED_COLUMNS:
+            codes = unprintable(str(getattr(charge, col)))
+            if codes:
+                shown = ", ".join(codes[:5]) + (" ..." if len(codes) > 5 else "")
+                problems.append((col, f"has characters the document fonts cannot print ({shown})"))
+        if not problems:
+            kept.append(charge)
+            continue
+        rejects.append(
+            Reject(
+                file=file,
+                row=charge.row,
+                column=problems[0][0],
+                reason="; ".join(f"{c}: {m}" for c, m in problems),
+                case_number=charge.case_number,
+            )
+        )
+    return kept
 
 
 def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> Plan:
@@ -133,9 +222,14 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
     in_documents = 0
     case_count = 0
     without_address: list[Person] = []
+    review = []
+    bulk_mode = pack.config.pack.filing_mode == "bulk"
+    if bulk_mode:
+        from docgen import bulk
     for person in grouped.people:
         letter_cases = []
         for case in person.cases:
+            case.charges = _unfit_for_documents(pack, case.charges, validation.file, rejects)
             for charge in case.charges:
                 if charge.determination in documents:
                     in_documents += 1
@@ -152,10 +246,14 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
                             case_number=charge.case_number,
                         )
                     )
+            review.extend(case.charges_with(("needs_review",)))
             if case.charges_with(tuple(documents)):
                 case_count += 1
-                specs.append(viewmodel.motion(pack, person, case, run_date))
-                specs.append(viewmodel.order(pack, person, case, run_date))
+                if not bulk_mode:
+                    specs.append(viewmodel.motion(pack, person, case, run_date))
+                    specs.append(viewmodel.order(pack, person, case, run_date))
+                elif bulk.per_case_orders(pack):
+                    specs.append(bulk.case_order(pack, person, case, run_date))
             if case.charges_with(tuple(letters)):
                 letter_cases.append(case)
         if letter_cases:
@@ -164,6 +262,8 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
             else:
                 without_address.append(person)
     rejects.sort(key=lambda r: r.row)
+    if bulk_mode:
+        specs[0:0] = bulk.bulk_specs(pack, grouped.people, run_date)
     return Plan(
         specs=specs,
         rejects=rejects,
@@ -173,6 +273,7 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
         cases=case_count,
         people=len(grouped.people),
         people_without_address=without_address,
+        review=review,
     )
 
 
@@ -198,6 +299,11 @@ def _pdf_pages(data: bytes) -> int:
 
 
 def _render_and_write(run_dir: Path, spec: DocumentSpec) -> list[FileEntry]:
+    if spec.kind == "bulk-motion":  # motion + exhibit in chunks, maybe volumes (docgen.bulk)
+        from docgen.bulk import write_bulk_motion
+
+        return write_bulk_motion(run_dir, spec, _worker_state["renderers"])
+    log.debug("rendering a %s (%s) for rows %s", spec.kind, spec.lang, list(spec.rows))
     entries = []
     for fmt, renderer in _worker_state["renderers"].items():
         if renderer is None:
@@ -237,6 +343,7 @@ def render_all(
     run_dir: Path,
     options: RunOptions,
     progress: Progress | None = None,
+    cancel: Cancel | None = None,
 ) -> list[FileEntry]:
     workers = options.workers or os.cpu_count() or 1
     entries: list[FileEntry] = []
@@ -245,6 +352,8 @@ def render_all(
     if workers <= 1 or total < PARALLEL_THRESHOLD:
         _init_worker(options.pack_name, options.run_date, options.formats)
         for spec in specs:
+            if cancel and cancel():
+                raise RunCancelled()
             entries.extend(_render_and_write(run_dir, spec))
             done += 1
             if progress:
@@ -268,6 +377,9 @@ def render_all(
             done += count
             if progress:
                 progress(done, total)
+            if cancel and done < total and cancel():
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise RunCancelled()
     return entries
 
 
@@ -307,20 +419,45 @@ def validate_input(options: RunOptions) -> ValidationResult:
         return validate_table(table, as_of=options.run_date)
 
 
-def run(options: RunOptions, progress: Progress | None = None) -> RunResult:
+def run(
+    options: RunOptions, progress: Progress | None = None, cancel: Cancel | None = None
+) -> RunResult:
     from docgen import report
 
     started = time.perf_counter()
     pack = load_pack(options.pack_name)
     validation = validate_input(options)
+    if options.addresses is not None:
+        from docgen.addresses import apply_addresses
+
+        validation.charges = apply_addresses(validation.charges, options.addresses)
     plan = plan_documents(pack, validation, options.run_date)
+    log.info(
+        "validated %d input rows (%d blank skipped): %d valid, %d rejected by validation",
+        validation.input_rows,
+        validation.blank_rows,
+        len(validation.charges),
+        len(validation.rejects),
+    )
+    for reject in plan.rejects:
+        log.debug("row %d rejected (column %s)", reject.row, reject.column or "-")
+    log.info(
+        "planned %d documents: %d in documents, %d not eligible, %d review, %d rejected",
+        len(plan.specs),
+        plan.rows_in_documents,
+        plan.rows_not_eligible,
+        plan.rows_needs_review,
+        len(plan.rejects),
+    )
 
     run_id = options.run_id or default_run_id(options, _file_digest(options.input_path))
     run_dir = options.out_dir / viewmodel.safe_stem(run_id)
     make_dir(run_dir)
     clear_stale_temp_files(run_dir)
 
-    files = render_all(plan.specs, run_dir, options, progress)
+    files = render_all(plan.specs, run_dir, options, progress, cancel)
+    if cancel and cancel():
+        raise RunCancelled()
     files.sort(key=lambda e: e.path)
 
     if "pdf" in options.formats:
@@ -360,14 +497,28 @@ def run(options: RunOptions, progress: Progress | None = None) -> RunResult:
     letter_kinds = pack.config.determinations.letters
     determinations = Counter(c.determination for c in validation.charges)
     documents = Counter(
-        f"{e.kind}.{e.format}" for e in files if e.kind in ("motion", "order", "letter")
+        f"{e.kind}.{e.format}"
+        for e in files
+        if e.kind in ("motion", "order", "letter", "bulk-motion", "bulk-order")
     )
     result = RunResult(
         run_id=run_id,
         run_dir=run_dir,
         pack=pack.name,
-        input_file=options.input_path.name,
-        input_rows=validation.input_rows,
+        input_file=options.input_name or options.input_path.name,
+        input_rows=validation.input_rows + validation.context_rows,
+        rows_context=validation.context_rows,
+        review=[
+            {
+                "row": str(c.row),
+                "person_id": c.person_id,
+                "name": c.full_name,
+                "case_number": c.case_number,
+                "statute": c.statute,
+                "reason": c.reason,
+            }
+            for c in sorted(plan.review, key=lambda c: c.row)
+        ],
         blank_rows=validation.blank_rows,
         rows_in_documents=plan.rows_in_documents,
         rows_not_eligible=plan.rows_not_eligible,
@@ -418,6 +569,7 @@ def build_manifest(result: RunResult, options: RunOptions) -> dict[str, Any]:
             "not_eligible": result.rows_not_eligible,
             "needs_review": result.rows_needs_review,
             "rejected": result.rows_rejected,
+            "context": result.rows_context,
             "balanced": result.accounted,
         },
         "files": [e.as_dict() for e in sorted(result.files, key=lambda e: e.path)],

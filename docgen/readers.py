@@ -47,6 +47,7 @@ FORMATS: dict[str, str] = {
 }
 DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 64 * 1024
+_UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
 _DETECT_BYTES = 256 * 1024
 
 
@@ -58,6 +59,7 @@ class SourceTable:
     columns: list[str]  # normalised column names in file order
     rows: Iterator[SourceRow]
     blank_rows: int = 0
+    context_rows: int = 0  # gogen: rows without a determination (the rest of the record)
     format: str = "csv"
     encoding: str | None = None  # the text encoding used (CSV, JSON Lines)
     delimiter: str | None = None  # CSV only
@@ -110,6 +112,10 @@ def read_table(
         return _read_csv(path, name, encoding)
     if fmt == "xlsx":
         return _read_xlsx(path, name, sheet)
+    if fmt == "gogen":
+        from docgen.gogen import read_gogen
+
+        return read_gogen(path, name, encoding)
     return _read_jsonl(path, name, encoding)
 
 
@@ -117,10 +123,10 @@ def _format_of(path: Path, input_format: str | None) -> str:
     if input_format:
         fmt = input_format.strip().lower().lstrip(".")
         fmt = {"tsv": "csv", "txt": "csv", "ndjson": "jsonl", "json": "jsonl"}.get(fmt, fmt)
-        if fmt not in {"csv", "xlsx", "jsonl"}:
+        if fmt not in {"csv", "xlsx", "jsonl", "gogen"}:
             raise InputFileError(
                 f"{path}: unknown input format {input_format!r}",
-                hint="use csv, xlsx or jsonl",
+                hint="use csv, xlsx, jsonl or gogen",
             )
         return fmt
     suffix = path.suffix.lower()
@@ -171,15 +177,27 @@ def detect_encoding(path: Path) -> str:
         fh.seek(0)
         # Whole-file UTF-8 check, streamed: a non-UTF-8 byte on the last line still counts.
         decoder = codecs.getincrementaldecoder("utf-8")()
+        consumed = 0
         try:
             while chunk := fh.read(1 << 20):
                 decoder.decode(chunk)
+                consumed += len(chunk)
             decoder.decode(b"", final=True)
             return "utf-8"
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            bad_at = max(consumed + exc.start, 0)
         fh.seek(0)
         sample = fh.read(_DETECT_BYTES)
+        # Accented Latin letters as UTF-8 (C2/C3 + continuation byte) in a file that is not
+        # UTF-8: two encodings in one file (e.g. pasted rows). Any single reading garbles names.
+        if sample.count(0) <= len(sample) // 8 and _UTF8_LATIN.search(sample):
+            fh.seek(0)
+            line = fh.read(bad_at).count(b"\n") + 1
+            raise InputFileError(
+                f"{path}, line {line}: the file mixes UTF-8 with another encoding "
+                "(some accented letters are UTF-8, this line's are not)",
+                hint="Save the whole file again as UTF-8, or pass --encoding to force one reading.",
+            )
     # Not UTF-8. US office exports are almost always Windows-1252, and charset-normalizer's
     # guesses on short Western text are unreliable (cp1250 turns "ñ" into "ń", big5 makes a
     # dash a Chinese character). So its guess is used only where cp1252 is clearly wrong:
@@ -218,6 +236,13 @@ def _sniff_delimiter(sample: str, suffix: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _runs_on(value: str, delimiter: str, width: int) -> bool:
+    """A field holding a whole record on one of its later lines: an unclosed quote ate it."""
+    if "\n" not in value and "\r" not in value:
+        return False
+    return any(line.count(delimiter) >= width - 1 for line in value.splitlines()[1:])
+
+
 def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
     if encoding:
         try:
@@ -238,6 +263,11 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
             f"{name}: cannot be read as {enc}", hint="Pass the right --encoding."
         ) from None
     delimiter = _sniff_delimiter(sample, path.suffix.lower())
+    # Excel's "sep=;" first line names the delimiter; Excel does not show it as a row, so it is
+    # not counted and the header stays row 1.
+    if excel_sep := re.match(r"\ufeff?sep=([^\r\n])\r?\n", sample):
+        delimiter = excel_sep.group(1)
+        fh.readline()
     reader = csv.reader(fh, delimiter=delimiter)
     table = SourceTable(
         file=name, columns=[], rows=iter(()), format="csv", encoding=enc, delimiter=delimiter
@@ -292,6 +322,12 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
                 if _is_blank(values):
                     table.blank_rows += 1
                     continue
+                if width > 2 and any(_runs_on(v, delimiter, width) for v in values):
+                    raise InputFileError(
+                        f"{name}, row {record}: a quoted field runs on over the lines after it, "
+                        "so a quote is probably not closed (the rows after it cannot be counted)",
+                        hint="Check the quotes in this row and save the file again.",
+                    )
                 if len(values) > width and not _is_blank(values[width:]):
                     table._problem(
                         record,
@@ -370,8 +406,11 @@ def _read_xlsx(path: Path, name: str, sheet: str | None) -> SourceTable:
                 header = texts
                 break
         if header is None:
+            others = [t for t in wb.sheetnames if t != ws.title]
             raise InputFileError(
-                f"{name}: the file is empty", hint="The first row must name the columns."
+                f"{name}: the file is empty (its first sheet, {ws.title!r}, has no rows)",
+                hint="docgen reads the first sheet of a workbook; move the data there"
+                + (f" (other sheets: {', '.join(others)})" if others else ""),
             )
         mapping = _header_map(table, header)
     except BaseException:

@@ -101,7 +101,12 @@ class DocxRenderer:
         # Read each template file once; docxtpl reopens a package per render, from memory.
         data = self._template_bytes.get(kind)
         if data is None:
-            data = self.pack.template_path(f"{kind}.docx").read_bytes()
+            path = self.pack.template_path(f"{kind}.docx")
+            data = path.read_bytes()
+            if not zipfile.is_zipfile(io.BytesIO(data)):
+                raise PackError(
+                    f"{path}: not a .docx file (not a ZIP package); open and save it in Word"
+                )
             self._template_bytes[kind] = data
         return data
 

@@ -39,6 +39,8 @@ def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[s
         ("Needs review", result.rows_needs_review),
         ("Rejected", result.rows_rejected),
     ]
+    if result.rows_context:
+        accounting.append(("Context rows (record, no determination)", result.rows_context))
     return {
         "title": f"docgen run report: {result.run_id}",
         "result": result,

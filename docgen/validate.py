@@ -14,6 +14,7 @@ Rules (the README's column contract):
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -71,6 +72,7 @@ class ValidationResult:
     rejects: list[Reject]
     blank_rows: int
     columns: list[str] = field(default_factory=list)  # the file's (normalised) columns
+    context_rows: int = 0  # gogen rows without a determination: counted, never validated
 
     @property
     def balanced(self) -> bool:
@@ -100,10 +102,18 @@ def parse_date(text: str) -> date:
 
 # Control characters (Unicode Cc), lone surrogates (Cs, from JSON "\\ud800" escapes), line and
 # paragraph separators and non-characters: none of them belongs in a court document.
-_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-_BAD_MULTILINE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+# Explicit bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) are refused too:
+# they can make a name or case number display in a different order than it is stored.
+_BAD = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
+_BAD_MULTILINE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+# A case number is printed on every page and names a folder: letters, digits and a few
+# separators, starting with a letter or digit (so it can never be a spreadsheet formula).
+_CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/#:-]*")
 
 
 def _bad_characters(text: str, multiline: bool) -> bool:
@@ -142,6 +152,7 @@ def validate_table(table: SourceTable, *, as_of: date | None = None) -> Validati
         rejects=rejects,
         blank_rows=table.blank_rows,
         columns=list(table.columns),
+        context_rows=table.context_rows,
     )
 
 
@@ -173,7 +184,8 @@ def check_row(
         if len(raw) > MAX_FIELD_CHARS:
             problems.append((col, f"longer than {MAX_FIELD_CHARS:,} characters"))
             continue
-        text = raw.strip()
+        # NFC: "José" typed with a combining accent is the same name as "José" typed precomposed.
+        text = unicodedata.normalize("NFC", raw.strip())
         if not text:
             if col in REQUIRED_COLUMNS:
                 problems.append((col, "required but empty"))
@@ -203,6 +215,10 @@ def check_row(
                 problems.append(
                     (col, "unknown value (expected one of " + ", ".join(DETERMINATIONS) + ")")
                 )
+        elif col == "case_number" and not _CASE_NUMBER.fullmatch(text):
+            problems.append(
+                (col, "may hold only letters, digits, spaces and . _ / # : - (check the cell)")
+            )
         elif col == "language":
             lang = LANGUAGES.get(text.casefold())
             if lang is None:

@@ -1,0 +1,361 @@
+"""The filing-rule checker: `docgen check out/<run>`.
+
+Every court document of a run (the manifest's files whose kind the pack's `[rules] documents`
+lists, in PDF) is checked against the pack's `[rules]` table, so a court's rules are data in its
+pack, never a branch on its name:
+
+- page size; no ink outside the margins except the footer band; minimum font size (body and
+  footer); text searchable on every page; every font embedded; not encrypted; the PDF/A claim;
+  size under the cap; the clerk's stamp box blank; no text matching a forbidden pattern (full
+  SSN, driver's licence number); the case number on every page;
+- and the file is the one the manifest describes (SHA-256), so a file changed after the run is
+  noticed.
+
+Failures name the file, the page and the rule, never the matching text (it is personal data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from docgen.errors import DocgenError, PackError
+from docgen.packs import Pack, load_pack
+
+PT_PER_IN = 72.0
+INK = 250  # a grey level darker than this (0-255) is ink
+# Anti-aliasing and glyph overshoot shade the pixel next to a margin line: 1 pt of tolerance.
+TOLERANCE_PT = 1
+
+
+class Margins(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+class StampBox(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str]
+    page: int = 1
+    left_in: float
+    top_in: float
+    width_in: float
+    height_in: float
+
+
+class FilingRules(BaseModel):
+    """The schema of a pack's `[rules]` table."""
+
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str]
+    page_size_in: tuple[float, float]
+    margins_in: Margins
+    footer_band_in: tuple[float, float] | None = None
+    min_font_pt: float
+    footer_min_font_pt: float | None = None
+    max_bytes: int
+    pdfa: str | None = None
+    searchable: bool = True
+    fonts_embedded: bool = True
+    case_number_on_every_page: bool = False
+    stamp_box: StampBox | None = None
+    forbidden_text: dict[str, str] = {}
+
+
+class CheckError(DocgenError):
+    """The run folder cannot be checked at all (no manifest, pack without rules)."""
+
+
+def rules_of(pack: Pack) -> FilingRules:
+    raw = (pack.config.model_extra or {}).get("rules")
+    toml = pack.directory / "pack.toml"
+    if raw is None:
+        raise PackError(f"{toml}: no [rules] table, so there is nothing to check filings against")
+    try:
+        rules = FilingRules.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"rules.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise PackError(f"{toml}: {problems}") from None
+    for name, pattern in rules.forbidden_text.items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise PackError(f"{toml}: rules.forbidden_text.{name}: bad pattern: {exc}") from None
+    return rules
+
+
+@dataclass
+class FileReport:
+    path: str
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class CheckReport:
+    run_dir: Path
+    pack: str
+    files: list[FileReport]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if not f.ok]
+
+
+def check_run(run_dir: Path) -> CheckReport:
+    """Check every court document listed in `run_dir/manifest.json`."""
+    run_dir = Path(run_dir)
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise CheckError(
+            f"{run_dir}: no manifest.json here", hint="Give a run folder: out/<run-id>."
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        pack_name = manifest["pack"]
+        entries = list(manifest["files"])
+    except (ValueError, KeyError, TypeError):
+        raise CheckError(f"{manifest_path}: not a docgen manifest") from None
+    pack = load_pack(pack_name)
+    rules = rules_of(pack)
+    case_label = str(pack.config.court.get("case_label", ""))
+    reports = []
+    for entry in sorted(entries, key=lambda e: e["path"]):
+        if entry.get("kind") not in rules.documents or entry.get("format") != "pdf":
+            continue
+        path = run_dir / entry["path"]
+        report = FileReport(entry["path"])
+        if not path.is_file():
+            report.failures.append("missing: the manifest lists it but the file is not there")
+        else:
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+                report.failures.append("changed since the run: SHA-256 differs from the manifest")
+            report.failures.extend(check_pdf(data, rules, entry["kind"], case_label))
+        reports.append(report)
+    return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
+
+
+# ---------------------------------------------------------------------------- one PDF
+
+
+def check_pdf(data: bytes, rules: FilingRules, kind: str, case_label: str = "") -> list[str]:
+    """Every rule `data` breaks, as readable lines (empty when it passes)."""
+    import io
+
+    import pikepdf
+
+    failures: list[str] = []
+    if len(data) > rules.max_bytes:
+        failures.append(f"size {len(data):,} bytes is over the cap of {rules.max_bytes:,} bytes")
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        return [*failures, "encrypted: it needs a password to open"]
+    except pikepdf.PdfError:
+        return [*failures, "not a readable PDF"]
+    with pdf:
+        if pdf.is_encrypted:
+            failures.append("encrypted (courts require unencrypted PDFs)")
+            plain = io.BytesIO()
+            pdf.save(plain)  # the other rules are checked on the decrypted content
+            data = plain.getvalue()
+        if rules.pdfa:
+            status = pdf.open_metadata().pdfa_status
+            if status != rules.pdfa:
+                failures.append(f"no PDF/A-{rules.pdfa} claim (found {status or 'none'})")
+            elif "/OutputIntents" not in pdf.Root:
+                failures.append(f"PDF/A-{rules.pdfa} claimed but no output intent")
+        if rules.fonts_embedded:
+            failures.extend(_font_failures(pdf))
+        want_w, want_h = (v * PT_PER_IN for v in rules.page_size_in)
+        for number, page in enumerate(pdf.pages, start=1):
+            box = [float(v) for v in page.mediabox]
+            w, h = box[2] - box[0], box[3] - box[1]
+            if abs(w - want_w) > 0.5 or abs(h - want_h) > 0.5:
+                failures.append(
+                    f"page {number}: size {w / PT_PER_IN:.2f} x {h / PT_PER_IN:.2f} in, "
+                    f"not {rules.page_size_in[0]} x {rules.page_size_in[1]} in"
+                )
+    texts = _text_failures(data, rules, failures)
+    _forbidden(texts, rules, failures)
+    if rules.case_number_on_every_page and case_label:
+        _case_number_failures(texts, case_label, failures)
+    _ink_failures(data, rules, kind, failures)
+    return failures
+
+
+def _walk_fonts(resources: Any, seen: set[tuple[int, int]]) -> list[Any]:
+    fonts = []
+    if resources is None:
+        return fonts
+    for font in (resources.get("/Font") or {}).values():
+        fonts.append(font)
+    for xobj in (resources.get("/XObject") or {}).values():
+        key = xobj.objgen
+        if key in seen or xobj.get("/Subtype") != "/Form":
+            continue
+        seen.add(key)
+        fonts.extend(_walk_fonts(xobj.get("/Resources"), seen))
+    return fonts
+
+
+def _font_failures(pdf: Any) -> list[str]:
+    missing: dict[str, int] = {}
+    seen: set[tuple[int, int]] = set()
+    for number, page in enumerate(pdf.pages, start=1):
+        for font in _walk_fonts(page.get("/Resources"), seen):
+            if font.get("/Subtype") == "/Type3":
+                continue  # glyphs drawn by the PDF itself: nothing to embed
+            descendants = font.get("/DescendantFonts")
+            desc = (descendants[0] if descendants else font).get("/FontDescriptor")
+            embedded = desc is not None and any(
+                k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            if not embedded:
+                missing.setdefault(str(font.get("/BaseFont", "?")).lstrip("/"), number)
+    return [f"page {page}: font {name} is not embedded" for name, page in missing.items()]
+
+
+def _text_failures(data: bytes, rules: FilingRules, failures: list[str]) -> list[str]:
+    """Text of each page; adds searchability and font-size failures."""
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    band = None
+    if rules.footer_band_in:
+        band = (rules.footer_band_in[0] * PT_PER_IN, rules.footer_band_in[1] * PT_PER_IN)
+    texts = []
+    for number, page in enumerate(reader.pages, start=1):
+        small: list[float] = []
+
+        def visit(
+            text: str, cm: Any, tm: Any, font: Any, size: float, small: list[float] = small
+        ) -> None:
+            if not text.strip() or not size:
+                return
+            _, _, c, d, e, f = (float(v) for v in tm)
+            ca, cb, cc, cd, _, cf = (float(v) for v in cm)
+            effective = size * math.hypot(c * ca + d * cc, c * cb + d * cd)
+            y = e * cb + f * cd + cf  # baseline, from the bottom edge of the page
+            in_band = band is not None and band[0] - 2 <= y <= band[1] + 2
+            minimum = (
+                rules.footer_min_font_pt
+                if in_band and rules.footer_min_font_pt is not None
+                else rules.min_font_pt
+            )
+            if effective < minimum - 0.05:
+                small.append(effective)
+
+        text = page.extract_text(visitor_text=visit) or ""
+        texts.append(text)
+        if small:
+            failures.append(
+                f"page {number}: text at {min(small):.1f} pt, below the minimum of "
+                f"{rules.min_font_pt:g} pt"
+                + (
+                    f" ({rules.footer_min_font_pt:g} pt in the footer)"
+                    if rules.footer_min_font_pt is not None
+                    else ""
+                )
+            )
+        if rules.searchable and sum(ch.isalnum() for ch in text) < 10:
+            failures.append(f"page {number}: no searchable text (scanned image or outlines?)")
+    return texts
+
+
+def _forbidden(texts: list[str], rules: FilingRules, failures: list[str]) -> None:
+    for number, text in enumerate(texts, start=1):
+        flat = re.sub(r"\s+", " ", text)
+        for name, pattern in rules.forbidden_text.items():
+            if re.search(pattern, flat):
+                failures.append(f"page {number}: text that looks like a full {name}")
+
+
+def _case_number_failures(texts: list[str], label: str, failures: list[str]) -> None:
+    if not texts:
+        return
+    found = re.search(re.escape(label) + r"\s*(\S+)", texts[0])
+    if not found:
+        failures.append(f"page 1: no case number after {label!r}")
+        return
+    wanted = re.sub(r"\s+", " ", f"{label} {found.group(1)}")
+    for number, text in enumerate(texts, start=1):
+        if wanted not in re.sub(r"\s+", " ", text):
+            failures.append(f"page {number}: the case number ({label} ...) is not on this page")
+
+
+def _ink_failures(data: bytes, rules: FilingRules, kind: str, failures: list[str]) -> None:
+    import pypdfium2 as pdfium
+
+    m = rules.margins_in
+    doc = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            image = page.render(scale=1, grayscale=True).to_pil().convert("L")
+            page.close()
+            w, h = image.size
+            t = TOLERANCE_PT
+            left = int(m.left * PT_PER_IN) - t
+            right = w - int(m.right * PT_PER_IN) + t
+            top = int(m.top * PT_PER_IN) - t
+            bottom = h - int(m.bottom * PT_PER_IN) + t
+            regions = {
+                "top margin": (0, 0, w, top),
+                "left margin": (0, 0, left, h),
+                "right margin": (right, 0, w, h),
+            }
+            number = index + 1
+            for name, box in regions.items():
+                if _has_ink(image, box):
+                    failures.append(f"page {number}: ink in the {name}")
+            bottom_box = (left, bottom, right, h)
+            if rules.footer_band_in:
+                lo, hi = rules.footer_band_in
+                band_top = h - int(hi * PT_PER_IN)
+                band_bottom = h - int(lo * PT_PER_IN)
+                outside = [(left, bottom, right, band_top), (left, band_bottom, right, h)]
+                if any(_has_ink(image, b) for b in outside if b[3] > b[1]):
+                    failures.append(f"page {number}: ink in the bottom margin outside the footer")
+            elif _has_ink(image, bottom_box):
+                failures.append(f"page {number}: ink in the bottom margin")
+            box = rules.stamp_box
+            if box and kind in box.documents and number == box.page:
+                x0 = int(box.left_in * PT_PER_IN) + 3
+                y0 = int(box.top_in * PT_PER_IN) + 3
+                x1 = int((box.left_in + box.width_in) * PT_PER_IN) - 3
+                y1 = int((box.top_in + box.height_in) * PT_PER_IN) - 3
+                if _has_ink(image, (x0, y0, x1, y1)):
+                    failures.append(f"page {number}: the clerk's stamp box is not blank")
+    finally:
+        doc.close()
+
+
+def _has_ink(image: Any, box: tuple[int, int, int, int]) -> bool:
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return False
+    lo, _ = image.crop(box).getextrema()
+    return lo < INK

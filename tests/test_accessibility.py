@@ -1,0 +1,168 @@
+"""Accessibility of the PDFs: tagged, titled, language set, real table headers, reading order.
+
+PDF/UA-1 is not claimed: WeasyPrint writes one PDF variant at a time (pdf/a-2b or pdf/ua-1),
+and the court archive needs the PDF/A-2b claim. Adding a PDF/UA identifier by hand would be a
+false claim while the caption's decorative ")" column is still tagged as text (see the last test).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import re
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+DOCS = {
+    "motion": "cases/2004-CR-0012345/motion.pdf",
+    "order": "cases/2004-CR-0012345/order.pdf",
+    "letter": "letters/IL-100001.pdf",
+}
+
+
+def struct_text(path: Path) -> tuple[list[str], list[str]]:
+    """(element types in structure order, text of each marked-content piece in that order)."""
+    reader = pypdf.PdfReader(path)
+    texts: dict[tuple[int, int], str] = collections.defaultdict(str)
+    for number, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def before(op, args, cm, tm, stack=stack):  # type: ignore[no-untyped-def]
+            if op == b"BDC":
+                props = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+                stack.append(props.get("/MCID"))
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(t, cm, tm, font, size, stack=stack, number=number):  # type: ignore[no-untyped-def]
+            mcid = next((m for m in reversed(stack) if m is not None), None)
+            if mcid is not None:
+                texts[(number, int(mcid))] += t
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    types: list[str] = []
+    order: list[str] = []
+    with pikepdf.open(path) as pdf:
+        pages = {p.objgen: i for i, p in enumerate(pdf.pages)}
+
+        def walk(node, page=None):  # type: ignore[no-untyped-def]
+            if isinstance(node, pikepdf.Dictionary):
+                if "/Pg" in node:
+                    page = pages.get(node.Pg.objgen, page)
+                if "/MCID" in node and "/S" not in node:
+                    order.append(texts.get((page, int(node.MCID)), ""))
+                    return
+                if "/S" in node:
+                    types.append(str(node.S))
+                if "/K" in node:
+                    walk(node.K, page)
+            elif isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child, page)
+            else:
+                with contextlib.suppress(TypeError, ValueError):
+                    order.append(texts.get((page, int(node)), ""))
+
+        walk(pdf.Root.StructTreeRoot.K)
+    return types, [re.sub(r"\s+", " ", t).strip() for t in order if t.strip()]
+
+
+def assert_in_order(pieces: list[str], expected: list[str]) -> None:
+    joined = " | ".join(pieces)
+    position = 0
+    for phrase in expected:
+        found = joined.find(phrase, position)
+        assert found >= 0, f"{phrase!r} missing or out of reading order"
+        position = found + len(phrase)
+
+
+@pytest.mark.parametrize("kind", sorted(DOCS))
+def test_tagged_with_title_language_and_table_headers(golden_run, kind: str) -> None:
+    path = golden_run.run_dir / DOCS[kind]
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert pdf.Root.MarkInfo.Marked
+        assert str(pdf.Root.Lang) == "en"
+        assert str(pdf.docinfo.Title).strip()
+        assert pdf.open_metadata().get("dc:title")
+    types, _ = struct_text(path)
+    assert "/Table" in types
+    # The charges table (and the letter's case table): one TH per column header.
+    assert types.count("/TH") == 5 if kind != "letter" else types.count("/TH") == 4
+
+
+def test_motion_reading_order(golden_run) -> None:
+    _, pieces = struct_text(golden_run.run_dir / DOCS["motion"])
+    assert_in_order(
+        pieces,
+        [
+            "IN THE CIRCUIT COURT OF COOK COUNTY, ILLINOIS",
+            "PEOPLE OF THE STATE OF ILLINOIS",
+            "PATRICK J. O'BRIEN, JR.",
+            "Case No. 2004-CR-0012345",
+            "MOTION TO VACATE AND EXPUNGE",
+            "The People of the State of Illinois",
+            "Statute",
+            "Arrest",
+            "550/4(c)",
+            "550/5(b)",
+            "2. Each conviction",
+            "WHEREFORE",
+            "/s/ Jordan A. Rivera",
+            "CERTIFICATE OF SERVICE",
+            "Illinois State Police",
+        ],
+    )
+
+
+def test_order_reading_order(golden_run) -> None:
+    _, pieces = struct_text(golden_run.run_dir / DOCS["order"])
+    assert_in_order(
+        pieces,
+        [
+            "IN THE CIRCUIT COURT OF COOK COUNTY, ILLINOIS",
+            "ORDER TO VACATE AND EXPUNGE",
+            "This matter coming before the Court",
+            "A. The convictions listed below",
+            "Statute",
+            "550/4(c)",
+            "3. The following agencies",
+            "Illinois State Police",
+            "ENTERED:",
+            "Prepared by:",
+        ],
+    )
+
+
+def test_letter_reading_order(golden_run) -> None:
+    _, pieces = struct_text(golden_run.run_dir / DOCS["letter"])
+    assert_in_order(
+        pieces,
+        [
+            "Office of the Cook County State's Attorney",
+            "Patrick J. O'Brien, Jr.",
+            "Your cannabis record",
+            "Dear Patrick,",
+            "Good news",
+            "Case",
+            "2004-CR-0012345",
+            "What this means for you",
+            "How to check",
+            "Questions?",
+            "Sincerely,",
+        ],
+    )
+
+
+def test_known_gap_decorative_parentheses_are_tagged(golden_run) -> None:
+    """Documents why PDF/UA-1 is not claimed: the caption's ')' column is read aloud.
+
+    When the layout marks it as an artifact, this test fails: then consider the PDF/UA claim.
+    """
+    _, pieces = struct_text(golden_run.run_dir / DOCS["motion"])
+    assert pieces.count(")") >= 10

@@ -1,0 +1,60 @@
+"""Goldens of the California packs: bulk motion (pleading paper + a two-page Exhibit A), bulk order,
+letters in English and Spanish; PDF page images and text, DOCX XML. The page images catch a line
+number drifting off its text line. Update only with `pytest --update-goldens`, then look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_pipeline
+from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
+PACKS = ["ca-los-angeles", "ca-san-francisco"]
+DOCUMENTS = {
+    "bulk-motion": "bulk/motion-with-exhibit",
+    "bulk-order": "bulk/order",
+    "letter-en": "letters/G001",
+    "letter-es": "letters/G002",
+}
+_runs: dict[str, object] = {}
+
+
+def _run(pack: str, tmp_path_factory: pytest.TempPathFactory):
+    if pack not in _runs:
+        _runs[pack] = run_pipeline(
+            FIXTURES / "golden.csv",
+            tmp_path_factory.mktemp(f"golden-{pack}"),
+            pack_name=pack,
+            input_format="gogen",
+            addresses=FIXTURES / "addresses.csv",
+        )
+    return _runs[pack]
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+@pytest.mark.parametrize("pack", PACKS)
+def test_pdf_matches_golden(tmp_path_factory, update_goldens: bool, pack: str, name: str) -> None:
+    run = _run(pack, tmp_path_factory)
+    problems = compare_pdf(
+        run.run_dir / f"{DOCUMENTS[name]}.pdf",
+        GOLDENS_DIR / pack / name / "pdf",
+        f"{pack}-{name}",
+        update_goldens,
+    )
+    assert not problems, "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+@pytest.mark.parametrize("pack", PACKS)
+def test_docx_matches_golden(tmp_path_factory, update_goldens: bool, pack: str, name: str) -> None:
+    run = _run(pack, tmp_path_factory)
+    problems = compare_docx(
+        run.run_dir / f"{DOCUMENTS[name]}.docx",
+        GOLDENS_DIR / pack / name / "docx",
+        f"{pack}-{name}",
+        update_goldens,
+    )
+    assert not problems, "\n".join(map(str, problems))
