@@ -374,5 +374,50 @@ def keys_create(
     out.print(key, highlight=False)
 
 
+@keys_app.command("list")
+def keys_list(
+    data_dir: DataDirOpt = None,
+    database_url: DatabaseUrlOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the API keys: id, office, when created, when revoked. Never the keys themselves."""
+    import json
+
+    from docgen.service.server import list_api_keys
+
+    rows = _guard(lambda: list_api_keys(data_dir=data_dir, database_url=database_url))
+    if as_json:
+        out.print_json(json.dumps(rows), highlight=False)
+        return
+    if not rows:
+        err.print("No API keys yet; make one with `docgen keys create --office NAME`.")
+        return
+    table = [("ID", "OFFICE", "CREATED", "REVOKED")] + [
+        (r["key_id"], r["office"], r["created_at"], r["revoked_at"] or "-") for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    for row in table:
+        line = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3]))
+        out.print(escape(f"{line}  {row[3]}"), highlight=False)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[
+        str,
+        typer.Argument(help="The key's id, as `docgen keys list` shows it.", show_default=False),
+    ],
+    data_dir: DataDirOpt = None,
+    database_url: DatabaseUrlOpt = None,
+) -> None:
+    """Revoke an API key: from the next request on, it gets 401. Its office's jobs stay."""
+    from docgen.service.server import revoke_api_key
+
+    row = _guard(lambda: revoke_api_key(key_id, data_dir=data_dir, database_url=database_url))
+    when = "already revoked" if row["already_revoked"] else "revoked"
+    message = f"API key {row['key_id']} of office {row['office']!r} {when} at {row['revoked_at']}."
+    err.print(escape(message), highlight=False)
+
+
 if __name__ == "__main__":
     app()

@@ -100,6 +100,9 @@ def test_paralegal_uploads_sees_progress_and_previews_and_downloads(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    # Generous waits: CI shares two cores with the rendering workers.
+    expect.set_options(timeout=30_000)
+
     url, api_key = served
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -200,3 +203,60 @@ def test_paralegal_uploads_sees_progress_and_previews_and_downloads(
         assert sum(n.endswith("/order.pdf") for n in names) == 6
         assert f"{run_id}/batches/orders-for-judge.pdf" in names
         assert zf.read(f"{run_id}/report.pdf").startswith(b"%PDF")
+
+
+def test_api_docs_render_offline_and_can_call_the_api(served: tuple[str, str]) -> None:
+    """/docs in Chromium with every request off this server refused: Swagger UI still renders
+    (its files are served by docgen), and a call made from it with the office's key succeeds."""
+    from playwright.sync_api import expect, sync_playwright
+
+    # Generous waits: CI shares two cores with the rendering workers.
+    expect.set_options(timeout=30_000)
+
+    url, api_key = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            outside: list[str] = []
+            problems: list[str] = []
+
+            def only_this_server(route) -> None:
+                if route.request.url.startswith((url, "data:", "blob:")):
+                    route.continue_()
+                else:  # as on a server without internet
+                    outside.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_this_server)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on(
+                "console",
+                lambda m: problems.append(m.text) if m.type == "error" else None,
+            )
+            page.goto(f"{url}/docs")
+            expect(page.locator(".swagger-ui .info .title")).to_contain_text("docgen")
+            operations = page.locator(".opblock")
+            expect(operations.first).to_be_visible()
+            assert operations.count() >= 9, operations.count()
+            jobs_path = page.locator(".opblock-summary-path", has_text="/api/jobs")
+            expect(jobs_path.first).to_be_visible()
+
+            # Authorize with the key, then call GET /api/packs from the page.
+            page.get_by_role("button", name="Authorize").first.click()
+            dialog = page.locator(".modal-ux")
+            dialog.locator("input").first.fill(api_key)  # the first scheme: HTTPBearer
+            dialog.get_by_role("button", name="Apply credentials").first.click()
+            expect(dialog.get_by_role("button", name="Remove authorization")).to_be_visible()
+            dialog.get_by_role("button", name="Close").first.click()
+            packs = page.locator(".opblock-get", has_text="/api/packs")
+            packs.locator(".opblock-summary").click()
+            packs.get_by_role("button", name="Try it out").click()
+            packs.get_by_role("button", name="Execute").click()
+            status = packs.locator(".live-responses-table tbody .response-col_status").first
+            expect(status).to_have_text("200")
+            expect(packs.locator(".live-responses-table")).to_contain_text("il-cook")
+        finally:
+            browser.close()
+    assert not outside, outside
+    assert not problems, problems

@@ -1,6 +1,8 @@
 """The service's HTTP API, over real HTTP (uvicorn on 127.0.0.1) with httpx and a real SQLite file.
 
-Jobs run as in production: a worker process per job running the real pipeline.
+Jobs run as in production: a worker process per job running the real pipeline. The restart tests
+run on PostgreSQL too (a throwaway server, tests/pg_server.py); test_service_postgres.py runs a
+whole job there.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from docgen.service.keys import create_key, office_for_key
 from docgen.service.settings import Settings
 from docgen.service.store import Store
 from tests.conftest import GOLDEN_INPUT
+from tests.pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
 MAX_UPLOAD = 256 * 1024
 
@@ -200,6 +203,27 @@ def test_keys_are_stored_hashed(service: dict[str, Any]) -> None:
         assert office_for_key(store, "dgk_zz_zz") is None
     finally:
         store.dispose()
+
+
+def test_a_revoked_key_is_refused_at_once(service: dict[str, Any]) -> None:
+    from typer.testing import CliRunner
+
+    from docgen.cli import app as cli_app
+
+    settings = service["settings"]
+    key = add_key(settings, "Short-lived Office")
+    with service["server"].client(key) as client:
+        assert client.get("/api/packs").status_code == 200
+        result = CliRunner().invoke(
+            cli_app, ["keys", "revoke", key.split("_")[1], "--data-dir", str(settings.data_dir)]
+        )
+        assert result.exit_code == 0, result.output
+        for method, path in ENDPOINTS:  # the very next requests, on every endpoint
+            response = client.request(method, path)
+            assert response.status_code == 401, (method, path)
+            assert response.json()["message"] == "this API key is not valid"
+    with service["server"].client(service["keys"]["cook"]) as cook:
+        assert cook.get("/api/packs").status_code == 200
 
 
 # ---------------------------------------------------------------- a whole job
@@ -537,8 +561,16 @@ def _insert_job(settings: Settings, office: str, status: str, attempts: int) -> 
     return job_id
 
 
-def test_a_restarted_server_resumes_or_fails_unfinished_jobs(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "data")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None: the default SQLite file in the data folder; or a new PostgreSQL database."""
+    return None if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_a_restarted_server_resumes_or_fails_unfinished_jobs(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    settings = make_settings(tmp_path / "data", database_url=database_url)
     key = add_key(settings, "Cook SAO")
     interrupted = _insert_job(settings, "Cook SAO", "running", attempts=1)
     given_up = _insert_job(settings, "Cook SAO", "running", attempts=settings.max_attempts)
@@ -560,8 +592,10 @@ def test_a_restarted_server_resumes_or_fails_unfinished_jobs(tmp_path: Path) -> 
         assert not [j for j in client.get("/api/jobs").json() if not j["finished"]]
 
 
-def test_a_job_running_when_the_server_stops_is_finished_after_restart(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "data")
+def test_a_job_running_when_the_server_stops_is_finished_after_restart(
+    tmp_path: Path, database_url: str | None
+) -> None:
+    settings = make_settings(tmp_path / "data", database_url=database_url)
     key = add_key(settings, "Cook SAO")
     source = synth_file(tmp_path / "thirty.csv", 30)
     with ThreadServer(settings) as server, server.client(key) as client:
@@ -597,7 +631,6 @@ def test_jobs_wait_while_no_worker_runs_and_can_be_cancelled(tmp_path: Path) -> 
 def test_openapi_documents_the_api(service: dict[str, Any]) -> None:
     with service["server"].client() as client:
         schema = client.get("/openapi.json").json()
-        assert client.get("/docs").status_code == 200
     paths = set(schema["paths"])
     assert {
         "/api/jobs",
@@ -609,6 +642,39 @@ def test_openapi_documents_the_api(service: dict[str, Any]) -> None:
         "/health",
     } <= paths
     assert set(schema["components"]["securitySchemes"]) == {"HTTPBearer", "APIKeyHeader"}
+
+
+def test_docs_page_loads_everything_from_this_server(service: dict[str, Any]) -> None:
+    """/docs works on a server without internet: Swagger UI's files come from docgen itself."""
+    import re
+
+    with service["server"].client() as client:
+        response = client.get("/docs")
+        assert response.status_code == 200
+        html = response.text
+        assert "http://" not in html and "https://" not in html and "//cdn" not in html
+        scripts = re.findall(r'<script[^>]*\ssrc="([^"]+)"', html)
+        styles = re.findall(r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"', html)
+        icons = re.findall(r'<link[^>]*rel="icon"[^>]*href="([^"]+)"', html)
+        assert "/static/swagger-ui/swagger-ui-bundle.js" in scripts
+        assert styles == ["/static/swagger-ui/swagger-ui.css"]
+        assert re.search(r"<script>|<script\s+type=", html) is None  # no inline script
+        assert 'data-openapi-url="/openapi.json"' in html
+        for url in scripts:
+            asset = client.get(url)
+            assert asset.status_code == 200, url
+            assert "javascript" in asset.headers["content-type"], url
+        assert len(client.get(scripts[0]).content) > 500_000  # the real Swagger UI bundle
+        for url in styles:
+            asset = client.get(url)
+            assert asset.status_code == 200 and asset.headers["content-type"].startswith("text/css")
+            assert b".swagger-ui" in asset.content
+        for url in icons:
+            assert client.get(url).headers["content-type"] == "image/png"
+        # The policy forbids loading anything from elsewhere, should the page ever try.
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "script-src 'self';" in policy
+        assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN: not offered
 
 
 def test_page_is_served_with_a_strict_policy(service: dict[str, Any]) -> None:

@@ -39,6 +39,11 @@ from docgen.service.settings import ALLOWED_EXTENSIONS, Settings
 from docgen.service.store import FINISHED, Store, now
 
 HERE = Path(__file__).resolve().parent
+SWAGGER_ASSETS = "/static/swagger-ui"  # Swagger UI's files, from the swagger-ui-bundle-v2 package
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 JOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_LISTED_PROBLEMS = 1000  # a file with more problems than this is listed in part
 FORMATS = ("pdf", "docx")
@@ -277,11 +282,17 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         "(keys come from `docgen keys create --office NAME`). A key sees only its office's jobs.",
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: FastAPI's own page loads a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
     app.state.dispatcher = dispatcher
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_bytes)
+    from swagger_ui_bundle import swagger_ui_path
+
+    # Before /static, which would otherwise take these paths.
+    app.mount(SWAGGER_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(ApiError)
@@ -315,6 +326,9 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
                 "default-src 'self'; img-src 'self' blob:; script-src 'self'; "
                 "style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
             )
+            response.headers["X-Frame-Options"] = "DENY"
+        elif request.url.path == "/docs":
+            response.headers["Content-Security-Policy"] = DOCS_CSP
             response.headers["X-Frame-Options"] = "DENY"
         return response
 
@@ -363,6 +377,13 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
             today=date.today().isoformat(),
             max_upload_mb=f"{settings.max_upload_bytes / (1024 * 1024):g}",
             extensions=ALLOWED_EXTENSIONS,
+        )
+        return HTMLResponse(html)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        html = templates.get_template("docs.html").render(
+            assets=SWAGGER_ASSETS, openapi_url=app.openapi_url
         )
         return HTMLResponse(html)
 

@@ -1,4 +1,12 @@
-"""The job store: API keys and jobs in SQL (SQLite by default, PostgreSQL through SQLAlchemy)."""
+"""The job store: API keys and jobs in SQL (SQLite by default, PostgreSQL through SQLAlchemy).
+
+The same schema and queries run on both, and the tests run them on both (a throwaway PostgreSQL
+server in tests/pg_server.py). Times are ISO-8601 UTC strings ("2026-11-01T09:30:00Z"): they sort
+correctly as text, read back the same on both databases, and existing SQLite files keep working.
+Postgres needs what SQLite lets pass: lengths are enforced (names are cut to fit), sizes can pass
+2 GiB (BIGINT), text can hold no NUL character (removed), and two processes creating the tables
+at once must not collide (an advisory lock; on SQLite, another pass).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Engine,
@@ -19,8 +28,11 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    text,
     update,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 metadata = MetaData()
 
@@ -50,7 +62,7 @@ jobs = Table(
     Column("formats", String(20), nullable=False),
     Column("input_ext", String(8), nullable=False),
     Column("input_name", String(255), nullable=False),  # shown to people only, never a path
-    Column("input_bytes", Integer, nullable=False),
+    Column("input_bytes", BigInteger, nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("started_at", String(32)),
     Column("finished_at", String(32)),
@@ -70,7 +82,28 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def normalise_url(url: str) -> str:
+    """`postgres://` (as many hosts print it) is `postgresql://` to SQLAlchemy (driver: psycopg)."""
+    if url.startswith("postgres://"):
+        return "postgresql://" + url.removeprefix("postgres://")
+    return url
+
+
+def safe_url(url: str) -> str:
+    """The URL for messages and logs: the password masked."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except Exception:
+        return "(an unreadable database URL)"
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    """PostgreSQL text cannot hold NUL; SQLite can. Drop it so both store the same."""
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
+
+
 def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -87,8 +120,12 @@ def make_engine(url: str) -> Engine:
 
 class Store:
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = make_engine(url)
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url)
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     def create_schema(self) -> None:
         sqlite_path = (
@@ -96,7 +133,22 @@ class Store:
         )
         if sqlite_path:
             os.makedirs(os.path.dirname(sqlite_path) or ".", mode=0o700, exist_ok=True)
-        metadata.create_all(self.engine)
+        if self.is_postgresql:
+            # `keys create` and `serve` may create the tables at the same moment; CREATE TABLE
+            # IF NOT EXISTS is not safe against that on PostgreSQL, so take turns.
+            with self.engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(72710001)"))
+                metadata.create_all(conn)
+        else:
+            # SQLite: another process may create a table between the check and the CREATE;
+            # the next pass sees it and goes on.
+            for attempt in range(5):
+                try:
+                    metadata.create_all(self.engine)
+                    break
+                except OperationalError as exc:
+                    if "already exists" not in str(exc) or attempt == 4:
+                        raise
         if sqlite_path:
             path = sqlite_path
             for suffix in ("", "-wal", "-shm"):
@@ -121,6 +173,24 @@ class Store:
             row = conn.execute(select(api_keys).where(api_keys.c.key_id == key_id)).first()
         return dict(row._mapping) if row else None
 
+    def list_keys(self) -> list[dict[str, Any]]:
+        """Every key, oldest first: id, office, created_at, revoked_at (never salt or hash)."""
+        query = select(
+            api_keys.c.key_id, api_keys.c.office, api_keys.c.created_at, api_keys.c.revoked_at
+        ).order_by(api_keys.c.created_at, api_keys.c.key_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def revoke_key(self, key_id: str) -> bool:
+        """Mark a key revoked now; False if there is no such key or it was revoked already."""
+        stmt = (
+            update(api_keys)
+            .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=now())
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(stmt).rowcount == 1
+
     # ------------------------------------------------------------ jobs
 
     def insert_job(self, **values: Any) -> None:
@@ -130,7 +200,7 @@ class Store:
         values.setdefault("attempts", 0)
         values.setdefault("cancel_requested", False)
         with self.engine.begin() as conn:
-            conn.execute(jobs.insert().values(**values))
+            conn.execute(jobs.insert().values(**_clean(values)))
 
     def get_job(self, job_id: str, office: str | None = None) -> dict[str, Any] | None:
         query = select(jobs).where(jobs.c.id == job_id)
@@ -151,7 +221,9 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def jobs_with_status(self, *statuses: str) -> list[dict[str, Any]]:
-        query = select(jobs).where(jobs.c.status.in_(statuses)).order_by(jobs.c.created_at)
+        query = (
+            select(jobs).where(jobs.c.status.in_(statuses)).order_by(jobs.c.created_at, jobs.c.id)
+        )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
@@ -163,7 +235,7 @@ class Store:
         if only_if_status:
             stmt = stmt.where(jobs.c.status.in_(only_if_status))
         with self.engine.begin() as conn:
-            return conn.execute(stmt.values(**values)).rowcount == 1
+            return conn.execute(stmt.values(**_clean(values))).rowcount == 1
 
     def claim_next_queued(self) -> dict[str, Any] | None:
         """Atomically move the oldest queued job to running and return it."""
