@@ -4,10 +4,14 @@ Every court document of a run (the manifest's files whose kind the pack's `[rule
 lists, in PDF) is checked against the pack's `[rules]` table, so a court's rules are data in its
 pack, never a branch on its name:
 
-- page size; no ink outside the margins except the footer band; minimum font size (body and
+- page size; no ink outside the margins except the footer band and the boxes the pack declares
+  as allowed ink (pleading paper's line numbers and vertical rules); minimum font size (body and
   footer); text searchable on every page; every font embedded; not encrypted; the PDF/A claim;
   size under the cap; the clerk's stamp box blank; no text matching a forbidden pattern (full
-  SSN, driver's licence number); the case number on every page;
+  SSN, driver's licence number); the case number on every page; pleading-paper line numbers on
+  every page; the bookmarks a document kind must carry (e.g. its exhibit);
+- pages of another size (a landscape exhibit) are allowed only where the pack declares them
+  (`[rules.exhibit_pages]`): they are checked against their own margins and have no line numbers;
 - and the file is the one the manifest describes (SHA-256), so a file changed after the run is
   noticed.
 
@@ -43,6 +47,38 @@ class Margins(BaseModel):
     left: float
 
 
+class InkBox(BaseModel):
+    """A box, from the page's top-left corner, where ink in a margin is allowed."""
+
+    model_config = ConfigDict(extra="forbid")
+    what: str = ""
+    left_in: float
+    top_in: float
+    width_in: float
+    height_in: float
+
+
+class LineNumbers(BaseModel):
+    """Pleading-paper line numbers `first`..`last`, left of the text, at a fixed pitch."""
+
+    model_config = ConfigDict(extra="forbid")
+    first: int = 1
+    last: int = 28
+    left_in: float  # the band (from the left edge) the numbers are looked for in
+    right_in: float
+    pitch_pt: float | None = None  # baseline to baseline; checked when given
+
+
+class PageLayout(BaseModel):
+    """Pages of another size that a filing may carry (a landscape exhibit)."""
+
+    model_config = ConfigDict(extra="forbid")
+    page_size_in: tuple[float, float]
+    margins_in: Margins
+    footer_band_in: tuple[float, float] | None = None
+    allowed_ink_in: list[InkBox] = []
+
+
 class StampBox(BaseModel):
     model_config = ConfigDict(extra="forbid")
     documents: list[str]
@@ -61,6 +97,7 @@ class FilingRules(BaseModel):
     page_size_in: tuple[float, float]
     margins_in: Margins
     footer_band_in: tuple[float, float] | None = None
+    allowed_ink_in: list[InkBox] = []
     min_font_pt: float
     footer_min_font_pt: float | None = None
     max_bytes: int
@@ -70,6 +107,18 @@ class FilingRules(BaseModel):
     case_number_on_every_page: bool = False
     stamp_box: StampBox | None = None
     forbidden_text: dict[str, str] = {}
+    line_numbers: LineNumbers | None = None  # required on every page of page_size_in
+    exhibit_pages: PageLayout | None = None  # pages of this size are exhibit pages
+    required_bookmarks: dict[str, list[str]] = {}  # kind -> outline titles (prefixes) it must have
+
+    @property
+    def main_layout(self) -> PageLayout:
+        return PageLayout(
+            page_size_in=self.page_size_in,
+            margins_in=self.margins_in,
+            footer_band_in=self.footer_band_in,
+            allowed_ink_in=self.allowed_ink_in,
+        )
 
 
 class CheckError(DocgenError):
@@ -187,21 +236,61 @@ def check_pdf(data: bytes, rules: FilingRules, kind: str, case_label: str = "") 
                 failures.append(f"PDF/A-{rules.pdfa} claimed but no output intent")
         if rules.fonts_embedded:
             failures.extend(_font_failures(pdf))
-        want_w, want_h = (v * PT_PER_IN for v in rules.page_size_in)
-        for number, page in enumerate(pdf.pages, start=1):
-            box = [float(v) for v in page.mediabox]
-            w, h = box[2] - box[0], box[3] - box[1]
-            if abs(w - want_w) > 0.5 or abs(h - want_h) > 0.5:
-                failures.append(
-                    f"page {number}: size {w / PT_PER_IN:.2f} x {h / PT_PER_IN:.2f} in, "
-                    f"not {rules.page_size_in[0]} x {rules.page_size_in[1]} in"
-                )
-    texts = _text_failures(data, rules, failures)
+        layouts = _page_layouts(pdf, rules, failures)
+        _bookmark_failures(pdf, rules.required_bookmarks.get(kind, []), failures)
+    texts = _text_failures(data, rules, layouts, failures)
     _forbidden(texts, rules, failures)
     if rules.case_number_on_every_page and case_label:
         _case_number_failures(texts, case_label, failures)
-    _ink_failures(data, rules, kind, failures)
+    _ink_failures(data, rules, layouts, kind, failures)
     return failures
+
+
+def _fits(size: tuple[float, float], w: float, h: float) -> bool:
+    return abs(w - size[0] * PT_PER_IN) <= 0.5 and abs(h - size[1] * PT_PER_IN) <= 0.5
+
+
+def _page_layouts(
+    pdf: Any, rules: FilingRules, failures: list[str]
+) -> list[tuple[PageLayout, bool]]:
+    """Per page: the layout it is checked against, and whether it is a main (not exhibit) page.
+
+    A page is an exhibit page when its size is `[rules.exhibit_pages] page_size_in` (e.g. Letter
+    landscape); any other size than the main one is a failure (checked as a main page)."""
+    main = rules.main_layout
+    layouts = []
+    for number, page in enumerate(pdf.pages, start=1):
+        box = [float(v) for v in page.mediabox]
+        w, h = box[2] - box[0], box[3] - box[1]
+        if _fits(rules.page_size_in, w, h):
+            layouts.append((main, True))
+        elif rules.exhibit_pages and _fits(rules.exhibit_pages.page_size_in, w, h):
+            layouts.append((rules.exhibit_pages, False))
+        else:
+            allowed = f"{rules.page_size_in[0]} x {rules.page_size_in[1]} in"
+            if rules.exhibit_pages:
+                x = rules.exhibit_pages.page_size_in
+                allowed += f" (or {x[0]} x {x[1]} in for exhibit pages)"
+            failures.append(
+                f"page {number}: size {w / PT_PER_IN:.2f} x {h / PT_PER_IN:.2f} in, not {allowed}"
+            )
+            layouts.append((main, True))
+    return layouts
+
+
+def _bookmark_failures(pdf: Any, wanted: list[str], failures: list[str]) -> None:
+    if not wanted:
+        return
+    titles: list[str] = []
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(str(item.title or "").strip())
+            stack.extend(item.children)
+    for prefix in wanted:
+        if not any(t.startswith(prefix) for t in titles):
+            failures.append(f"no bookmark {prefix!r} in the outline (exhibits must be bookmarked)")
 
 
 def _walk_fonts(resources: Any, seen: set[tuple[int, int]]) -> list[Any]:
@@ -236,29 +325,44 @@ def _font_failures(pdf: Any) -> list[str]:
     return [f"page {page}: font {name} is not embedded" for name, page in missing.items()]
 
 
-def _text_failures(data: bytes, rules: FilingRules, failures: list[str]) -> list[str]:
-    """Text of each page; adds searchability and font-size failures."""
+def _text_failures(
+    data: bytes,
+    rules: FilingRules,
+    layouts: list[tuple[PageLayout, bool]],
+    failures: list[str],
+) -> list[str]:
+    """Text of each page; adds searchability, font-size and line-number failures."""
     import io
 
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(data))
-    band = None
-    if rules.footer_band_in:
-        band = (rules.footer_band_in[0] * PT_PER_IN, rules.footer_band_in[1] * PT_PER_IN)
     texts = []
     for number, page in enumerate(reader.pages, start=1):
         small: list[float] = []
+        runs: list[tuple[float, float, str]] = []
+        layout, is_main = layouts[number - 1]
+        band = None
+        if layout.footer_band_in:
+            band = (layout.footer_band_in[0] * PT_PER_IN, layout.footer_band_in[1] * PT_PER_IN)
 
         def visit(
-            text: str, cm: Any, tm: Any, font: Any, size: float, small: list[float] = small
+            text: str,
+            cm: Any,
+            tm: Any,
+            font: Any,
+            size: float,
+            small: list[float] = small,
+            runs: list[tuple[float, float, str]] = runs,
+            band: tuple[float, float] | None = band,
         ) -> None:
             if not text.strip() or not size:
                 return
             _, _, c, d, e, f = (float(v) for v in tm)
-            ca, cb, cc, cd, _, cf = (float(v) for v in cm)
+            ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
             effective = size * math.hypot(c * ca + d * cc, c * cb + d * cd)
             y = e * cb + f * cd + cf  # baseline, from the bottom edge of the page
+            runs.append((e * ca + f * cc + ce, y, text.strip()))
             in_band = band is not None and band[0] - 2 <= y <= band[1] + 2
             minimum = (
                 rules.footer_min_font_pt
@@ -282,7 +386,39 @@ def _text_failures(data: bytes, rules: FilingRules, failures: list[str]) -> list
             )
         if rules.searchable and sum(ch.isalnum() for ch in text) < 10:
             failures.append(f"page {number}: no searchable text (scanned image or outlines?)")
+        if rules.line_numbers and is_main:
+            _line_number_failures(number, runs, rules.line_numbers, failures)
     return texts
+
+
+def _line_number_failures(
+    number: int, runs: list[tuple[float, float, str]], rule: LineNumbers, failures: list[str]
+) -> None:
+    lo, hi = rule.left_in * PT_PER_IN, rule.right_in * PT_PER_IN
+    found: dict[int, float] = {}
+    for x, y, text in runs:
+        if lo <= x <= hi and text.isdigit() and rule.first <= int(text) <= rule.last:
+            found.setdefault(int(text), y)
+    wanted = range(rule.first, rule.last + 1)
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        failures.append(
+            f"page {number}: pleading line numbers missing ({len(missing)} of "
+            f"{rule.first}-{rule.last}: {shown})"
+        )
+        return
+    if rule.pitch_pt:
+        off = [
+            n
+            for n in wanted
+            if abs(found[rule.first] - found[n] - (n - rule.first) * rule.pitch_pt) > 0.5
+        ]
+        if off:
+            failures.append(
+                f"page {number}: pleading line number {off[0]} is off the "
+                f"{rule.pitch_pt:g} pt line pitch"
+            )
 
 
 def _forbidden(texts: list[str], rules: FilingRules, failures: list[str]) -> None:
@@ -306,16 +442,32 @@ def _case_number_failures(texts: list[str], label: str, failures: list[str]) -> 
             failures.append(f"page {number}: the case number ({label} ...) is not on this page")
 
 
-def _ink_failures(data: bytes, rules: FilingRules, kind: str, failures: list[str]) -> None:
+def _ink_failures(
+    data: bytes,
+    rules: FilingRules,
+    layouts: list[tuple[PageLayout, bool]],
+    kind: str,
+    failures: list[str],
+) -> None:
     import pypdfium2 as pdfium
+    from PIL import ImageDraw
 
-    m = rules.margins_in
     doc = pdfium.PdfDocument(data)
     try:
         for index in range(len(doc)):
+            layout, _ = layouts[index]
+            m = layout.margins_in
             page = doc[index]
-            image = page.render(scale=1, grayscale=True).to_pil().convert("L")
+            original = page.render(scale=1, grayscale=True).to_pil().convert("L")
             page.close()
+            image = original
+            if layout.allowed_ink_in:  # declared ink (line numbers, rules) does not count
+                image = original.copy()
+                draw = ImageDraw.Draw(image)
+                for a in layout.allowed_ink_in:
+                    x0, y0 = a.left_in * PT_PER_IN, a.top_in * PT_PER_IN
+                    x1, y1 = x0 + a.width_in * PT_PER_IN, y0 + a.height_in * PT_PER_IN
+                    draw.rectangle((x0, y0, x1, y1), fill=255)
             w, h = image.size
             t = TOLERANCE_PT
             left = int(m.left * PT_PER_IN) - t
@@ -332,8 +484,8 @@ def _ink_failures(data: bytes, rules: FilingRules, kind: str, failures: list[str
                 if _has_ink(image, box):
                     failures.append(f"page {number}: ink in the {name}")
             bottom_box = (left, bottom, right, h)
-            if rules.footer_band_in:
-                lo, hi = rules.footer_band_in
+            if layout.footer_band_in:
+                lo, hi = layout.footer_band_in
                 band_top = h - int(hi * PT_PER_IN)
                 band_bottom = h - int(lo * PT_PER_IN)
                 outside = [(left, bottom, right, band_top), (left, band_bottom, right, h)]
@@ -347,7 +499,7 @@ def _ink_failures(data: bytes, rules: FilingRules, kind: str, failures: list[str
                 y0 = int(box.top_in * PT_PER_IN) + 3
                 x1 = int((box.left_in + box.width_in) * PT_PER_IN) - 3
                 y1 = int((box.top_in + box.height_in) * PT_PER_IN) - 3
-                if _has_ink(image, (x0, y0, x1, y1)):
+                if _has_ink(original, (x0, y0, x1, y1)):
                     failures.append(f"page {number}: the clerk's stamp box is not blank")
     finally:
         doc.close()
