@@ -7,11 +7,16 @@ and keeps the PDF/A identification (XMP metadata and output intent) of the parts
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+
+from docgen.errors import OutputError
+from docgen.output import FILE_MODE, make_dir, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,30 +49,7 @@ def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
                 out.pages.extend(src.pages)
                 outline.root.append(pikepdf.OutlineItem(part.bookmark, first_page))
         if sources:
-            first = sources[0]
-            # PDF/A: the bundle inherits the parts' output intent and XMP identification.
-            if "/OutputIntents" in first.Root:
-                out.Root.OutputIntents = _copy_into(out, first.Root.OutputIntents)
-            if "/Lang" in first.Root:
-                out.Root.Lang = first.Root.Lang
-            out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
-            meta_src = first.open_metadata()
-            with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-                for key in (
-                    "pdfaid:part",
-                    "pdfaid:conformance",
-                    "xmp:CreateDate",
-                    "xmp:ModifyDate",
-                    "xmp:MetadataDate",
-                    "xmp:CreatorTool",
-                    "pdf:Producer",
-                ):
-                    if key in meta_src:
-                        meta[key] = meta_src[key]
-                meta["dc:title"] = title
-            for key in ("/CreationDate", "/ModDate", "/Producer", "/Creator"):
-                if key in first.docinfo:
-                    out.docinfo[key] = first.docinfo[key]
+            _identify(out, sources[0], title)
         out.docinfo["/Title"] = title
         out.Root.PageMode = pikepdf.Name.UseOutlines
         buffer = io.BytesIO()
@@ -76,3 +58,99 @@ def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
     finally:
         for src in sources:
             src.close()
+
+
+def _identify(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
+    """PDF/A: the bundle inherits the first part's output intent and XMP identification."""
+    if "/OutputIntents" in first.Root:
+        out.Root.OutputIntents = _copy_into(out, first.Root.OutputIntents)
+    if "/Lang" in first.Root:
+        out.Root.Lang = first.Root.Lang
+    out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    meta_src = first.open_metadata()
+    with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        for key in (
+            "pdfaid:part",
+            "pdfaid:conformance",
+            "xmp:CreateDate",
+            "xmp:ModifyDate",
+            "xmp:MetadataDate",
+            "xmp:CreatorTool",
+            "pdf:Producer",
+        ):
+            if key in meta_src:
+                meta[key] = meta_src[key]
+        meta["dc:title"] = title
+    for key in ("/CreationDate", "/ModDate", "/Producer", "/Creator"):
+        if key in first.docinfo:
+            out.docinfo[key] = first.docinfo[key]
+
+
+# A bundle of many parts is joined in groups: at most this many part files are open at once.
+GROUP = 250
+
+
+def write_bundle(path: Path, parts: Sequence[BundlePart], title: str, group: int = GROUP) -> None:
+    """Write the bundle of `parts` to `path` (atomically), holding few files open and no bytes.
+
+    Up to `group` parts: exactly `bundle_pdfs`. More: each group of parts is joined into a
+    temporary file and its parts closed, then the group files are joined with one bookmark per
+    part. Deterministic bytes either way.
+    """
+    if len(parts) <= group:
+        write_atomic(path, bundle_pdfs(parts, title))
+        return
+    make_dir(path.parent)
+    temps: list[Path] = []
+    opened: list[pikepdf.Pdf] = []
+    try:
+        marks: list[tuple[str, int]] = []
+        pages = 0
+        for start in range(0, len(parts), group):
+            joined = pikepdf.new()
+            sources = []
+            try:
+                for part in parts[start : start + group]:
+                    src = pikepdf.open(part.path)
+                    sources.append(src)
+                    marks.append((part.bookmark, pages))
+                    pages += len(src.pages)
+                    joined.pages.extend(src.pages)
+                temps.append(_temp_beside(path))
+                joined.save(temps[-1], deterministic_id=True, compress_streams=True)
+            finally:
+                joined.close()
+                for src in sources:
+                    src.close()
+        out = pikepdf.new()
+        for temp in temps:
+            opened.append(pikepdf.open(temp))
+            out.pages.extend(opened[-1].pages)
+        with out.open_outline() as outline:
+            for bookmark, first_page in marks:
+                outline.root.append(pikepdf.OutlineItem(bookmark, first_page))
+        with pikepdf.open(parts[0].path) as first:
+            _identify(out, first, title)
+        out.docinfo["/Title"] = title
+        out.Root.PageMode = pikepdf.Name.UseOutlines
+        final = _temp_beside(path)
+        temps.append(final)
+        out.save(final, deterministic_id=True, compress_streams=True)
+        out.close()
+        with final.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(final, FILE_MODE)
+        os.replace(final, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        for pdf in opened:
+            pdf.close()
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+
+
+def _temp_beside(path: Path) -> Path:
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
+    os.close(fd)
+    return Path(name)

@@ -18,7 +18,16 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from docgen.errors import DocgenError
 
@@ -101,6 +110,14 @@ def _parse_date(value: str | None) -> date:
         ) from None
 
 
+class _RateColumn(ProgressColumn):
+    """Documents per second (rich's own speed column counts bytes)."""
+
+    def render(self, task: Any) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.1f} docs/s" if speed else "- docs/s", style="progress.data.speed")
+
+
 @app.command()
 def generate(
     input_path: InputArg,
@@ -137,6 +154,20 @@ def generate(
             help="CSV of person_id and address columns, for inputs without addresses (gogen)."
         ),
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DOCGEN_CLUSTER",
+            help="Render on a Dask cluster: the scheduler's address, e.g. tcp://host:8786.",
+        ),
+    ] = None,
+    cluster_output: Annotated[
+        str,
+        typer.Option(
+            help="With --cluster: 'returned' (workers send the files back) or 'shared' "
+            "(workers write into --out, which must be the same path on every worker)."
+        ),
+    ] = "returned",
 ) -> None:
     """Make the motions, orders, letters, batches, manifest and report for one results file."""
     from docgen.pipeline import FORMATS, RunOptions, run
@@ -158,7 +189,11 @@ def generate(
         workers=workers,
         run_id=run_id,
         addresses=addresses,
+        cluster=cluster or None,
+        cluster_output=cluster_output,
     )
+    if cluster_output not in ("returned", "shared"):
+        raise typer.BadParameter("use returned or shared", param_hint="--cluster-output")
 
     def body() -> Any:
         if quiet or not err.is_terminal:
@@ -168,6 +203,9 @@ def generate(
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("documents"),
+            _RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
             TimeRemainingColumn(),
         )
         with Progress(*columns, console=err, transient=True) as bar:
@@ -337,9 +375,20 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Worker processes per job (default: one per core).")
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DOCGEN_CLUSTER",
+            help="Dask scheduler address (tcp://host:8786): jobs render on that cluster.",
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP API and web page (http://HOST:PORT/, API docs at /docs)."""
     from docgen.service.server import serve as run_server
+
+    if cluster:
+        # Job workers are separate processes; they read the address from the environment.
+        os.environ["DOCGEN_CLUSTER"] = cluster
 
     _guard(
         lambda: run_server(

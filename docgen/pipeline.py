@@ -14,8 +14,14 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import (
+    ALL_COMPLETED,
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,8 +29,8 @@ from typing import Any
 
 import pikepdf
 
-from docgen import viewmodel
-from docgen.batches import BundlePart, bundle_pdfs
+from docgen import resume, viewmodel
+from docgen.batches import BundlePart, write_bundle
 from docgen.group import group_charges
 from docgen.model import NO_DOCUMENT_DETERMINATIONS, ChargeRow, Person, Reject
 from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
@@ -62,6 +68,8 @@ class RunOptions:
     run_id: str | None = None
     addresses: Path | None = None  # CSV: person_id -> address, for inputs without addresses
     input_name: str | None = None  # shown in manifest and report instead of input_path.name
+    cluster: str | None = None  # Dask scheduler address (tcp://host:8786): render there
+    cluster_output: str = "returned"  # or "shared": workers write into run_dir (docgen.cluster)
 
 
 @dataclass(slots=True)
@@ -111,6 +119,7 @@ class RunResult:
     seconds: float = 0.0
     rows_context: int = 0  # gogen rows without a determination: the rest of the record
     review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
+    documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
 
     @property
     def accounted(self) -> bool:
@@ -126,9 +135,48 @@ class RunResult:
 # ---------------------------------------------------------------- planning
 
 
+class LazySpecs:
+    """The run's documents, in order; view models are built when iterated, not all at once.
+
+    Holding every view model of a 50,000-case run costs gigabytes; a deferred entry is a function
+    and the (already grouped) objects it reads. Indexing and slicing build the specs asked for.
+    """
+
+    def __init__(self) -> None:
+        self._items: list[DocumentSpec | tuple[Callable[..., DocumentSpec], tuple[Any, ...]]] = []
+
+    def append(self, spec: DocumentSpec) -> None:
+        self._items.append(spec)
+
+    def defer(self, build: Callable[..., DocumentSpec], *args: Any) -> None:
+        self._items.append((build, args))
+
+    @staticmethod
+    def _built(item: Any) -> DocumentSpec:
+        if isinstance(item, tuple):
+            build, args = item
+            return build(*args)
+        return item
+
+    def __setitem__(self, index: slice, specs: list[DocumentSpec]) -> None:
+        self._items[index] = list(specs)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._built(item) for item in self._items[index]]
+        return self._built(self._items[index])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[DocumentSpec]:
+        for item in self._items:
+            yield self._built(item)
+
+
 @dataclass(slots=True)
 class Plan:
-    specs: list[DocumentSpec]
+    specs: LazySpecs
     rejects: list[Reject]
     rows_in_documents: int
     rows_not_eligible: int
@@ -217,7 +265,7 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
     rejects = [*validation.rejects, *grouped.rejects]
     documents = set(pack.config.determinations.documents)
     letters = set(pack.config.determinations.letters)
-    specs: list[DocumentSpec] = []
+    specs = LazySpecs()
     counted: Counter[str] = Counter()
     in_documents = 0
     case_count = 0
@@ -250,15 +298,15 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
             if case.charges_with(tuple(documents)):
                 case_count += 1
                 if not bulk_mode:
-                    specs.append(viewmodel.motion(pack, person, case, run_date))
-                    specs.append(viewmodel.order(pack, person, case, run_date))
+                    specs.defer(viewmodel.motion, pack, person, case, run_date)
+                    specs.defer(viewmodel.order, pack, person, case, run_date)
                 elif bulk.per_case_orders(pack):
                     specs.append(bulk.case_order(pack, person, case, run_date))
             if case.charges_with(tuple(letters)):
                 letter_cases.append(case)
         if letter_cases:
             if person.has_address:
-                specs.append(viewmodel.letter(pack, person, letter_cases, run_date))
+                specs.defer(viewmodel.letter, pack, person, letter_cases, run_date)
             else:
                 without_address.append(person)
     rejects.sort(key=lambda r: r.row)
@@ -308,9 +356,49 @@ def _render_and_write(run_dir: Path, spec: DocumentSpec) -> list[FileEntry]:
     for fmt, renderer in _worker_state["renderers"].items():
         if renderer is None:
             continue
-        data = renderer.render(spec)
+        if fmt == "pdf":  # the page count comes from the layout, not from parsing the PDF again
+            data, pages = renderer.render_with_pages(spec)
+        else:
+            data, pages = renderer.render(spec), None
         relpath = f"{spec.relpath}.{fmt}"
         write_atomic(run_dir / relpath, data)
+        entries.append(
+            FileEntry(
+                path=relpath,
+                kind=spec.kind,
+                format=fmt,
+                sha256=hashlib.sha256(data).hexdigest(),
+                bytes=len(data),
+                pages=pages,
+                rows=list(spec.rows),
+                language=spec.lang,
+            )
+        )
+    return entries
+
+
+def _render_chunk(run_dir: Path, specs: list[DocumentSpec]) -> list[FileEntry]:
+    entries: list[FileEntry] = []
+    for spec in specs:
+        entries.extend(_render_and_write(run_dir, spec))
+    return entries
+
+
+def _reusable_entries(run_dir: Path, spec: DocumentSpec, formats: tuple[str, ...]):
+    """The entries of a document a resumed run finds complete on disk, else None.
+
+    Writes are atomic: a file under its final name is whole. Its entry is recomputed from the file
+    (the same fields `_render_and_write` gives). A bulk motion (several files) is always redone.
+    """
+    if spec.kind == "bulk-motion":
+        return None
+    paths = [f"{spec.relpath}.{fmt}" for fmt in FORMATS if fmt in formats]
+    if not all((run_dir / p).is_file() for p in paths):
+        return None
+    entries = []
+    for relpath in paths:
+        data = (run_dir / relpath).read_bytes()
+        fmt = relpath.rsplit(".", 1)[-1]
         entries.append(
             FileEntry(
                 path=relpath,
@@ -326,60 +414,116 @@ def _render_and_write(run_dir: Path, spec: DocumentSpec) -> list[FileEntry]:
     return entries
 
 
-def _render_chunk(run_dir: Path, specs: list[DocumentSpec]) -> list[FileEntry]:
-    entries: list[FileEntry] = []
-    for spec in specs:
-        entries.extend(_render_and_write(run_dir, spec))
-    return entries
-
-
-def _chunks(items: list[DocumentSpec], size: int) -> Iterator[list[DocumentSpec]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def render_all(
-    specs: list[DocumentSpec],
+    specs: Iterable[DocumentSpec],
     run_dir: Path,
     options: RunOptions,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    *,
+    total: int | None = None,
+    reuse: bool = False,
+    stats: dict[str, int] | None = None,
 ) -> list[FileEntry]:
+    """Render every spec (streamed: few view models exist at once) and return the file entries.
+
+    reuse: skip documents already complete on disk (a resumed run; see docgen.resume); their
+    entries are recomputed from the files and counted in stats["reused"].
+    Local worker processes by default; a Dask cluster when options.cluster is set.
+    """
     workers = options.workers or os.cpu_count() or 1
     entries: list[FileEntry] = []
-    total = len(specs)
+    if total is None:
+        specs = list(specs)
+        total = len(specs)
+    stats = stats if stats is not None else {}
+    stats.setdefault("reused", 0)
     done = 0
+
+    def to_render() -> Iterator[DocumentSpec]:
+        nonlocal done
+        for spec in specs:
+            found = _reusable_entries(run_dir, spec, options.formats) if reuse else None
+            if found is None:
+                yield spec
+                continue
+            entries.extend(found)
+            stats["reused"] += 1
+            done += 1
+
+    if options.cluster:
+        from docgen.cluster import render_on_cluster
+
+        def cluster_progress(rendered: int, _: int) -> None:
+            if progress:
+                progress(rendered + stats["reused"], total)
+
+        entries.extend(
+            render_on_cluster(
+                options.cluster,
+                to_render(),
+                total,
+                run_dir,
+                options.pack_name,
+                options.run_date,
+                options.formats,
+                output=options.cluster_output,
+                progress=cluster_progress,
+                cancel=cancel,
+            )
+        )
+        return entries
     if workers <= 1 or total < PARALLEL_THRESHOLD:
         _init_worker(options.pack_name, options.run_date, options.formats)
-        for spec in specs:
+        for spec in to_render():
             if cancel and cancel():
                 raise RunCancelled()
             entries.extend(_render_and_write(run_dir, spec))
             done += 1
             if progress:
                 progress(done, total)
+        if progress and total:
+            progress(done, total)
         return entries
     # forkserver: workers start clean (no inherited threads from the progress display).
     context = multiprocessing.get_context("forkserver")
     chunk_size = max(1, min(50, total // (workers * 8) or 1))
+    window = workers * 4  # chunks in flight: memory stays bounded however many cases
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
         initargs=(options.pack_name, options.run_date, options.formats),
     ) as pool:
-        futures = [
-            (len(chunk), pool.submit(_render_chunk, run_dir, chunk))
-            for chunk in _chunks(specs, chunk_size)
-        ]
-        for count, future in futures:
-            entries.extend(future.result())
-            done += count
+        in_flight: dict[Future[list[FileEntry]], int] = {}
+
+        def collect(block: bool) -> None:
+            nonlocal done
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED if block else ALL_COMPLETED)
+            for future in finished:
+                entries.extend(future.result())
+                done += in_flight.pop(future)
             if progress:
                 progress(done, total)
             if cancel and done < total and cancel():
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise RunCancelled()
+
+        chunk: list[DocumentSpec] = []
+        for spec in to_render():
+            chunk.append(spec)
+            if len(chunk) < chunk_size:
+                continue
+            in_flight[pool.submit(_render_chunk, run_dir, chunk)] = len(chunk)
+            chunk = []
+            if len(in_flight) >= window:
+                collect(block=True)
+        if chunk:
+            in_flight[pool.submit(_render_chunk, run_dir, chunk)] = len(chunk)
+        while in_flight:
+            collect(block=True)
+        if progress and total:
+            progress(done, total)
     return entries
 
 
@@ -410,6 +554,34 @@ def _entry_for(run_dir: Path, relpath: str, kind: str, data: bytes, rows: list[i
         pages=_pdf_pages(data) if fmt == "pdf" else None,
         rows=rows,
     )
+
+
+def _entry_for_file(run_dir: Path, relpath: str, kind: str, rows: list[int]) -> FileEntry:
+    """Like _entry_for, for a file too big to hold: digest streamed, pages counted by pikepdf."""
+    path = run_dir / relpath
+    pages = None
+    if relpath.endswith(".pdf"):
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+    return FileEntry(
+        path=relpath,
+        kind=kind,
+        format=relpath.rsplit(".", 1)[-1],
+        sha256=_file_digest(path),
+        bytes=path.stat().st_size,
+        pages=pages,
+        rows=rows,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _SpecRef:
+    """What the batches need of a document once its view model is gone."""
+
+    kind: str
+    relpath: str
+    bookmark: str
+    sort_key: tuple[str, ...]
 
 
 def validate_input(options: RunOptions) -> ValidationResult:
@@ -450,20 +622,43 @@ def run(
         len(plan.rejects),
     )
 
-    run_id = options.run_id or default_run_id(options, _file_digest(options.input_path))
+    input_digest = _file_digest(options.input_path)
+    run_id = options.run_id or default_run_id(options, input_digest)
     run_dir = options.out_dir / viewmodel.safe_stem(run_id)
     make_dir(run_dir)
     clear_stale_temp_files(run_dir)
+    run_key = resume.run_key(options.pack_name, options.run_date.isoformat(), input_digest)
+    reuse = resume.begin(run_dir, run_key)
 
-    files = render_all(plan.specs, run_dir, options, progress, cancel)
+    # Specs are built as they are rendered; only what the batches need is kept of each.
+    refs: list[_SpecRef] = []
+
+    def streamed() -> Iterator[DocumentSpec]:
+        for spec in plan.specs:
+            refs.append(_SpecRef(spec.kind, spec.relpath, spec.bookmark, spec.sort_key))
+            yield spec
+
+    stats: dict[str, int] = {}
+    files = render_all(
+        streamed(),
+        run_dir,
+        options,
+        progress,
+        cancel,
+        total=len(plan.specs),
+        reuse=reuse,
+        stats=stats,
+    )
+    if stats["reused"]:
+        log.info("resumed: %d documents were already complete on disk", stats["reused"])
     if cancel and cancel():
         raise RunCancelled()
     files.sort(key=lambda e: e.path)
 
     if "pdf" in options.formats:
         by_path = {e.path: e for e in files}
-        orders = sorted((s for s in plan.specs if s.kind == "order"), key=lambda s: s.relpath)
-        letters = sorted((s for s in plan.specs if s.kind == "letter"), key=lambda s: s.sort_key)
+        orders = sorted((s for s in refs if s.kind == "order"), key=lambda s: s.relpath)
+        letters = sorted((s for s in refs if s.kind == "letter"), key=lambda s: s.sort_key)
         for relpath, kind, title, specs in (
             (
                 "batches/orders-for-judge.pdf",
@@ -480,12 +675,13 @@ def run(
         ):
             if not specs:
                 continue
-            data = bundle_pdfs(
-                [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in specs], title
+            write_bundle(
+                run_dir / relpath,
+                [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in specs],
+                title,
             )
-            write_atomic(run_dir / relpath, data)
             rows = sorted(r for s in specs for r in by_path[f"{s.relpath}.pdf"].rows)
-            files.append(_entry_for(run_dir, relpath, kind, data, rows))
+            files.append(_entry_for_file(run_dir, relpath, kind, rows))
 
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
     rejects_data = csv_bytes(("row", "column", "case_number", "reason"), reject_rows)
@@ -528,7 +724,7 @@ def run(
         documents=dict(sorted(documents.items())),
         cases=plan.cases,
         people=plan.people,
-        letters=sum(1 for s in plan.specs if s.kind == "letter"),
+        letters=sum(1 for s in refs if s.kind == "letter"),
         people_without_address=[
             {
                 "person_id": p.person_id,
@@ -541,12 +737,15 @@ def run(
         ],
         rejects=plan.rejects,
         files=files,
+        documents_reused=stats["reused"],
     )
     report_entries = report.write_report(result, pack, options)
     files.extend(report_entries)
     manifest = build_manifest(result, options)
+    manifest["resume_key"] = run_key  # a later run with the same key may reuse these files
     manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     write_atomic(run_dir / "manifest.json", manifest_bytes)
+    resume.finish(run_dir)
     result.seconds = time.perf_counter() - started
     return result
 

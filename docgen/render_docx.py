@@ -18,6 +18,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
+import docx.oxml.ns
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
@@ -35,6 +36,7 @@ ZIP_LEVEL = 6
 WORD_LANG = {"en": "en-US", "es": "es-US"}
 # Characters XML 1.0 forbids; a stray control character in input would corrupt the document.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DOCX_NSMAP = docx.oxml.ns.nsmap
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -96,6 +98,7 @@ class DocxRenderer:
         self._env = _CachingSandbox()
         self._template_bytes: dict[str, bytes] = {}
         self._patch_cache: dict[str, str] = {}
+        self._fast: dict[str, _FastTemplate | None] = {}
 
     def _template(self, kind: str) -> bytes:
         # Read each template file once; docxtpl reopens a package per render, from memory.
@@ -111,24 +114,193 @@ class DocxRenderer:
         return data
 
     def render(self, spec: DocumentSpec) -> bytes:
-        tpl = _CachedDocxTemplate(io.BytesIO(self._template(spec.kind)), self._patch_cache)
+        """Fast path when the template allows it (see _FastTemplate), plain docxtpl otherwise."""
+        fast = self._fast_template(spec.kind)
+        if fast is None:
+            return self.render_plain(spec)
         try:
-            tpl.render(spec.context, jinja_env=self._env, autoescape=True)
+            return fast.render(spec, self._stamp)
         except TemplateError as exc:
-            # The message names the template and the Jinja problem, never the document's data.
             where = self.pack.directory / f"{spec.kind}.docx"
             raise PackError(f"{where}: template cannot be rendered: {exc}") from None
-        doc = tpl.docx
-        word_lang = WORD_LANG.get(spec.lang, spec.lang)
-        _set_language(doc, word_lang)
-        cp = doc.core_properties
-        cp.title = spec.title
-        cp.language = word_lang
-        cp.created = cp.modified = cp.last_printed = self._stamp
-        cp.revision = 1
+
+    def _fast_template(self, kind: str) -> _FastTemplate | None:
+        if kind not in self._fast:
+            self._fast[kind] = _FastTemplate.prepare(self._template(kind), self._env)
+        return self._fast[kind]
+
+    def render_plain(self, spec: DocumentSpec) -> bytes:
+        """docxtpl's own render and python-docx's save (compiled Jinja and patch_xml cached)."""
+        tpl = _CachedDocxTemplate(io.BytesIO(self._template(spec.kind)), self._patch_cache)
+        return _finish_plain(tpl, spec, self._env, self._stamp, self.pack.directory)
+
+
+def render_docxtpl_uncached(pack: Pack, run_date: date, spec: DocumentSpec) -> bytes:
+    """The naive baseline: a fresh DocxTemplate and Jinja environment per document, no caches.
+
+    Same output as DocxRenderer.render (tests/test_fast_render.py); used by the benchmark and
+    as the reference the fast path is compared with.
+    """
+    tpl = DocxTemplate(str(pack.template_path(f"{spec.kind}.docx")))
+    stamp = datetime(run_date.year, run_date.month, run_date.day)
+    return _finish_plain(tpl, spec, _CachingSandbox(), stamp, pack.directory)
+
+
+def _finish_plain(
+    tpl: DocxTemplate, spec: DocumentSpec, env: Any, stamp: datetime, pack_dir: Any
+) -> bytes:
+    try:
+        tpl.render(spec.context, jinja_env=env, autoescape=True)
+    except TemplateError as exc:
+        # The message names the template and the Jinja problem, never the document's data.
+        where = pack_dir / f"{spec.kind}.docx"
+        raise PackError(f"{where}: template cannot be rendered: {exc}") from None
+    doc = tpl.docx
+    word_lang = WORD_LANG.get(spec.lang, spec.lang)
+    _set_language(doc, word_lang)
+    _set_core_properties(doc.core_properties, spec.title, word_lang, stamp)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalise_docx(buf.getvalue())
+
+
+def _set_core_properties(cp: Any, title: str, word_lang: str, stamp: datetime) -> None:
+    cp.title = title
+    cp.language = word_lang
+    cp.created = cp.modified = cp.last_printed = stamp
+    cp.revision = 1
+
+
+_P_OPEN = re.compile(r"<w:p([ >])")
+_P_OPEN_NL = re.compile(r"\n<w:p([ >])")
+
+
+class _FastTemplate:
+    """A .docx template parsed once, rendered many times without python-docx or docxtpl objects.
+
+    What docxtpl does per render, done here once per template: open the package, clean the XML
+    (patch_xml), compile the body and each header/footer with Jinja, render the core properties
+    (they hold no tags), serialise every part that does not depend on the document. Per render:
+    the Jinja templates, docxtpl's own post-processing (resolve_listing, fix_tables, docPr ids),
+    the document's language (styles.xml, settings.xml; one serialisation per language) and its
+    core properties, then the ZIP is written with normalise_docx's rules. The result is
+    byte-identical to the plain path (tests/test_fast_render.py, every pack's templates).
+
+    Falls back to plain docxtpl (prepare returns None) for template features this path does not
+    handle: footnotes (docxtpl renders them as templates), Jinja tags in the core properties, a
+    header or footer used by two relationships, pictures or embedded media to replace
+    (replace_pic/replace_media, never used by docgen), and anything that fails while preparing.
+    Sub-documents, RichText and InlineImage objects in a context are also not supported here:
+    docgen's view models hold plain strings, lists and dicts only.
+    """
+
+    def __init__(self) -> None:
+        self.tpl: DocxTemplate
+        self.body: Any
+        self.parts: list[tuple[str, Any, str]] = []  # (zip name, compiled template, encoding)
+        self.root_xml: bytes = b""
+        self.core: Any = None
+        self.core_name = ""
+        self.base: dict[str, bytes] = {}
+        self.lang_parts: dict[str, dict[str, bytes]] = {}
+        self.data = b""
+
+    @classmethod
+    def prepare(cls, data: bytes, env: Any) -> _FastTemplate | None:
+        try:
+            return cls._prepare(data, env)
+        except Exception:  # any surprise while preparing means: use plain docxtpl
+            return None
+
+    @classmethod
+    def _prepare(cls, data: bytes, env: Any) -> _FastTemplate | None:
+        from docx.opc.oxml import serialize_part_xml
+
+        self = cls()
+        self.data = data
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.render_init()
+        package = tpl.docx.part.package
+        for part in package.iter_parts():
+            if part.content_type.endswith(".footnotes+xml"):
+                return None
+        self.tpl = tpl
+        self.body = env.from_string(_P_OPEN.sub(r"\n<w:p\1", tpl.patch_xml(tpl.get_xml())))
+        seen = set()
+        for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI):
+            for _key, part in tpl.get_headers_footers(uri):
+                name = str(part.partname).lstrip("/")
+                if name in seen:
+                    return None
+                seen.add(name)
+                xml = tpl.get_part_xml(part)
+                encoding = tpl.get_headers_footers_encoding(xml)
+                source = _P_OPEN.sub(r"\n<w:p\1", tpl.patch_xml(xml))
+                self.parts.append((name, env.from_string(source), encoding))
+        cp = tpl.docx.core_properties
+        for prop in ("author", "comments", "identifier", "language", "subject", "title"):
+            value = getattr(cp, prop) or ""
+            if "{" in value or "%" in value:
+                return None
+        tpl.render_properties({}, env)
+        self.core = tpl.docx.part.package.core_properties._element
+        core_part = tpl.docx.part.package._core_properties_part
+        self.core_name = str(core_part.partname).lstrip("/")
+        self.root_xml = serialize_part_xml(tpl.docx._element)
         buf = io.BytesIO()
-        doc.save(buf)
-        return normalise_docx(buf.getvalue())
+        tpl.docx.save(buf)
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+            self.base = {name: z.read(name) for name in z.namelist()}
+        return self
+
+    def _language_parts(self, word_lang: str) -> dict[str, bytes]:
+        from docx import Document
+        from docx.opc.oxml import serialize_part_xml
+
+        parts = self.lang_parts.get(word_lang)
+        if parts is None:
+            doc = Document(io.BytesIO(self.data))
+            _set_language(doc, word_lang)
+            parts = {}
+            for element in (doc.styles.element, doc.settings.element):
+                for part in doc.part.package.iter_parts():
+                    if getattr(part, "_element", None) is element:
+                        parts[str(part.partname).lstrip("/")] = serialize_part_xml(element)
+            self.lang_parts[word_lang] = parts
+        return parts
+
+    def _render_part(self, compiled: Any, context: dict[str, Any]) -> str:
+        # docxtpl's render_xml_part, after the Jinja render.
+        xml = _P_OPEN_NL.sub(r"<w:p\1", compiled.render(context))
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
+        return self.tpl.resolve_listing(xml.replace("%_}", "%}"))
+
+    def render(self, spec: DocumentSpec, stamp: datetime) -> bytes:
+        import copy
+
+        from docx.opc.coreprops import CoreProperties
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml.parser import parse_xml
+
+        context = spec.context
+        tree = self.tpl.fix_tables(self._render_part(self.body, context))
+        docpr_id = 1000  # docxtpl's fix_docpr_ids numbering
+        for elt in tree.xpath("//wp:docPr", namespaces=_DOCX_NSMAP):
+            docpr_id += 1
+            elt.attrib["id"] = str(docpr_id)
+        root = etree.fromstring(self.root_xml)
+        root.replace(root.find(qn("w:body")), tree)
+        entries = dict(self.base)
+        entries["word/document.xml"] = serialize_part_xml(root)
+        for name, compiled, encoding in self.parts:
+            xml = self._render_part(compiled, context).encode(encoding)
+            entries[name] = serialize_part_xml(parse_xml(xml))
+        word_lang = WORD_LANG.get(spec.lang, spec.lang)
+        entries.update(self._language_parts(word_lang))
+        core = copy.deepcopy(self.core)
+        _set_core_properties(CoreProperties(core), spec.title, word_lang, stamp)
+        entries[self.core_name] = serialize_part_xml(core)
+        return _zip_entries(entries)
 
 
 def _set_language(doc: Any, word_lang: str) -> None:
@@ -155,6 +327,10 @@ def normalise_docx(data: bytes) -> bytes:
     """
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
         entries = {name: zin.read(name) for name in zin.namelist()}
+    return _zip_entries(entries)
+
+
+def _zip_entries(entries: dict[str, bytes]) -> bytes:
     names = sorted(entries, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zout:

@@ -73,6 +73,7 @@ def test_kill_9_mid_run_leaves_no_partial_file_and_rerun_is_identical(tmp_path: 
     for path in finals:  # every file with a final name is a whole PDF
         with pikepdf.open(path) as pdf:
             assert len(pdf.pages) >= 1
+    inodes = {path: path.stat().st_ino for path in finals}
 
     # The clean run, and the rerun into the killed folder: the same bytes, no temp file left.
     assert subprocess.run([*command, "--out", str(clean_out)], cwd=REPO_ROOT).returncode == 0
@@ -81,9 +82,12 @@ def test_kill_9_mid_run_leaves_no_partial_file_and_rerun_is_identical(tmp_path: 
     assert not list(run_dir.rglob(".tmp-*"))
     clean, rerun = tree(clean_dir), tree(run_dir)
     assert rerun == clean
-    # The files written before the kill were already the final bytes.
+    # The files written before the kill were already the final bytes, and the rerun resumed:
+    # it kept them (same inode: an atomic rewrite would have made a new one).
     for path in finals:
         assert clean[str(path.relative_to(run_dir))] == rerun[str(path.relative_to(run_dir))]
+        if "cases" in path.parts or "letters" in path.parts:
+            assert path.stat().st_ino == inodes[path], f"{path} was rendered again"
 
 
 def test_output_under_a_regular_file_is_a_clear_error(tmp_path: Path) -> None:

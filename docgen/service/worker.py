@@ -114,6 +114,8 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
         formats=tuple(job["formats"].split(",")),
         workers=pipeline_workers,
         input_name=name,  # the report and manifest name the file the office uploaded
+        # `docgen serve --cluster` (or DOCGEN_CLUSTER) sends every job's rendering to Dask.
+        cluster=os.environ.get("DOCGEN_CLUSTER") or None,
     )
     try:
         result = run(options, progress=watch.progress, cancel=watch.cancel)
