@@ -65,6 +65,10 @@ class PackInfo(BaseModel):
     paper: str = "letter"
     max_document_bytes: int = 25 * 1024 * 1024
     birth_date_in_filings: str = "year"
+    # A shared layout folder (templates/_layouts/<layout>/) whose templates, stylesheet and .docx
+    # files this pack uses where its own folder has none: counties of one state share a layout
+    # and differ only in pack.toml.
+    layout: str | None = None
 
 
 class Determinations(BaseModel):
@@ -146,16 +150,30 @@ class Pack:
         return value
 
     @cached_property
-    def docx_templates(self) -> dict[str, Path]:
-        return {p.stem: p for p in sorted(self.directory.glob("*.docx"))}
+    def template_dirs(self) -> list[Path]:
+        """Where the pack's templates are looked up: its own folder first, then its layout."""
+        dirs = [self.directory]
+        if self.config.pack.layout:
+            dirs.append(layouts_dir() / self.config.pack.layout)
+        return dirs
+
+    def find_template(self, filename: str) -> Path | None:
+        for directory in self.template_dirs:
+            path = directory / filename
+            if path.is_file():
+                return path
+        return None
 
     def template_path(self, filename: str) -> Path:
-        path = self.directory / filename
-        if not path.is_file():
-            raise PackError(
-                f"pack {self.name}: template {filename} is missing from {self.directory}"
-            )
+        path = self.find_template(filename)
+        if path is None:
+            where = " or ".join(str(d) for d in self.template_dirs)
+            raise PackError(f"pack {self.name}: template {filename} is missing from {where}")
         return path
+
+
+def layouts_dir() -> Path:
+    return packs_dir() / "_layouts"
 
 
 def available_packs() -> list[str]:
@@ -185,4 +203,13 @@ def load_pack(name: str) -> Pack:
         raise PackError(f"{toml_path}: {problems}") from None
     if config.pack.name != name:
         raise PackError(f"{toml_path}: [pack] name is {config.pack.name!r}, folder is {name!r}")
+    layout = config.pack.layout
+    if layout is not None and (
+        not layout
+        or "/" in layout
+        or "\\" in layout
+        or layout.startswith(".")
+        or not (layouts_dir() / layout).is_dir()
+    ):
+        raise PackError(f"{toml_path}: [pack] layout {layout!r} is not a folder in {layouts_dir()}")
     return Pack(directory, config)

@@ -1,6 +1,6 @@
 """DOCX rendering: the pack's .docx templates (docxtpl) filled with a document's view model.
 
-The template for a document is `pack.directory / f"{spec.kind}.docx"`; it lays out exactly the
+The template for a document is the pack's `f"{spec.kind}.docx"` (its folder or its layout's); it lays out exactly the
 words of `spec.context`, like the PDF's HTML template does. Safety and reproducibility:
 
 - Templates run in a Jinja2 sandbox with autoescape and StrictUndefined: a value such as
@@ -121,7 +121,7 @@ class DocxRenderer:
         try:
             return fast.render(spec, self._stamp)
         except TemplateError as exc:
-            where = self.pack.directory / f"{spec.kind}.docx"
+            where = self.pack.template_path(f"{spec.kind}.docx")
             raise PackError(f"{where}: template cannot be rendered: {exc}") from None
 
     def _fast_template(self, kind: str) -> _FastTemplate | None:
@@ -132,7 +132,7 @@ class DocxRenderer:
     def render_plain(self, spec: DocumentSpec) -> bytes:
         """docxtpl's own render and python-docx's save (compiled Jinja and patch_xml cached)."""
         tpl = _CachedDocxTemplate(io.BytesIO(self._template(spec.kind)), self._patch_cache)
-        return _finish_plain(tpl, spec, self._env, self._stamp, self.pack.directory)
+        return _finish_plain(tpl, spec, self._env, self._stamp, self.pack)
 
 
 def render_docxtpl_uncached(pack: Pack, run_date: date, spec: DocumentSpec) -> bytes:
@@ -143,17 +143,17 @@ def render_docxtpl_uncached(pack: Pack, run_date: date, spec: DocumentSpec) -> b
     """
     tpl = DocxTemplate(str(pack.template_path(f"{spec.kind}.docx")))
     stamp = datetime(run_date.year, run_date.month, run_date.day)
-    return _finish_plain(tpl, spec, _CachingSandbox(), stamp, pack.directory)
+    return _finish_plain(tpl, spec, _CachingSandbox(), stamp, pack)
 
 
 def _finish_plain(
-    tpl: DocxTemplate, spec: DocumentSpec, env: Any, stamp: datetime, pack_dir: Any
+    tpl: DocxTemplate, spec: DocumentSpec, env: Any, stamp: datetime, pack: Pack
 ) -> bytes:
     try:
         tpl.render(spec.context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
         # The message names the template and the Jinja problem, never the document's data.
-        where = pack_dir / f"{spec.kind}.docx"
+        where = pack.template_path(f"{spec.kind}.docx")
         raise PackError(f"{where}: template cannot be rendered: {exc}") from None
     doc = tpl.docx
     word_lang = WORD_LANG.get(spec.lang, spec.lang)

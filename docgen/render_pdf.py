@@ -211,6 +211,7 @@ def html_to_pdf_with_pages(
     run_date: date,
     stylesheets: Sequence[Path] = (),
     cached: bool = True,
+    also_allowed: Sequence[Path] = (),
 ) -> tuple[bytes, int]:
     """html_to_pdf, plus the page count (known from the layout: no need to parse the PDF again).
 
@@ -219,7 +220,9 @@ def html_to_pdf_with_pages(
     bytes are the same either way (tests/test_fast_render.py).
     """
     with _fewer_gc_passes() if cached else contextlib.nullcontext():
-        return _html_to_pdf(html, base_dir, title, lang, run_date, stylesheets, cached)
+        return _html_to_pdf(
+            html, base_dir, title, lang, run_date, stylesheets, cached, also_allowed
+        )
 
 
 # Layout allocates hundreds of thousands of small objects per document, and the default
@@ -259,9 +262,10 @@ def _html_to_pdf(
     run_date: date,
     stylesheets: Sequence[Path],
     cached: bool,
+    also_allowed: Sequence[Path] = (),
 ) -> tuple[bytes, int]:
     base_dir = base_dir.resolve()
-    fetcher = LocalOnlyFetcher([base_dir, FONTS_DIR])
+    fetcher = LocalOnlyFetcher([base_dir, *also_allowed, FONTS_DIR])
     if cached:
         font_config, font_css = _font_config()
     else:
@@ -295,7 +299,7 @@ def _html_to_pdf(
     # The file identifier must be stable for equal input: derive it from everything that
     # shapes the output instead of letting anything random in.
     digest = hashlib.sha256()
-    for part in (html, title, lang, run_date.isoformat(), *(str(p) for p in stylesheets)):
+    for part in (html, title, lang, run_date.isoformat(), *(Path(p).name for p in stylesheets)):
         digest.update(part.encode("utf-8") + b"\0")
     for p in stylesheets:
         digest.update(_file_bytes(Path(p)) if cached else Path(p).read_bytes())
@@ -344,7 +348,7 @@ class PdfRenderer:
         self.env = SandboxedEnvironment(
             autoescape=True,
             undefined=StrictUndefined,
-            loader=FileSystemLoader(pack.directory),
+            loader=FileSystemLoader(pack.template_dirs),
             trim_blocks=True,
             lstrip_blocks=True,
         )
@@ -353,8 +357,8 @@ class PdfRenderer:
     @property
     def stylesheets(self) -> tuple[Path, ...]:
         """The pack's style.css, given to WeasyPrint pre-parsed rather than linked per document."""
-        sheet = self.pack.directory / "style.css"
-        return (sheet,) if sheet.is_file() else ()
+        sheet = self.pack.find_template("style.css")
+        return (sheet,) if sheet is not None else ()
 
     def render_html(self, spec: DocumentSpec) -> str:
         filename = f"{spec.kind}.html"
@@ -367,9 +371,8 @@ class PdfRenderer:
         except TemplateError as exc:
             where = getattr(exc, "lineno", None)
             at = f", line {where}" if where else ""
-            raise PackError(
-                f"{self.pack.directory / filename}{at}: template cannot be rendered: {exc}"
-            ) from None
+            source = getattr(exc, "filename", None) or self.pack.template_path(filename)
+            raise PackError(f"{source}{at}: template cannot be rendered: {exc}") from None
 
     def render(self, spec: DocumentSpec) -> bytes:
         return self.render_with_pages(spec)[0]
@@ -384,4 +387,5 @@ class PdfRenderer:
             run_date=self.run_date,
             stylesheets=self.stylesheets,
             cached=cached,
+            also_allowed=self.pack.template_dirs[1:],
         )

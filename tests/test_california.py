@@ -159,10 +159,8 @@ def test_exhibit_chunks_and_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     """1,200 rows in chunks of 300, with a size limit that forces volumes: pages are numbered
     across chunks and volumes, every row is in exactly one volume, in order."""
     packs = tmp_path / "packs"
-    shutil.copytree(
-        Path(__file__).resolve().parents[1] / "templates" / "ca-los-angeles",
-        packs / "ca-los-angeles",
-    )
+    # The whole templates folder: a county pack uses the shared California layout.
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
     toml = packs / "ca-los-angeles" / "pack.toml"
     text = toml.read_text().replace("chunk_rows = 2000", "chunk_rows = 300")
     text = text.replace("max_document_bytes = 26214400", "max_document_bytes = 450000")
@@ -201,10 +199,8 @@ def test_wrap_never_exceeds_the_column() -> None:
 
 def test_per_case_orders_is_a_pack_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     packs = tmp_path / "packs"
-    shutil.copytree(
-        Path(__file__).resolve().parents[1] / "templates" / "ca-san-francisco",
-        packs / "ca-san-francisco",
-    )
+    # The whole templates folder: a county pack uses the shared California layout.
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
     toml = packs / "ca-san-francisco" / "pack.toml"
     toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"'))
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))

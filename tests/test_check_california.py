@@ -51,7 +51,9 @@ def ca_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def _packs_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, css: str = "") -> Path:
     packs = tmp_path / "packs"
     shutil.copytree(REPO_ROOT / "templates", packs)
-    with (packs / "ca-los-angeles" / "style.css").open("a", encoding="utf-8") as fh:
+    with (packs / "_layouts" / "california-pleading" / "style.css").open(
+        "a", encoding="utf-8"
+    ) as fh:
         fh.write(css + "\n")
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
     return packs / "ca-los-angeles"

@@ -23,7 +23,7 @@ import pytest
 
 from docgen import bulk, viewmodel
 from docgen.model import Case, ChargeRow, Person
-from docgen.packs import load_pack
+from docgen.packs import available_packs, load_pack
 from docgen.pipeline import RunOptions, plan_documents, validate_input
 from docgen.render_docx import DocxRenderer, docx_text, render_docxtpl_uncached
 from docgen.viewmodel import DocumentSpec
@@ -33,7 +33,20 @@ RUN_DATE = date(2026, 12, 1)
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-DOCX_TEMPLATES = sorted(TEMPLATES.glob("*/*.docx"))
+
+
+def _pack_templates() -> list[tuple[str, Path]]:
+    """Every (pack, .docx template) a pack renders with: its own and its shared layout's."""
+    pairs = []
+    for name in available_packs():
+        pack = load_pack(name)
+        kinds = sorted({p.stem for d in pack.template_dirs for p in d.glob("*.docx")})
+        pairs.extend((name, pack.template_path(f"{kind}.docx")) for kind in kinds)
+    return pairs
+
+
+PACK_TEMPLATES = _pack_templates()
+DOCX_TEMPLATES = [path for _, path in PACK_TEMPLATES]
 
 
 def _cook_specs() -> list[DocumentSpec]:
@@ -93,8 +106,8 @@ def _specs_for_pack(pack_name: str) -> dict[str, DocumentSpec]:
 _SPEC_CACHE: dict[str, dict[str, DocumentSpec]] = {}
 
 
-def _spec_for(template: Path) -> tuple[Any, DocumentSpec]:
-    pack_name, kind = template.parent.name, template.stem
+def _spec_for(pack_name: str, template: Path) -> tuple[Any, DocumentSpec]:
+    kind = template.stem
     if pack_name not in _SPEC_CACHE:
         _SPEC_CACHE[pack_name] = _specs_for_pack(pack_name)
     spec = _SPEC_CACHE[pack_name].get(kind)
@@ -106,15 +119,15 @@ def _spec_for(template: Path) -> tuple[Any, DocumentSpec]:
 
 
 def test_every_pack_template_is_covered() -> None:
-    assert {p.parent.name for p in DOCX_TEMPLATES} >= {"il-cook"}
+    assert {name for name, _ in PACK_TEMPLATES} == set(available_packs())
     assert len(DOCX_TEMPLATES) >= 3
 
 
 @pytest.mark.parametrize(
-    "template", DOCX_TEMPLATES, ids=[f"{p.parent.name}/{p.name}" for p in DOCX_TEMPLATES]
+    ("pack_name", "template"), PACK_TEMPLATES, ids=[f"{n}/{p.name}" for n, p in PACK_TEMPLATES]
 )
-def test_docx_fast_path_equals_plain_docxtpl(template: Path) -> None:
-    pack, spec = _spec_for(template)
+def test_docx_fast_path_equals_plain_docxtpl(pack_name: str, template: Path) -> None:
+    pack, spec = _spec_for(pack_name, template)
     renderer = DocxRenderer(pack, RUN_DATE)
     fast = renderer.render(spec)
     assert renderer._fast_template(spec.kind) is not None, "fast path fell back to docxtpl"

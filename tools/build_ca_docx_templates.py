@@ -220,19 +220,19 @@ BUILDERS = {
 
 
 def main() -> int:
-    packs = sorted(p for p in (REPO_ROOT / "templates").glob("ca-*") if (p / "pack.toml").is_file())
+    # One layout folder serves every California county pack (their pack.toml set
+    # layout = "california-pleading").
+    layout = REPO_ROOT / "templates" / "_layouts" / "california-pleading"
+    layout.mkdir(parents=True, exist_ok=True)
     for name, builder in BUILDERS.items():
         doc = builder()
         base.prune(doc)
         buf = BytesIO()
         doc.save(buf)
-        data = base.normalise_docx(buf.getvalue())
-        for pack in packs:
-            (pack / f"{name}.docx").write_bytes(data)
-            print(pack / f"{name}.docx")
-    for pack in packs:
-        shutil.copyfile(REPO_ROOT / "templates" / "il-cook" / "letter.docx", pack / "letter.docx")
-        print(pack / "letter.docx")
+        (layout / f"{name}.docx").write_bytes(base.normalise_docx(buf.getvalue()))
+        print(layout / f"{name}.docx")
+    shutil.copyfile(REPO_ROOT / "templates" / "il-cook" / "letter.docx", layout / "letter.docx")
+    print(layout / "letter.docx")
     return 0
 
 

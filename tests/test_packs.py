@@ -1,0 +1,65 @@
+"""Packs are data: a county can be a pack.toml over a shared layout, and a broken one is named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgen.errors import PackError
+from docgen.packs import REPO_ROOT, available_packs, load_pack
+
+
+@pytest.fixture
+def packs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "templates"
+    shutil.copytree(REPO_ROOT / "templates", copy)
+    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(copy))
+    return copy
+
+
+def test_layouts_are_not_packs() -> None:
+    names = available_packs()
+    assert {"il-cook", "ca-los-angeles", "ca-san-francisco"} <= set(names)
+    assert not any(name.startswith("_") for name in names)
+
+
+def test_a_county_over_a_layout_is_only_a_pack_toml() -> None:
+    pack = load_pack("ca-san-francisco")
+    assert sorted(p.name for p in pack.directory.iterdir()) == ["pack.toml"]
+    assert pack.template_path("bulk-motion.html").parent.name == "california-pleading"
+    assert pack.find_template("style.css") is not None
+
+
+def test_a_file_in_the_pack_overrides_the_layout(packs: Path) -> None:
+    own = packs / "ca-san-francisco" / "letter.html"
+    own.write_text("<p>{{ doc.subject }}</p>")
+    assert load_pack("ca-san-francisco").template_path("letter.html") == own
+    # The other county still uses the layout's letter.
+    assert load_pack("ca-los-angeles").template_path("letter.html").parent.name == (
+        "california-pleading"
+    )
+
+
+def test_an_unknown_layout_names_the_pack_toml(packs: Path) -> None:
+    toml = packs / "ca-los-angeles" / "pack.toml"
+    toml.write_text(toml.read_text().replace('"california-pleading"', '"no-such-layout"', 1))
+    with pytest.raises(
+        PackError, match=r"ca-los-angeles/pack\.toml: \[pack\] layout 'no-such-layout'"
+    ):
+        load_pack("ca-los-angeles")
+
+
+def test_a_layout_cannot_escape_the_layouts_folder(packs: Path) -> None:
+    toml = packs / "ca-los-angeles" / "pack.toml"
+    toml.write_text(toml.read_text().replace('"california-pleading"', '"../il-cook"', 1))
+    with pytest.raises(PackError, match="is not a folder"):
+        load_pack("ca-los-angeles")
+
+
+def test_a_missing_template_lists_where_it_was_looked_for() -> None:
+    with pytest.raises(
+        PackError, match=r"nothing\.html is missing from .*ca-los-angeles or .*california-pleading"
+    ):
+        load_pack("ca-los-angeles").template_path("nothing.html")
