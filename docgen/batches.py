@@ -49,7 +49,7 @@ def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
                 out.pages.extend(src.pages)
                 outline.root.append(pikepdf.OutlineItem(part.bookmark, first_page))
         if sources:
-            _identify(out, sources[0], title)
+            identify_bundle(out, sources[0], title)
         out.docinfo["/Title"] = title
         out.Root.PageMode = pikepdf.Name.UseOutlines
         buffer = io.BytesIO()
@@ -60,7 +60,7 @@ def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
             src.close()
 
 
-def _identify(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
+def identify_bundle(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
     """PDF/A: the bundle inherits the first part's output intent and XMP identification."""
     if "/OutputIntents" in first.Root:
         out.Root.OutputIntents = _copy_into(out, first.Root.OutputIntents)
@@ -130,7 +130,7 @@ def write_bundle(path: Path, parts: Sequence[BundlePart], title: str, group: int
             for bookmark, first_page in marks:
                 outline.root.append(pikepdf.OutlineItem(bookmark, first_page))
         with pikepdf.open(parts[0].path) as first:
-            _identify(out, first, title)
+            identify_bundle(out, first, title)
         out.docinfo["/Title"] = title
         out.Root.PageMode = pikepdf.Name.UseOutlines
         final = _temp_beside(path)

@@ -352,7 +352,7 @@ def paginate(
 
 def _join(parts: list[tuple[Path, list[tuple[str, int]]]], title: str) -> bytes:
     """Join PDFs (path, [(bookmark, page index within the part), ...]) into one PDF/A file."""
-    from docgen.batches import _copy_into
+    from docgen.batches import identify_bundle
 
     out = pikepdf.new()
     sources: list[pikepdf.Pdf] = []
@@ -372,29 +372,7 @@ def _join(parts: list[tuple[Path, list[tuple[str, int]]]], title: str) -> bytes:
                     else:
                         outline.root.append(item)
                         parent = item
-        first_src = sources[0]
-        if "/OutputIntents" in first_src.Root:
-            out.Root.OutputIntents = _copy_into(out, first_src.Root.OutputIntents)
-        if "/Lang" in first_src.Root:
-            out.Root.Lang = first_src.Root.Lang
-        out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
-        meta_src = first_src.open_metadata()
-        with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            for key in (
-                "pdfaid:part",
-                "pdfaid:conformance",
-                "xmp:CreateDate",
-                "xmp:ModifyDate",
-                "xmp:MetadataDate",
-                "xmp:CreatorTool",
-                "pdf:Producer",
-            ):
-                if key in meta_src:
-                    meta[key] = meta_src[key]
-            meta["dc:title"] = title
-        for key in ("/CreationDate", "/ModDate", "/Producer", "/Creator"):
-            if key in first_src.docinfo:
-                out.docinfo[key] = first_src.docinfo[key]
+        identify_bundle(out, sources[0], title)
         out.docinfo["/Title"] = title
         out.Root.PageMode = pikepdf.Name.UseOutlines
         buffer = io.BytesIO()
