@@ -33,7 +33,7 @@ import pikepdf
 from docgen.model import ChargeRow, Person
 from docgen.output import write_atomic
 from docgen.packs import FONTS_DIR, Pack
-from docgen.viewmodel import DocumentSpec, long_date, safe_stem, short_date
+from docgen.viewmodel import DocumentSpec, case_document, long_date, short_date
 
 # Exhibit page geometry (must match the pack's style.css `@page exhibit` and `.exhibit` rules).
 PT_PER_IN = 72.0
@@ -276,15 +276,7 @@ def case_order(pack: Pack, person: Person, case: Any, run_date: date) -> Documen
             ],
         },
     }
-    return DocumentSpec(
-        kind="order",
-        relpath=f"cases/{safe_stem(case.case_number)}/order",
-        lang="en",
-        title=w["footer_title"],
-        bookmark=f"{case.case_number} — {person.full_name}",
-        context=view,
-        rows=tuple(c.row for c in charges),
-    )
+    return case_document("order", person, case, w["footer_title"], view, charges)
 
 
 # ---------------------------------------------------------------- exhibit layout

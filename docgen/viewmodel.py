@@ -151,6 +151,26 @@ def _case_context(pack: Pack, person: Person, case: Case, run_date: date) -> dic
     return ctx
 
 
+def case_document(
+    kind: str,
+    person: Person,
+    case: Case,
+    title: str,
+    view: dict[str, Any],
+    charges: list[ChargeRow],
+) -> DocumentSpec:
+    """A per-case court document: filed under cases/<case>/, bookmarked by case and name."""
+    return DocumentSpec(
+        kind=kind,
+        relpath=f"cases/{safe_stem(case.case_number)}/{kind}",
+        lang="en",
+        title=title,
+        bookmark=f"{case.case_number} — {person.full_name}",
+        context=view,
+        rows=tuple(c.row for c in charges),
+    )
+
+
 def motion(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpec:
     ctx = _case_context(pack, person, case, run_date)
     w = pack.render_wording(pack.wording("motion"), ctx, "motion")
@@ -175,15 +195,7 @@ def motion(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSp
             "signer": f"/s/ {pack.config.office['signer']}",
         },
     }
-    return DocumentSpec(
-        kind="motion",
-        relpath=f"cases/{safe_stem(case.case_number)}/motion",
-        lang="en",
-        title=view["title"],
-        bookmark=f"{case.case_number} — {person.full_name}",
-        context=view,
-        rows=tuple(c.row for c in charges),
-    )
+    return case_document("motion", person, case, view["title"], view, charges)
 
 
 def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpec:
@@ -223,15 +235,7 @@ def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpe
             ],
         },
     }
-    return DocumentSpec(
-        kind="order",
-        relpath=f"cases/{safe_stem(case.case_number)}/order",
-        lang="en",
-        title=view["title"],
-        bookmark=f"{case.case_number} — {person.full_name}",
-        context=view,
-        rows=tuple(c.row for c in charges),
-    )
+    return case_document("order", person, case, view["title"], view, charges)
 
 
 def _plain_offense(pack: Pack, statute: str, description: str, lang: str) -> str:
