@@ -741,7 +741,7 @@ def run(
     )
     report_entries = report.write_report(result, pack, options)
     files.extend(report_entries)
-    manifest = build_manifest(result, options)
+    manifest = build_manifest(result, options, input_digest)
     manifest["resume_key"] = run_key  # a later run with the same key may reuse these files
     manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     write_atomic(run_dir / "manifest.json", manifest_bytes)
@@ -750,7 +750,7 @@ def run(
     return result
 
 
-def build_manifest(result: RunResult, options: RunOptions) -> dict[str, Any]:
+def build_manifest(result: RunResult, options: RunOptions, input_sha256: str) -> dict[str, Any]:
     return {
         "docgen_manifest": 1,
         "run_id": result.run_id,
@@ -758,7 +758,7 @@ def build_manifest(result: RunResult, options: RunOptions) -> dict[str, Any]:
         "date": options.run_date.isoformat(),
         "input": {
             "file": result.input_file,
-            "sha256": _file_digest(options.input_path),
+            "sha256": input_sha256,  # hashed once, at the start of the run
             "rows": result.input_rows,
             "blank_rows_skipped": result.blank_rows,
         },
