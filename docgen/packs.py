@@ -151,10 +151,14 @@ class Pack:
 
     @cached_property
     def template_dirs(self) -> list[Path]:
-        """Where the pack's templates are looked up: its own folder first, then its layout."""
+        """Where the pack's templates are looked up: its own folder, its layout, the common one."""
         dirs = [self.directory]
         if self.config.pack.layout:
             dirs.append(layouts_dir() / self.config.pack.layout)
+        # Last, the pieces every pack shares (the letter, table macro, footer) unless it has its own.
+        common = layouts_dir() / COMMON_LAYOUT
+        if common.is_dir():
+            dirs.append(common)
         return dirs
 
     def find_template(self, filename: str) -> Path | None:
@@ -170,6 +174,9 @@ class Pack:
             where = " or ".join(str(d) for d in self.template_dirs)
             raise PackError(f"pack {self.name}: template {filename} is missing from {where}")
         return path
+
+
+COMMON_LAYOUT = "common"
 
 
 def layouts_dir() -> Path:

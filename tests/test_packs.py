@@ -36,10 +36,15 @@ def test_a_file_in_the_pack_overrides_the_layout(packs: Path) -> None:
     own = packs / "ca-san-francisco" / "letter.html"
     own.write_text("<p>{{ doc.subject }}</p>")
     assert load_pack("ca-san-francisco").template_path("letter.html") == own
-    # The other county still uses the layout's letter.
-    assert load_pack("ca-los-angeles").template_path("letter.html").parent.name == (
-        "california-pleading"
-    )
+    # The other county still uses the letter every pack shares.
+    assert load_pack("ca-los-angeles").template_path("letter.html").parent.name == "common"
+
+
+def test_every_pack_shares_the_common_letter() -> None:
+    for name in ("il-cook", "ca-los-angeles", "ca-san-francisco"):
+        pack = load_pack(name)
+        assert pack.template_dirs[-1].name == "common"
+        assert pack.template_path("letter.docx").parent.name == "common"
 
 
 def test_an_unknown_layout_names_the_pack_toml(packs: Path) -> None:

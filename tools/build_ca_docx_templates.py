@@ -2,7 +2,7 @@
 
 Run: /work/main/.venv/bin/python tools/build_ca_docx_templates.py
 Writes them into every pack folder named ca-* (they share one layout; the words are the pack's),
-and copies il-cook's letter.docx there (the letter's view model is the same in every pack).
+(the letter comes from templates/_layouts/common/, shared by every pack).
 
 Pleading paper as Word court templates lay it out: a text box anchored in the page header holds
 the line numbers 1-28 at an exact 24 pt pitch, starting 1 in from the top edge (where the body
@@ -15,7 +15,6 @@ Exhibit A (bulk motion) is a second, landscape section with its own header ("EXH
 
 from __future__ import annotations
 
-import shutil
 import sys
 from io import BytesIO
 from pathlib import Path
@@ -231,8 +230,6 @@ def main() -> int:
         doc.save(buf)
         (layout / f"{name}.docx").write_bytes(base.normalise_docx(buf.getvalue()))
         print(layout / f"{name}.docx")
-    shutil.copyfile(REPO_ROOT / "templates" / "il-cook" / "letter.docx", layout / "letter.docx")
-    print(layout / "letter.docx")
     return 0
 
 

@@ -531,7 +531,11 @@ def build_motion() -> DocxDocument:
     sig = Inches(3.25)
     para(doc, "", "Block Line", keep_with_next=True)
     para(
-        doc, "{{ signature.intro }}", "Block Line", left_indent=sig, keep_with_next=True,
+        doc,
+        "{{ signature.intro }}",
+        "Block Line",
+        left_indent=sig,
+        keep_with_next=True,
         space_after=Pt(10),
     )
     loop_lines(doc, "signature.lines", left_indent=sig, keep_with_next=True)
@@ -751,6 +755,9 @@ def prune(doc: DocxDocument) -> None:
 
 
 BUILDERS = {"motion": build_motion, "order": build_order, "letter": build_letter}
+SHARED = {"letter"}
+DEFAULT_OUT = REPO_ROOT / "templates" / "il-cook"
+COMMON_DIR = REPO_ROOT / "templates" / "_layouts" / "common"
 
 
 def build_all(out_dir: Path) -> list[Path]:
@@ -761,7 +768,11 @@ def build_all(out_dir: Path) -> list[Path]:
         doc = builder()
         prune(doc)
         doc.save(buf)
-        path = out_dir / f"{name}.docx"
+        # The letter is shared by every pack (templates/_layouts/common/); the court documents
+        # are il-cook's own.
+        target = COMMON_DIR if name in SHARED and out_dir == DEFAULT_OUT else out_dir
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / f"{name}.docx"
         # Same normalisation as rendered output: rebuilding gives byte-identical templates.
         path.write_bytes(normalise_docx(buf.getvalue()))
         written.append(path)
@@ -770,7 +781,7 @@ def build_all(out_dir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "templates" / "il-cook")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     for path in build_all(args.out):
         print(path)
