@@ -49,6 +49,10 @@ class PackError(DocgenError):
     """A pack's pack.toml or template is broken; the message names the file and line."""
 
 
+class RulesError(DocgenError):
+    """A rule set cannot be used: unknown name, broken rules.toml, unknown county or mode."""
+
+
 class OutputError(DocgenError):
     """The output directory cannot be written."""
 

@@ -33,6 +33,8 @@ class Determination:
     reason: str  # the deciding reason, citing the law
     checks: tuple[Check, ...] = field(default=())
     needs_review: bool = False  # someone must look before a filing
+    rule: str = ""  # the deciding rule (e.g. the flow outcome's id), for counts per rule
+    statute: str = ""  # the code section judged, e.g. "11359 HS"
 
 
 @dataclass(slots=True)
@@ -52,6 +54,8 @@ class RuleSetResult:
     determinations: list[Determination] = field(default_factory=list)
     rejects: list = field(default_factory=list)  # docgen.model.Reject
     context_rows: int = 0
+    blank_rows: int = 0  # rows with no data at all: rows = decided + rejects + context + blank
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. mode, county, flow (for reports)
 
 
 # A rule set is a module exposing:
