@@ -49,8 +49,13 @@ DETERMINATIONS: tuple[str, ...] = (
     "reduce",
     "not_eligible",
     "needs_review",
+    "automatic_expungement",  # Illinois: the State Police expunge it; no motion is filed
 )
-NO_DOCUMENT_DETERMINATIONS: tuple[str, ...] = ("not_eligible", "needs_review")
+NO_DOCUMENT_DETERMINATIONS: tuple[str, ...] = (
+    "not_eligible",
+    "needs_review",
+    "automatic_expungement",
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -105,7 +110,12 @@ class ChargeRow(BaseModel):
     disposition: RequiredText
     disposition_date: date
     determination: Literal[
-        "vacate_expunge", "dismiss_seal", "reduce", "not_eligible", "needs_review"
+        "vacate_expunge",
+        "dismiss_seal",
+        "reduce",
+        "not_eligible",
+        "needs_review",
+        "automatic_expungement",
     ]
     reason: Text = ""
 

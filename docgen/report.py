@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from docgen.pipeline import FileEntry, RunOptions, RunResult
 
 TEMPLATES = Path(__file__).parent / "report_templates"
+PDF_LIST_ROWS = 300  # rows of each list (review, no address, rejects) in report.pdf
 
 
 def _env() -> SandboxedEnvironment:
@@ -39,6 +40,10 @@ def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[s
         ("Needs review", result.rows_needs_review),
         ("Rejected", result.rows_rejected),
     ]
+    if result.rows_automatic:
+        accounting.append(
+            ("Automatic expungement (State Police, no motion)", result.rows_automatic)
+        )
     if result.rows_context:
         accounting.append(("Context rows (record, no determination)", result.rows_context))
     return {
@@ -61,10 +66,12 @@ def write_report(result: RunResult, pack: Pack, options: RunOptions) -> list[Fil
     from docgen.render_pdf import html_to_pdf
 
     context = report_context(result, pack, options)
-    html = _env().get_template("report.html").render(context)
-    html_bytes = html.encode()
+    template = _env().get_template("report.html")
+    html_bytes = template.render(context, list_limit=None).encode()
+    # The PDF lists the first rows of each long list (the HTML has them all): a WeasyPrint table
+    # of thousands of rows costs time and memory that grow faster than the rows.
     pdf_bytes = html_to_pdf(
-        html,
+        template.render(context, list_limit=PDF_LIST_ROWS),
         base_dir=TEMPLATES,
         title=context["title"],
         lang="en",

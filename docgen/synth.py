@@ -8,6 +8,10 @@ the pinned Faker version), and every row passes `docgen.validate`.
 Shape: about 15% of people have several cases, each case has 1-3 charges (counts) under
 720 ILCS 550/4 or 550/5; about 20% of people read Spanish; about 5% have no address;
 determinations are about 70% vacate_expunge, 15% not_eligible and 15% needs_review.
+
+`synth_raw_rows` (`docgen synth --raw`) makes Illinois raw records instead, for the il-crta rule
+set: the same people and places, with amounts, classes and dispositions to judge
+(docgen/rules/il_crta/synth.py).
 """
 
 from __future__ import annotations
@@ -353,10 +357,19 @@ def synth_rows(cases: int, seed: int) -> list[dict[str, str]]:
     return rows
 
 
-def write_csv(rows: Iterable[dict[str, str]], path: Path) -> None:
-    """Write rows as the canonical CSV (UTF-8, header in contract order, extra keys kept)."""
+def synth_raw_rows(cases: int, seed: int) -> list[dict[str, str]]:
+    """Illinois raw records for `docgen determine --rules il-crta` (docgen/rules/il_crta/synth.py)."""
+    from docgen.rules.il_crta.synth import raw_rows
+
+    return raw_rows(cases, seed)
+
+
+def write_csv(
+    rows: Iterable[dict[str, str]], path: Path, columns: Iterable[str] = ALL_COLUMNS
+) -> None:
+    """Write rows as CSV (UTF-8, header in `columns` order, extra keys kept after them)."""
     rows = list(rows)
-    columns = list(ALL_COLUMNS)
+    columns = list(columns)
     for row in rows:
         for key in row:
             if key not in columns:

@@ -117,6 +117,7 @@ def test_any_row_set_renders_and_every_row_is_accounted_for(rows, tmp_path_facto
         + result.rows_not_eligible
         + result.rows_needs_review
         + result.rows_rejected
+        + result.rows_automatic
     )
     motions = list(result.run_dir.glob("cases/*/motion.pdf"))
     assert len(motions) == result.cases

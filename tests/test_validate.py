@@ -156,7 +156,7 @@ def test_unknown_determination(tmp_path):
     assert reject.column == "determination"
     assert reject.reason == (
         "determination: unknown value (expected one of vacate_expunge, dismiss_seal, reduce, "
-        "not_eligible, needs_review)"
+        "not_eligible, needs_review, automatic_expungement)"
     )
 
 
@@ -205,7 +205,7 @@ def test_required_empty_and_every_problem_reported(tmp_path):
         "date_of_birth: not a date (use YYYY-MM-DD or MM/DD/YYYY)",
         "statute: required but empty",
         "determination: unknown value (expected one of vacate_expunge, dismiss_seal, reduce, "
-        "not_eligible, needs_review)",
+        "not_eligible, needs_review, automatic_expungement)",
     ]
 
 
