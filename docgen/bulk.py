@@ -1,25 +1,31 @@
 """Bulk filing: one motion with an Exhibit A listing every eligible conviction, and one order.
 
 Used by packs with `[pack] filing_mode = "bulk"` (California under H&S 11361.9: the District
-Attorney files one motion, the presiding judge signs one order covering the whole exhibit).
+Attorney files one motion, the presiding judge signs one order covering the whole exhibit; Will
+County, Illinois: the State's Attorney's motion to vacate and expunge for every listed case, one
+order for the Chief Judge citing the exhibit by page and case number range). What the caption,
+signature, service list and order say comes from the pack's wording and `[bulk]` table; the layout
+(pleading paper or the Illinois caption) from its templates.
 
 The exhibit must handle tens of thousands of rows. One HTML <table> of 50,000 rows costs
-WeasyPrint time and memory that grow faster than the rows, so the exhibit is laid out here:
+WeasyPrint time and memory that grow faster than the rows, and even small per-page tables cost
+about 7 ms a row (a box per cell, a line box per line, a tag tree to strip, chunks to join), so
+the exhibit is laid out here and drawn without a layout engine:
 
 - every cell's line breaks are computed from the bundled font's advance widths (greedy word wrap
   into the column's width, with a safety margin), so the height of every row is known exactly;
 - rows are packed into pages by that height, so the page count ("Page X of Y") is known before
-  anything is rendered, and each page is its own small table with its own header row;
-- pages are rendered in chunks of about `[bulk] chunk_rows` rows (one WeasyPrint pass each) and
-  the chunks are joined with pikepdf, keeping the PDF/A identification of the parts;
-- a file that would pass `[pack] max_document_bytes` is split into numbered volumes.
+  anything is drawn, and every page repeats the header row;
+- the motion and the exhibit's cover page are rendered from the pack's templates; the table
+  pages are content streams of positioned lines (docgen.exhibit_pdf), about 0.1 ms a row;
+- a file that would pass `[pack] max_document_bytes` is split into numbered volumes, between
+  groups of about `[bulk] chunk_rows` rows (one "Rows a-b" bookmark each).
 
-Time and memory are linear in the rows: one chunk is in memory at a time.
+50,000 rows: about 6 s and a few hundred MB (bench/ca_exhibit.py).
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 from dataclasses import dataclass
@@ -30,10 +36,13 @@ from typing import Any
 
 import pikepdf
 
-from docgen.model import ChargeRow, Person
+from docgen import exhibit_pdf
+from docgen.errors import PackError
+from docgen.model import Case, ChargeRow, Person
 from docgen.output import write_atomic
 from docgen.packs import FONTS_DIR, Pack
 from docgen.viewmodel import DocumentSpec, case_document, long_date, short_date
+from docgen.viewmodel import _agencies as agency_lines
 
 # Exhibit page geometry (must match the pack's style.css `@page exhibit` and `.exhibit` rules).
 PT_PER_IN = 72.0
@@ -48,8 +57,20 @@ WRAP_SAFETY_PT = 3.0  # wrap a little early: shaping may differ from summed adva
 # ---------------------------------------------------------------- text measurement
 
 
+class _Advances(dict[int, int]):
+    """Advance width per code point; characters the font lacks (CJK) fall back to WenQuanYi:
+    count them as 1 em, wide enough."""
+
+    def __init__(self, widths: dict[int, int], em: int) -> None:
+        super().__init__(widths)
+        self.em = em
+
+    def __missing__(self, code: int) -> int:
+        return self.em
+
+
 @lru_cache(maxsize=2)
-def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
+def _advances(bold: bool) -> tuple[_Advances, int]:
     from fontTools.ttLib import TTFont
 
     name = "LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"
@@ -57,18 +78,19 @@ def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
     cmap = font.getBestCmap()
     hmtx = font["hmtx"].metrics
     upm = font["head"].unitsPerEm
-    widths = {code: hmtx[glyph][0] for code, glyph in cmap.items()}
-    # Characters the font lacks (CJK) fall back to WenQuanYi: count them as 1 em, wide enough.
-    return widths, upm, upm
+    return _Advances({code: hmtx[glyph][0] for code, glyph in cmap.items()}, upm), upm
 
 
 def text_width(text: str, size: float = EXHIBIT_FONT_PT, bold: bool = False) -> float:
-    widths, upm, missing = _advances(bold)
-    return sum(widths.get(ord(ch), missing) for ch in text) * size / upm
+    widths, upm = _advances(bold)
+    return sum(map(widths.__getitem__, map(ord, text))) * size / upm
 
 
 def wrap(text: str, width: float, size: float = EXHIBIT_FONT_PT, bold: bool = False) -> list[str]:
     """Greedy word wrap of `text` into lines no wider than `width` points (long words split)."""
+    joined = " ".join(text.split())
+    if text_width(joined, size, bold) <= width:  # most cells: one line, measured once
+        return [joined]
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -108,6 +130,9 @@ def _caption(pack: Pack, defendant: str, role: str, case_number: str, title: str
     court = pack.config.court
     return {
         "court_lines": list(court["lines"]),
+        # Layouts whose caption names a division or has the clerk's stamp box (Illinois) use these.
+        "division": str(court.get("bulk_division", court.get("default_division", ""))).upper(),
+        "stamp_box": bool(court.get("stamp_box")),
         "plaintiff": court["plaintiff"],
         "plaintiff_role": court["plaintiff_role"],
         "defendant": defendant,
@@ -119,10 +144,11 @@ def _caption(pack: Pack, defendant: str, role: str, case_number: str, title: str
 
 
 def _attorney_block(pack: Pack) -> list[str]:
+    """The attorney block above the caption (pleading paper); layouts without one have none."""
     office = pack.config.office
     return [
         pack.render_text(line, {"office": office}, "office.attorney_block")
-        for line in office["attorney_block"]
+        for line in office.get("attorney_block", [])
     ]
 
 
@@ -146,28 +172,55 @@ def per_case_orders(pack: Pack) -> bool:
     return bulk_settings(pack).get("orders", "bulk") == "per_case"
 
 
-def exhibit_rows(pack: Pack, people: list[Person]) -> list[tuple[str, ...]]:
-    """Every conviction that gets relief, sorted by name, birth date, case and date."""
-    documents = tuple(pack.config.determinations.documents)
-    relief = bulk_settings(pack).get("relief_labels", {})
-    charges = [c for p in people for case in p.cases for c in case.charges_with(documents)]
-    charges.sort(
-        key=lambda c: (
-            c.last_name.casefold(),
-            c.first_name.casefold(),
-            c.middle_name.casefold(),
-            c.date_of_birth,
-            c.case_number,
-            c.disposition_date,
-            c.row,
-        )
+def _by_name(c: ChargeRow) -> tuple[Any, ...]:
+    return (
+        c.last_name.casefold(),
+        c.first_name.casefold(),
+        c.middle_name.casefold(),
+        c.date_of_birth,
+        c.case_number,
+        c.disposition_date,
+        c.row,
     )
+
+
+def _by_case_number(c: ChargeRow) -> tuple[Any, ...]:
+    return (c.case_number, *_by_name(c))
+
+
+# `[bulk] exhibit_order`: by name (California's exhibits), or by case number, so that each page
+# of the exhibit covers one range of case numbers an order can cite (Illinois).
+EXHIBIT_ORDERS = {"name": _by_name, "case_number": _by_case_number}
+
+
+def birth_in_filings(pack: Pack, born: date) -> str:
+    """A birth date as the pack's filings show it: `[pack] birth_date_in_filings` "full" or
+    "year" (Ill. S. Ct. R. 138: no more of a birth date than needed)."""
+    return str(born.year) if pack.config.pack.birth_date_in_filings == "year" else short_date(born)
+
+
+def exhibit_rows(pack: Pack, people: list[Person]) -> list[tuple[str, ...]]:
+    """Every conviction that gets relief, sorted by name (or case number), birth date, case, date.
+
+    Each row: number, case number, name, birth, statute, disposition date, relief, input row.
+    """
+    documents = tuple(pack.config.determinations.documents)
+    settings = bulk_settings(pack)
+    relief = settings.get("relief_labels", {})
+    order = settings.get("exhibit_order", "name")
+    if order not in EXHIBIT_ORDERS:
+        raise PackError(
+            f"{pack.directory / 'pack.toml'}: [bulk] exhibit_order {order!r} is not one of "
+            f"{', '.join(EXHIBIT_ORDERS)}"
+        )
+    charges = [c for p in people for case in p.cases for c in case.charges_with(documents)]
+    charges.sort(key=EXHIBIT_ORDERS[order])
     return [
         (
             str(i),
             c.case_number,
             exhibit_name(c),
-            short_date(c.date_of_birth),
+            birth_in_filings(pack, c.date_of_birth),
             c.statute,
             short_date(c.disposition_date),
             relief.get(c.determination, c.determination),
@@ -183,14 +236,22 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
     if not rows:
         return []
     settings = bulk_settings(pack)
+    labels = settings.get("relief_labels", {})
+    documents = tuple(pack.config.determinations.documents)
     counts = {
         "rows": len(rows),
-        "people": len({(r[2], r[3]) for r in rows}),
-        "dismiss": sum(1 for r in rows if r[6] == settings["relief_labels"]["dismiss_seal"]),
-        "reduce": sum(1 for r in rows if r[6] == settings["relief_labels"]["reduce"]),
+        "people": sum(1 for p in people if any(c.charges_with(documents) for c in p.cases)),
+        "cases": len({r[1] for r in rows}),
+        "dismiss": sum(1 for r in rows if r[6] == labels.get("dismiss_seal")),
+        "reduce": sum(1 for r in rows if r[6] == labels.get("reduce")),
     }
     ctx = _common(pack, run_date) | {"counts": counts}
     court = pack.config.court
+    charges = [c for p in people for case in p.cases for c in case.charges_with(documents)]
+    # Where Exhibit A's pages begin and end, when the order cites them (Illinois).
+    page_bounds = (
+        exhibit_page_bounds(pack, rows) if settings.get("order_cites_exhibit_pages") else []
+    )
     specs = []
     kinds = [("bulk-motion", "bulk_motion")]
     if not per_case_orders(pack):
@@ -208,17 +269,44 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
                 court.get("bulk_case_number", ""),
                 w["title"],
             ),
+            "heading": {"title": w["title"], "subtitle": w.get("subtitle", "")},
+            "unbreakable": [str(v) for k, v in pack.config.law.items() if k.endswith("_statute")],
             "wording": w,
             "signature": _signature(pack, w),
-            "judge": {"title": court["judge_title"], "date_label": "Dated"},
+            # The box a judge marks to deny the order (read back by docgen ingest-signed).
+            "denied_mark": w.get("denied_mark", ""),
+            "judge": {
+                "title": court.get("bulk_judge_title", court["judge_title"]),
+                "number_label": court.get("judge_number_label", ""),
+                "date_label": "Dated",
+            },
             "exhibit": {
                 "label": settings["exhibit_label"],
                 "title": w.get("exhibit_title", ""),
                 "headers": list(settings["exhibit_headers"]),
             },
         }
+        if "service_title" in w:  # a certificate of service in the motion itself (Illinois)
+            view["service"] = {
+                "title": w["service_title"],
+                "intro": w["service_intro"],
+                "recipients": [*agencies(pack, charges, "serve"), w["service_person"]],
+                "note": w.get("service_note", ""),
+                "signer": f"/s/ {pack.config.office['signer']}",
+            }
+        if "agencies_intro" in w:  # the order lists the agencies that must comply (Illinois)
+            view["comply_agencies"] = agencies(pack, charges, "comply")
+        if "prepared_by_lines" in w:
+            view["prepared_by"] = {
+                "label": w.get("prepared_by", ""),
+                "lines": wording_lines(w["prepared_by_lines"]),
+            }
         if kind == "bulk-motion":
             view["exhibit_rows"] = rows
+            if page_bounds:  # the DOCX exhibit breaks its pages where the PDF's break
+                view["exhibit_page_rows"] = [rows[a:b] for a, b in page_bounds]
+        elif page_bounds:
+            view["exhibit_pages"] = exhibit_page_index(rows, page_bounds)
         specs.append(
             DocumentSpec(
                 kind=kind,
@@ -233,8 +321,51 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
     return specs
 
 
+def agencies(pack: Pack, charges: list[ChargeRow], purpose: str) -> list[str]:
+    """The pack's agencies to serve ("serve") or ordered to comply ("comply"), then every arresting
+    agency of the listed convictions and its chief legal officer, as for a per-case motion."""
+    every_case = Case(case_number="", court_division="", charges=charges)
+    return agency_lines(pack, every_case, purpose)
+
+
+def exhibit_page_bounds(pack: Pack, rows: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """(first, end) row index of each exhibit page, laid out as the motion's exhibit is."""
+    _, pages = paginate(rows, list(bulk_settings(pack)["exhibit_headers"]), geometry(pack))
+    bounds, first = [], 0
+    for page in pages:
+        bounds.append((first, first + len(page)))
+        first += len(page)
+    return bounds
+
+
+def exhibit_page_index(
+    rows: list[tuple[str, ...]], bounds: list[tuple[int, int]]
+) -> list[dict[str, str]]:
+    """Per exhibit page: its number, its rows and its first and last case numbers, so an order
+    can cite the exhibit by page and range."""
+    return [
+        {
+            "page": str(number),
+            "rows": f"{rows[first][0]}\u2013{rows[end - 1][0]}",
+            "first_case": rows[first][1],
+            "last_case": rows[end - 1][1],
+        }
+        for number, (first, end) in enumerate(bounds, 1)
+    ]
+
+
+def wording_lines(values: list[str]) -> list[str]:
+    """Rendered wording lines as printed lines: a value may hold several (an address joined with
+    newlines) or none (a line for a field the office left empty)."""
+    return [part.strip() for value in values for part in value.split("\n") if part.strip()]
+
+
 def _signature(pack: Pack, w: dict[str, Any]) -> dict[str, Any]:
     office = pack.config.office
+    if "signature" in w:  # the wording's own signature lines (Illinois: /s/, office, code)
+        return {"dated": w.get("dated", ""), "lines": wording_lines(w["signature"])}
+    if "bar_number" not in office:  # nothing for the attorney to sign here (an Illinois order)
+        return {"dated": w.get("dated", ""), "lines": []}
     return {
         "dated": w.get("dated", ""),
         "lines": [
@@ -286,6 +417,8 @@ def case_order(pack: Pack, person: Person, case: Any, run_date: date) -> Documen
 class ExhibitGeometry:
     column_widths_in: tuple[float, ...]
     page_height_in: float  # height of the exhibit page area
+    page_size_in: tuple[float, float] = (11.0, 8.5)  # Letter landscape
+    margin_in: float = 0.75  # every side
 
     @property
     def column_widths_pt(self) -> tuple[float, ...]:
@@ -297,6 +430,8 @@ def geometry(pack: Pack) -> ExhibitGeometry:
     return ExhibitGeometry(
         column_widths_in=tuple(settings["exhibit_column_widths_in"]),
         page_height_in=settings["exhibit_page_height_in"],
+        page_size_in=tuple(settings.get("exhibit_page_size_in", (11.0, 8.5))),
+        margin_in=float(settings.get("exhibit_margin_in", 0.75)),
     )
 
 
@@ -342,69 +477,6 @@ def paginate(
 # ---------------------------------------------------------------- rendering
 
 
-def _join(parts: list[tuple[Path, list[tuple[str, int]]]], title: str) -> bytes:
-    """Join PDFs (path, [(bookmark, page index within the part), ...]) into one PDF/A file."""
-    from docgen.batches import identify_bundle
-
-    out = pikepdf.new()
-    sources: list[pikepdf.Pdf] = []
-    try:
-        with out.open_outline() as outline:
-            parent: pikepdf.OutlineItem | None = None
-            for path, marks in parts:
-                src = pikepdf.open(path)
-                sources.append(src)
-                first = len(out.pages)
-                out.pages.extend(src.pages)
-                for label, index in marks:
-                    item = pikepdf.OutlineItem(label, first + index)
-                    if label.startswith("  ") and parent is not None:
-                        item.title = label.strip()
-                        parent.children.append(item)
-                    else:
-                        outline.root.append(item)
-                        parent = item
-        identify_bundle(out, sources[0], title)
-        out.docinfo["/Title"] = title
-        out.Root.PageMode = pikepdf.Name.UseOutlines
-        buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, compress_streams=True)
-        return buffer.getvalue()
-    finally:
-        for src in sources:
-            src.close()
-
-
-def _strip_structure(data: bytes, path: Path) -> int:
-    """Write a chunk without its structure tree; returns the bytes written.
-
-    Why: a chunk's tag tree is some 33,000 objects per 2,000 rows, and qpdf parses them all when
-    the chunk is opened for joining (about 60 MB per chunk, all chunks of a volume at once: 1 GB
-    for 25,000 rows). The join cannot keep per-chunk trees anyway (batches.bundle_pdfs drops them
-    too), so they are dropped here, one chunk at a time.
-    """
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/StructTreeRoot" in pdf.Root:
-            del pdf.Root["/StructTreeRoot"]
-        for page in pdf.pages:
-            if "/StructParents" in page.obj:
-                del page.obj["/StructParents"]
-        pdf.save(path, deterministic_id=True, compress_streams=True)
-    return path.stat().st_size
-
-
-def _release_memory() -> None:
-    """Free one chunk's layout before the next: WeasyPrint leaves reference cycles, and glibc
-    keeps freed arenas unless asked to return them (without this, peak memory grew per chunk)."""
-    gc.collect()
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
-
-
 @dataclass(slots=True)
 class Volume:
     relpath: str
@@ -413,120 +485,196 @@ class Volume:
     pages: int
 
 
-def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec, tmp_dir: Path) -> list[Volume]:
-    """Motion (pleading paper) + Exhibit A in chunks, joined; split into volumes if too big."""
+@dataclass(frozen=True, slots=True)
+class _RowGroup:
+    """About `[bulk] chunk_rows` rows of whole pages: one "Rows a-b" bookmark; volumes split
+    between groups."""
+
+    first_page: int  # index into the exhibit's table pages
+    end_page: int
+    first_row: int  # exhibit row numbers (1-based)
+    last_row: int
+    bytes: int  # the pages' deflated content plus their share of the file
+
+
+def _row_groups(pages: list, contents: list[bytes], chunk_rows: int) -> list[_RowGroup]:
+    groups: list[_RowGroup] = []
+    start, count, row_no = 0, 0, 0
+    for i, page in enumerate(pages):
+        count += len(page)
+        if count >= chunk_rows or i == len(pages) - 1:
+            size = sum(len(c) + exhibit_pdf.PAGE_OVERHEAD_BYTES for c in contents[start : i + 1])
+            groups.append(_RowGroup(start, i + 1, row_no + 1, row_no + count, size))
+            start, row_no, count = i + 1, row_no + count, 0
+    return groups
+
+
+def _heading_lines(label: str, title: str, page_label_width: float, table_width: float) -> str:
+    """The title line's text; it may take the line's 2 lines, never the "Page X of Y" corner."""
+    lines = wrap(
+        f"{label}: {title}" if title else label, table_width - page_label_width - 12, bold=True
+    )
+    if len(lines) > 2:  # the title line has room for 2 lines: never cut a pack's wording
+        raise PackError(
+            f"the exhibit title ({label}: ...) needs {len(lines)} lines on the exhibit's title "
+            "line, which holds 2: shorten the wording's exhibit_title"
+        )
+    return "\n".join(lines)
+
+
+def _assemble(
+    parts: list[tuple[bytes, list[tuple[str, int]]]],
+    drawn: list[bytes],
+    drawn_marks: list[tuple[str, int]],
+    fonts: exhibit_pdf.Fonts,
+    title: str,
+    identity: bytes,
+    page_size_pt: tuple[float, float],
+) -> tuple[bytes, int]:
+    """One PDF/A file: the pages of `parts` (rendered PDFs), then the `drawn` exhibit pages.
+
+    Marks are (bookmark, page index within the part, or within `drawn`); a label starting with
+    two spaces is a child of the last top-level one. `identity` (the motion, a PDF/A-2b file from
+    WeasyPrint) lends its output intent and XMP identification. Returns bytes and page count.
+    """
+    from docgen.batches import identify_bundle
+
+    out = pikepdf.new()
+    sources: list[pikepdf.Pdf] = []
+    try:
+        marks: list[tuple[str, int]] = []
+        for data, part_marks in parts:
+            src = pikepdf.open(io.BytesIO(data))
+            sources.append(src)
+            marks.extend((label, len(out.pages) + index) for label, index in part_marks)
+            out.pages.extend(src.pages)
+        first_drawn = len(out.pages)
+        exhibit_pdf.append_pages(out, drawn, fonts, page_size_pt)
+        marks.extend((label, first_drawn + index) for label, index in drawn_marks)
+        with out.open_outline() as outline:
+            parent: pikepdf.OutlineItem | None = None
+            for label, page in marks:
+                item = pikepdf.OutlineItem(label.strip(), page)
+                if label.startswith("  ") and parent is not None:
+                    parent.children.append(item)
+                else:
+                    outline.root.append(item)
+                    parent = item
+        sources.append(pikepdf.open(io.BytesIO(identity)))
+        identify_bundle(out, sources[-1], title)
+        out.docinfo["/Title"] = title
+        out.Root.PageMode = pikepdf.Name.UseOutlines
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, compress_streams=True)
+        return buffer.getvalue(), len(out.pages)
+    finally:
+        for src in sources:
+            src.close()
+        out.close()
+
+
+def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
+    """Motion (pleading paper) + Exhibit A; split into volumes if the file would be too big.
+
+    The motion and the exhibit's cover page are rendered from the pack's templates (WeasyPrint);
+    the table pages, already laid out by `paginate`, are drawn by docgen.exhibit_pdf.
+    """
     pack: Pack = renderer.pack
     settings = bulk_settings(pack)
     view = spec.context
     rows: list[tuple[str, ...]] = view["exhibit_rows"]
     exhibit = view["exhibit"]
-    head, pages = paginate(rows, exhibit["headers"], geometry(pack))
-    total_pages = len(pages)
+    geo = geometry(pack)
+    head, pages = paginate(rows, exhibit["headers"], geo)
     chunk_rows = int(settings.get("chunk_rows", 2000))
     max_bytes = int(pack.config.pack.max_document_bytes)
     label = exhibit["label"]
 
-    motion_view = {k: v for k, v in view.items() if k != "exhibit_rows"}
-    motion_pdf = renderer.render(
-        DocumentSpec(
-            kind=spec.kind,
-            relpath=spec.relpath,
-            lang=spec.lang,
-            title=spec.title,
-            bookmark=spec.bookmark,
-            context=motion_view,
-            rows=(),
-        )
-    )
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    stem = hashlib.sha256(spec.relpath.encode()).hexdigest()[:8]
-    motion_path = tmp_dir / f".tmp-{stem}-motion.pdf"
-    motion_path.write_bytes(motion_pdf)
-
-    # Chunks of whole pages, about chunk_rows rows each.
-    chunks: list[tuple[int, int]] = []  # (first page index, end page index)
-    start, count = 0, 0
-    for i, page in enumerate(pages):
-        count += len(page)
-        if count >= chunk_rows:
-            chunks.append((start, i + 1))
-            start, count = i + 1, 0
-    if start < len(pages):
-        chunks.append((start, len(pages)))
-
-    row_no = 0
-    chunk_files: list[tuple[Path, int, int, int, int]] = []  # path, first/last row, pages, bytes
-    for n, (first, end) in enumerate(chunks):
-        chunk_pages = []
-        first_row = row_no + 1
-        for index in range(first, end):
-            chunk_pages.append({"number": index + 1, "rows": pages[index]})
-            row_no += len(pages[index])
-        ctx = {
-            "label": label,
-            "title": exhibit["title"],
-            "footer_title": spec.title,
-            "head": head,
-            "pages": chunk_pages,
-            "total_pages": total_pages,
-            "cover": n == 0,
-            "cover_text": view["wording"].get("exhibit_cover", ""),
-        }
-        data = renderer.render(
+    def rendered(kind: str, title: str, context: dict[str, Any]) -> bytes:
+        return renderer.render(
             DocumentSpec(
-                kind="exhibit",
+                kind=kind,
                 relpath=spec.relpath,
                 lang=spec.lang,
-                title=f"{spec.title}, {label}",
-                bookmark=label,
-                context=ctx,
+                title=title,
+                bookmark=title,
+                context=context,
                 rows=(),
             )
         )
-        path = tmp_dir / f".tmp-{stem}-exhibit-{n:05d}.pdf"
-        nbytes = _strip_structure(data, path)
-        chunk_files.append((path, first_row, row_no, end - first + (1 if n == 0 else 0), nbytes))
-        del data
-        _release_memory()
 
-    # Volumes: the motion and as many chunks as fit under the size limit (90%, joining adds a bit).
+    motion_pdf = rendered(
+        spec.kind, spec.title, {k: v for k, v in view.items() if k != "exhibit_rows"}
+    )
+    cover_pdf = rendered(
+        "exhibit",
+        f"{spec.title}, {label}",
+        {
+            "label": label,
+            "title": exhibit["title"],
+            "footer_title": spec.title,
+            "cover": True,
+            "cover_text": view["wording"].get("exhibit_cover", ""),
+        },
+    )
+
+    fonts = exhibit_pdf.Fonts()
+    total = len(pages)
+    widths = geo.column_widths_pt
+    page_label_width = fonts.width(f"Page {total} of {total}", "bold", EXHIBIT_FONT_PT)
+    drawer = exhibit_pdf.PageDrawer(
+        exhibit_pdf.PageText(
+            heading=_heading_lines(label, exhibit["title"], page_label_width, sum(widths)),
+            footer=spec.title,
+            head=head,
+            column_widths_pt=widths,
+            total_pages=total,
+            page_size_pt=(geo.page_size_in[0] * PT_PER_IN, geo.page_size_in[1] * PT_PER_IN),
+            margin_pt=geo.margin_in * PT_PER_IN,
+        ),
+        fonts,
+    )
+    contents = [drawer.page(number, page) for number, page in enumerate(pages, 1)]
+    groups = _row_groups(pages, contents, chunk_rows)
+
+    # Volumes: the motion, the cover and as many row groups as fit under 90 % of the size limit.
+    font_bytes = fonts.embedded_bytes_estimate()
     limit = max_bytes * 0.9
-    volumes_parts: list[list[int]] = [[]]
-    size = len(motion_pdf)
-    for i, (_, _, _, _, nbytes) in enumerate(chunk_files):
-        if volumes_parts[-1] and size + nbytes > limit:
-            volumes_parts.append([])
-            size = 0
-        volumes_parts[-1].append(i)
-        size += nbytes
-    del motion_pdf
+    volume_groups: list[list[_RowGroup]] = [[]]
+    size = len(motion_pdf) + len(cover_pdf) + font_bytes
+    for group in groups:
+        if volume_groups[-1] and size + group.bytes > limit:
+            volume_groups.append([])
+            size = font_bytes
+        volume_groups[-1].append(group)
+        size += group.bytes
 
-    all_rows = [int(r[7]) for r in rows]
+    row_numbers = [int(r[7]) for r in rows]
     volumes: list[Volume] = []
-    base = spec.relpath
-    for v, indexes in enumerate(volumes_parts, 1):
-        parts: list[tuple[Path, list[tuple[str, int]]]] = []
+    for v, members in enumerate(volume_groups, 1):
+        parts: list[tuple[bytes, list[tuple[str, int]]]] = []
+        drawn_marks: list[tuple[str, int]] = []
         if v == 1:
-            parts.append((motion_path, [(spec.title, 0)]))
-        for k, i in enumerate(indexes):
-            path, first_row, last_row, _, _ = chunk_files[i]
-            marks = []
-            if k == 0:
-                heading = label if i == 0 else f"{label} (continued)"
-                marks.append((heading, 0))
-            rows_label = f"  Rows {first_row:,}\u2013{last_row:,}"
-            marks.append((rows_label, 1 if i == 0 else 0))
-            parts.append((path, marks))
-        title = spec.title if len(volumes_parts) == 1 else f"{spec.title}, Volume {v}"
-        data = _join(parts, title)
-        first_row = chunk_files[indexes[0]][1] if indexes else 1
-        last_row = chunk_files[indexes[-1]][2] if indexes else 0
-        relpath = base if len(volumes_parts) == 1 else f"{base}-vol-{v:02d}"
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            npages = len(pdf.pages)
-        volumes.append(Volume(relpath, data, sorted(all_rows[first_row - 1 : last_row]), npages))
-    for path in [motion_path, *(c[0] for c in chunk_files)]:
-        path.unlink(missing_ok=True)
+            parts = [(motion_pdf, [(spec.title, 0)]), (cover_pdf, [(label, 0)])]
+        else:
+            drawn_marks.append((f"{label} (continued)", 0))
+        first_page = members[0].first_page
+        for group in members:
+            marks_at = group.first_page - first_page
+            drawn_marks.append((f"  Rows {group.first_row:,}\u2013{group.last_row:,}", marks_at))
+        title = spec.title if len(volume_groups) == 1 else f"{spec.title}, Volume {v}"
+        data, npages = _assemble(
+            parts,
+            contents[first_page : members[-1].end_page],
+            drawn_marks,
+            fonts,
+            title,
+            identity=motion_pdf,
+            page_size_pt=drawer.text.page_size_pt,
+        )
+        relpath = spec.relpath if len(volume_groups) == 1 else f"{spec.relpath}-vol-{v:02d}"
+        covered = row_numbers[members[0].first_row - 1 : members[-1].last_row]
+        volumes.append(Volume(relpath, data, sorted(covered), npages))
     return volumes
 
 
@@ -537,7 +685,7 @@ def write_bulk_motion(run_dir: Path, spec: DocumentSpec, renderers: dict[str, An
     entries = []
     pdf = renderers.get("pdf")
     if pdf is not None:
-        for vol in render_bulk_motion_pdf(pdf, spec, run_dir / "bulk"):
+        for vol in render_bulk_motion_pdf(pdf, spec):
             relpath = f"{vol.relpath}.pdf"
             write_atomic(run_dir / relpath, vol.data)
             entries.append(

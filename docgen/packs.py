@@ -83,6 +83,9 @@ class Agency(BaseModel):
     address: str = ""
     serve: bool = True
     comply: bool = True
+    # Served with an individual's own petition too (docgen.petition); the Prisoner Review Board
+    # notice, for one, is due only on the State's Attorney's motions.
+    petition: bool = True
 
 
 class PackConfig(BaseModel):
@@ -107,9 +110,19 @@ def _text_env() -> ImmutableSandboxedEnvironment:
 class Pack:
     """A loaded pack: its configuration and its two sandboxed template environments."""
 
-    def __init__(self, directory: Path, config: PackConfig) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        config: PackConfig,
+        shared: tuple[Path, dict[str, Any]] | None = None,
+        own: dict[str, Any] | None = None,
+    ) -> None:
         self.directory = directory
         self.config = config
+        # The layout's wording.toml and what it holds, and the pack.toml's own tables, when the
+        # pack is merged over its layout's wording: error messages name the file a value is in.
+        self.shared = shared
+        self._own = own or {}
         self._text_env = _text_env()
         self._text_cache: dict[str, Any] = {}
 
@@ -136,8 +149,18 @@ class Pack:
             return template.render(context)
         except TemplateError as exc:
             raise PackError(
-                f"{self.directory / 'pack.toml'}: wording [{where}] cannot be rendered: {exc}"
+                f"{self.source_of(where)}: wording [{where}] cannot be rendered: {exc}"
             ) from None
+
+    def source_of(self, where: str) -> Path:
+        """The file a wording value (e.g. "motion.intro" or "motion.paragraphs[1]") came from."""
+        own = self.directory / "pack.toml"
+        if self.shared is None:
+            return own
+        path, shared = self.shared
+        keys = where.split("[")[0].split(".")
+        # The pack's own value wins where it has one.
+        return own if _has(self._own, keys) or not _has(shared, keys) else path
 
     def render_wording(self, value: Any, context: dict[str, Any], where: str) -> Any:
         """Render a wording value: a string, or a list/table of strings, recursively."""
@@ -177,6 +200,7 @@ class Pack:
 
 
 COMMON_LAYOUT = "common"
+LAYOUT_WORDING = "wording.toml"  # in a layout folder: tables every pack of that layout shares
 
 
 def layouts_dir() -> Path:
@@ -190,17 +214,64 @@ def available_packs() -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / "pack.toml").is_file())
 
 
+def _has(data: Any, keys: list[str]) -> bool:
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message carries "(at line N, column M)".
+        raise PackError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _merged(shared: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """`own` over `shared`, table by table and key by key; a list or string is replaced whole."""
+    merged = dict(shared)
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _layout_name_problem(layout: object) -> bool:
+    return not isinstance(layout, str) or (
+        not layout
+        or "/" in layout
+        or "\\" in layout
+        or layout.startswith(".")
+        or not (layouts_dir() / layout).is_dir()
+    )
+
+
 def load_pack(name: str) -> Pack:
     directory = packs_dir() / name
     toml_path = directory / "pack.toml"
     if "/" in name or "\\" in name or name.startswith(".") or not toml_path.is_file():
         raise UnknownPack(name, available_packs())
-    try:
-        with toml_path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message carries "(at line N, column M)".
-        raise PackError(f"{toml_path}: invalid TOML: {exc}") from None
+    raw = _read_toml(toml_path)
+    own = raw
+    shared_wording: tuple[Path, dict[str, Any]] | None = None
+    # A layout's wording.toml holds what every court using that layout says alike (the law it
+    # cites, the wording of motion, order, letters, petitions): the pack's own tables and keys
+    # override it key by key, so a county's pack.toml holds only what differs.
+    layout = raw.get("pack", {}).get("layout") if isinstance(raw.get("pack"), dict) else None
+    if layout is not None and not _layout_name_problem(layout):
+        shared_path = layouts_dir() / layout / LAYOUT_WORDING
+        if shared_path.is_file():
+            shared = _read_toml(shared_path)
+            if "pack" in shared:
+                raise PackError(f"{shared_path}: a layout's wording cannot set [pack]")
+            raw = _merged(shared, raw)
+            shared_wording = (shared_path, shared)
     try:
         config = PackConfig.model_validate(raw)
     except ValidationError as exc:
@@ -211,12 +282,6 @@ def load_pack(name: str) -> Pack:
     if config.pack.name != name:
         raise PackError(f"{toml_path}: [pack] name is {config.pack.name!r}, folder is {name!r}")
     layout = config.pack.layout
-    if layout is not None and (
-        not layout
-        or "/" in layout
-        or "\\" in layout
-        or layout.startswith(".")
-        or not (layouts_dir() / layout).is_dir()
-    ):
+    if layout is not None and _layout_name_problem(layout):
         raise PackError(f"{toml_path}: [pack] layout {layout!r} is not a folder in {layouts_dir()}")
-    return Pack(directory, config)
+    return Pack(directory, config, shared_wording, own)

@@ -197,7 +197,7 @@ def test_each_layout_rule_catches_a_broken_stylesheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, css: str, document: str, expected: str
 ) -> None:
     pack = _pack_copy(tmp_path, monkeypatch)
-    with (pack / "style.css").open("a", encoding="utf-8") as fh:
+    with (pack.parent / "_layouts" / "illinois" / "style.css").open("a", encoding="utf-8") as fh:
         fh.write("\n" + css + "\n")
     out = _run_and_check(tmp_path)
     assert f"cases/2010-CR-0000001/{document}.pdf: FAIL" in out

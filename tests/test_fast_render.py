@@ -21,7 +21,8 @@ from typing import Any
 import pikepdf
 import pytest
 
-from docgen import bulk, viewmodel
+from docgen import bulk, petition, viewmodel
+from docgen.group import group_charges
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import available_packs, load_pack
 from docgen.pipeline import RunOptions, plan_documents, validate_input
@@ -86,12 +87,36 @@ def _ca_person(pack_name: str) -> Person:
     return Person(person_id="P1", first=rows[0], cases=[case])
 
 
+def _illinois_specs(pack_name: str) -> list[DocumentSpec]:
+    """An Illinois pack's run of the golden input, plus every kind its layout also makes: the
+    per-case motion and order, the bulk motion and order, a petition's notice of filing."""
+    pack = load_pack(pack_name)
+    options = RunOptions(
+        input_path=FIXTURES / "golden-input.csv",
+        pack_name=pack_name,
+        run_date=RUN_DATE,
+        out_dir=Path("unused"),
+    )
+    validation = validate_input(options)
+    specs = list(plan_documents(pack, validation, RUN_DATE).specs)
+    people = group_charges(validation.charges, validation.file).people
+    who, case = people[0], people[0].cases[0]
+    specs += [
+        viewmodel.motion(pack, who, case, RUN_DATE),
+        viewmodel.order(pack, who, case, RUN_DATE),
+    ]
+    specs += bulk.bulk_specs(pack, people, RUN_DATE)
+    settings = petition.PetitionSettings()
+    specs.append(petition.notice_of_filing(pack, who, case, RUN_DATE, settings))
+    return specs
+
+
 def _specs_for_pack(pack_name: str) -> dict[str, DocumentSpec]:
     """One spec (the first) per document kind the pack's templates can be filled with."""
     pack = load_pack(pack_name)
     specs: list[DocumentSpec] = []
-    if pack_name == "il-cook":
-        specs = _cook_specs()
+    if pack.config.pack.layout == "illinois":
+        specs = _illinois_specs(pack_name)
     else:
         who = _ca_person(pack_name)
         specs = bulk.bulk_specs(pack, [who], RUN_DATE)
@@ -153,7 +178,7 @@ def test_docx_falls_back_to_docxtpl_for_templated_core_properties(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     packs = tmp_path / "packs"
-    shutil.copytree(TEMPLATES / "il-cook", packs / "il-cook")
+    shutil.copytree(TEMPLATES, packs)
     # The pack's own letter.docx overrides the shared one; doctor that copy.
     shutil.copy(TEMPLATES / "_layouts" / "common" / "letter.docx", packs / "il-cook")
     letter = packs / "il-cook" / "letter.docx"

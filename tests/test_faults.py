@@ -173,7 +173,7 @@ def test_corrupt_pack_toml_names_file_and_line(pack_copy: Path, tmp_path: Path) 
 
 
 def test_corrupt_html_template_names_file_and_line(pack_copy: Path, tmp_path: Path) -> None:
-    template = pack_copy / "motion.html"
+    template = pack_copy.parent / "_layouts" / "illinois" / "motion.html"
     original = template.read_text(encoding="utf-8")
     line = _line_of(template, "{% block content %}")
     text = original.replace("{% block content %}", "{% block content %}{% if doc %}", 1)
@@ -188,7 +188,7 @@ def test_corrupt_html_template_names_file_and_line(pack_copy: Path, tmp_path: Pa
 
 
 def test_missing_wording_in_pack_names_the_table(pack_copy: Path, tmp_path: Path) -> None:
-    toml = pack_copy / "pack.toml"
+    toml = pack_copy.parent / "_layouts" / "illinois" / "wording.toml"  # the shared wording
     text = toml.read_text(encoding="utf-8").replace(
         "{{ law.relief_statute }} to vacate", "{{ law.nowhere }} to vacate", 1
     )
@@ -200,7 +200,7 @@ def test_missing_wording_in_pack_names_the_table(pack_copy: Path, tmp_path: Path
 
 
 def test_corrupt_docx_template_names_the_file(pack_copy: Path, tmp_path: Path) -> None:
-    (pack_copy / "order.docx").write_bytes(b"not a zip file")
+    (pack_copy.parent / "_layouts" / "illinois" / "order.docx").write_bytes(b"not a zip file")
     result = cli("generate", str(GOLDEN_INPUT), *ARGS, "--out", str(tmp_path / "out"))
     assert result.exit_code == 1, result.output
     assert "order.docx" in result.output

@@ -50,7 +50,7 @@ def test_unchanged_pack_copy_matches_goldens(pack_copy: Path, tmp_path: Path) ->
 
 
 def test_caption_shifted_2mm_fails(pack_copy: Path, tmp_path: Path) -> None:
-    css = pack_copy / "style.css"
+    css = pack_copy.parent / "_layouts" / "illinois" / "style.css"
     css.write_text(css.read_text() + "\n.caption { position: relative; top: 2mm; }\n")
     problems = compare_pdf(_render_motion(tmp_path, "pdf"), _golden("pdf"), "shifted", False)
     assert any("page 1" in p.what and "pixels differ" in p.detail for p in problems), problems
@@ -58,7 +58,7 @@ def test_caption_shifted_2mm_fails(pack_copy: Path, tmp_path: Path) -> None:
 
 
 def test_changed_word_fails_in_pdf_and_docx(pack_copy: Path, tmp_path: Path) -> None:
-    toml = pack_copy / "pack.toml"
+    toml = pack_copy.parent / "_layouts" / "illinois" / "wording.toml"  # the Illinois wording
     text = toml.read_text()
     assert "move this Honorable Court" in text
     toml.write_text(text.replace("move this Honorable Court", "move this Honourable Court"))

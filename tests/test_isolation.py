@@ -46,7 +46,7 @@ def pack_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_template_reaching_out_is_refused(
     pack_copy: Path, tmp_path: Path, markup: str, message: str
 ) -> None:
-    template = pack_copy / "motion.html"
+    template = pack_copy.parent / "_layouts" / "illinois" / "motion.html"
     original = template.read_text(encoding="utf-8")
     text = original.replace("{% block content %}", "{% block content %}" + markup, 1)
     assert text != original
@@ -60,7 +60,7 @@ def test_template_reaching_out_is_refused(
 
 
 def test_stylesheet_import_outside_the_pack_is_refused(pack_copy: Path, tmp_path: Path) -> None:
-    css = pack_copy / "style.css"
+    css = pack_copy.parent / "_layouts" / "illinois" / "style.css"
     css.write_text('@import url("file:///etc/passwd");\n' + css.read_text(encoding="utf-8"))
     result = runner.invoke(
         app, ["generate", str(GOLDEN_INPUT), *ARGS, "--out", str(tmp_path / "out")]

@@ -1,8 +1,8 @@
-"""Author the il-cook .docx templates (motion, order, letter) with python-docx.
+"""Author the Illinois .docx templates (motion, order, letter) with python-docx.
 
 Run: /work/main/.venv/bin/python tools/build_docx_templates.py [--out DIR]
 
-The .docx files in templates/il-cook/ are pack data an office may later edit in Word; this script is
+The .docx files in templates/_layouts/illinois/ (the layout every Illinois pack uses) are pack data an office may later edit in Word; this script is
 how the shipped versions are made, so they are reproducible and reviewable as code. Every word they
 show comes from the view model (docgen/viewmodel.py) through docxtpl tags; the only literal text is
 caption punctuation ("v.", ")") and the page-number line.
@@ -39,10 +39,10 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
@@ -459,7 +459,7 @@ def caption(doc: DocxDocument) -> None:
     right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     cell_text(
         right,
-        "{{ caption.case_label }} {{ caption.case_number }}",
+        "{{ caption.case_label }} {{ caption.case_number or '______________' }}",
         "Caption Line",
         left_indent=Inches(0.1),
     )
@@ -490,15 +490,16 @@ def charges_table(doc: DocxDocument) -> None:
     data_table(doc, "charges", [1.15, 1.75, 1.1, 1.2, 1.3], "Charges")
 
 
-def footer(doc: DocxDocument, left_expr: str) -> None:
-    """Footer: a left text and "Page N of M" (Spanish for Spanish letters), as in _footer.html."""
+def footer(doc: DocxDocument, left_expr: str, total: str = "NUMPAGES") -> None:
+    """Footer: a left text and "Page N of M" (Spanish for Spanish letters), as in _footer.html.
+    `total` "SECTIONPAGES" counts the first section only (a motion before its exhibit)."""
     p = doc.sections[0].footer.paragraphs[0]
     p.style = "Footer Line"
     p.paragraph_format.tab_stops.add_tab_stop(Inches(TEXT_WIDTH_IN), WD_TAB_ALIGNMENT.RIGHT)
     p.add_run(f"{left_expr}\t{{{{ 'Página' if lang == 'es' else 'Page' }}}} ")
     field_run(p, "PAGE", "1")
     p.add_run(" {{ 'de' if lang == 'es' else 'of' }} ")
-    field_run(p, "NUMPAGES", "1")
+    field_run(p, total, "1")
 
 
 def heading(doc: DocxDocument) -> None:
@@ -601,11 +602,28 @@ def build_order() -> DocxDocument:
         # A 1.5 in writing line: an underlined tab to a tab stop (no literal underscores).
         p.paragraph_format.tab_stops.add_tab_stop(judge + Inches(2.9))
         p.add_run("\t").underline = True
+    # The box a judge marks to deny (as in order.html; docgen ingest-signed reads the PDF's).
+    tag(doc, "{%p if denied_mark %}")
+    denied = para(
+        doc, "", "Block Line", left_indent=judge, space_before=Pt(10), keep_with_next=True
+    )
+    _run_border(denied.add_run("\u00a0\u00a0\u00a0"))
+    denied.add_run("  {{ denied_mark }}")
+    tag(doc, "{%p endif %}")
 
     para(doc, "{{ prepared_by.label }}", "Block Line", space_before=Pt(24), keep_with_next=True)
     loop_lines(doc, "prepared_by.lines", keep_with_next=True)
     footer(doc, "{{ caption.case_label }} {{ caption.case_number }}")
     return doc
+
+
+def _run_border(run: object) -> None:
+    """A thin box around a run: Word's character border."""
+    rpr = run._r.get_or_add_rPr()  # type: ignore[attr-defined]
+    border = OxmlElement("w:bdr")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
+        border.set(qn(key), value)
+    rpr.append(border)
 
 
 def _paragraph_border(p: Paragraph, side: str, eighths: int = 6, space_pt: int = 1) -> None:
@@ -754,22 +772,205 @@ def prune(doc: DocxDocument) -> None:
             style.remove(rsid)
 
 
-BUILDERS = {"motion": build_motion, "order": build_order, "letter": build_letter}
+# ------------------------------------------------------------------ bulk mode (Illinois)
+# The per-case motion and order in the plural (docgen/bulk.py's views): caption over the persons
+# listed in Exhibit A, wording from `wording.*`, and Exhibit A as a landscape section whose table
+# header repeats on every page (Word paginates it; the PDF's exhibit is laid out by docgen).
+
+
+def signature_block(doc: DocxDocument, intro: str, lines: str, dated: str) -> None:
+    sig = Inches(3.25)
+    para(doc, "", "Block Line", keep_with_next=True)
+    para(doc, intro, "Block Line", left_indent=sig, keep_with_next=True, space_after=Pt(10))
+    loop_lines(doc, lines, left_indent=sig, keep_with_next=True)
+    para(doc, dated, "Block Line", left_indent=sig, space_before=Pt(10))
+
+
+def service_block(doc: DocxDocument) -> None:
+    title = para(doc, "{{ service.title }}", "Heading 2", space_before=Pt(30), space_after=Pt(12))
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "{{ service.intro }}", "Body Flush", keep_with_next=True)
+    loop_lines(doc, "service.recipients", "List Line", keep_with_next=True)
+    para(doc, "{{ service.note }}", "Body Flush", space_before=Pt(8), keep_with_next=True)
+    para(doc, "{{ service.signer }}", "Block Line", left_indent=Inches(3.25))
+
+
+EXHIBIT_WIDTHS_IN = [0.7, 1.8, 2.9, 0.8, 1.6, 1.2]  # as [bulk] exhibit_column_widths_in
+
+
+def _landscape_section(doc: DocxDocument) -> object:
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Inches(11), Inches(8.5)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    section.header.is_linked_to_previous = False
+    section.footer.is_linked_to_previous = False
+    fp = section.footer.paragraphs[0]
+    fp.style = "Footer Line"
+    fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fp.add_run("{{ title }}")
+    return section
+
+
+def exhibit_section(doc: DocxDocument) -> None:
+    """Exhibit A as in the PDF: a cover page, then the table pages, broken where the PDF's pages
+    break (exhibit_page_rows: one table per page, header row included), so "Exhibit A page N" in
+    the order is the same page in both formats."""
+    _landscape_section(doc)  # the cover: no page number (the PDF's cover has none either)
+    para(doc, "", "Block Line", space_before=Inches(1.75))
+    para(doc, "{{ exhibit.label }}", "Heading 1", space_after=Pt(14)).runs[0].font.size = Pt(24)
+    para(doc, "{{ wording.exhibit_cover }}", "Block Line").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    section = _landscape_section(doc)
+    hp = section.header.paragraphs[0]
+    hp.paragraph_format.tab_stops.add_tab_stop(Inches(9.0), WD_TAB_ALIGNMENT.RIGHT)
+    hp.add_run("{{ exhibit.label }}: {{ exhibit.title }}\tPage ").bold = True
+    field_run(hp, "PAGE", "1")
+    hp.add_run(" of ")
+    field_run(hp, "SECTIONPAGES", "1")
+    # The exhibit's pages are counted on their own: Page 1 of N of Exhibit A.
+    section._sectPr.append(section._sectPr.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"}))
+    tag(doc, "{%p for page in exhibit_page_rows %}")
+    tag(doc, "{%p if not loop.first %}")
+    para(doc, "", "Block Line").add_run().add_break(WD_BREAK.PAGE)
+    tag(doc, "{%p endif %}")
+    t = table(doc, 3, EXHIBIT_WIDTHS_IN, borders=True, caption="Exhibit A", pad=(2, 3))
+    row_flags(t, 0, header=True)
+    for i, cell in enumerate(t.rows[0].cells):
+        cell_text(cell, f"{{{{ exhibit.headers[{i}] }}}}", "Table Header")
+    cell_text(t.cell(1, 0), "{%tr for r in page %}")
+    row_flags(t, 2)
+    for i, cell in enumerate(t.rows[2].cells):
+        cell_text(cell, f"{{{{ r[{i}] }}}}")
+    end = t.add_row()
+    cell_text(end.cells[0], "{%tr endfor %}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "", "Block Line", line_spacing=Pt(1), line_spacing_rule=WD_LINE_SPACING.EXACTLY)
+
+
+def build_bulk_motion() -> DocxDocument:
+    doc = base_document("bulk-motion")
+    stamp_box(doc)
+    caption(doc)
+    heading(doc)
+    para(doc, "{{ wording.intro }}", "Body Paragraph")
+    loop_lines(doc, "wording.paragraphs", "Body Paragraph")
+    para(doc, "{{ wording.prayer }}", "Body Paragraph", keep_with_next=True)
+    signature_block(doc, "{{ wording.submitted }}", "signature.lines", "{{ signature.dated }}")
+    service_block(doc)
+    footer(
+        doc,
+        "{{ caption.case_label }} {{ caption.case_number or '______________' }}",
+        "SECTIONPAGES",
+    )
+    exhibit_section(doc)
+    return doc
+
+
+def build_bulk_order() -> DocxDocument:
+    doc = base_document("bulk-order")
+    stamp_box(doc)
+    caption(doc)
+    heading(doc)
+    para(doc, "{{ wording.recital }}", "Body Paragraph")
+    loop_lines(doc, "wording.findings", "Body Paragraph")
+    para(doc, "{{ wording.order_intro }}", "Body Flush", keep_with_next=True).runs[0].bold = True
+    tag(doc, "{%p for item in wording.orders %}")
+    para(doc, "{{ item }}", "Body Paragraph")
+    tag(doc, "{%p if loop.index == wording.agencies_intro %}")
+    tag(doc, "{%p for agency in comply_agencies %}")
+    para(doc, "{{ agency }}", "List Line", left_indent=Inches(1.25), space_after=Pt(3))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    # Exhibit A's pages with their rows and case number ranges (after the last order item).
+    t = table(doc, 3, [1.3, 1.2, 2.0, 2.0], borders=True, caption="Exhibit A pages", pad=(3, 4))
+    row_flags(t, 0, header=True)
+    for i, cell in enumerate(t.rows[0].cells):
+        cell_text(cell, f"{{{{ wording.exhibit_pages_headers[{i}] }}}}", "Table Header")
+    cell_text(t.cell(1, 0), "{%tr for p in exhibit_pages %}")
+    row_flags(t, 2)
+    for i, key in enumerate(("page", "rows", "first_case", "last_case")):
+        cell_text(t.rows[2].cells[i], f"{{{{ p.{key} }}}}")
+    end = t.add_row()
+    cell_text(end.cells[0], "{%tr endfor %}")
+    judge = Inches(3.25)
+    # The closing paragraph stays on the page the judge signs.
+    para(doc, "{{ wording.closing }}", "Body Paragraph", space_before=Pt(12), keep_with_next=True)
+    entered = para(
+        doc, "{{ wording.entered }}", "Block Line", left_indent=judge, keep_with_next=True
+    )
+    entered.runs[0].bold = True
+    sign = para(doc, "", "Block Line", left_indent=judge, keep_with_next=True)
+    sign.paragraph_format.line_spacing = Inches(0.5)
+    sign.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    _paragraph_border(sign, "bottom")
+    para(doc, "{{ judge.title }}", "Block Line", left_indent=judge, keep_with_next=True)
+    tag(doc, "{%p if judge.number_label %}")
+    writing_line(doc, "{{ judge.number_label }} ", judge)
+    tag(doc, "{%p endif %}")
+    writing_line(doc, "{{ wording.dated }}: ", judge)
+    para(doc, "{{ prepared_by.label }}", "Block Line", space_before=Pt(24), keep_with_next=True)
+    loop_lines(doc, "prepared_by.lines", keep_with_next=True)
+    footer(doc, "{{ caption.case_label }} {{ caption.case_number or '______________' }}")
+    return doc
+
+
+def writing_line(doc: DocxDocument, label: str, left: object) -> None:
+    """A label and a 1.5 in line to write on: an underlined tab to a tab stop."""
+    p = para(doc, label, "Block Line", left_indent=left, space_before=Pt(10), keep_with_next=True)
+    p.paragraph_format.tab_stops.add_tab_stop(left + Inches(2.9))
+    p.add_run("\t").underline = True
+
+
+def build_notice_of_filing() -> DocxDocument:
+    """An individual's notice of filing (docgen/petition.py): caption, TO: list, notice and
+    hearing, the signer's block and a certificate of service."""
+    doc = base_document("notice-of-filing")
+    stamp_box(doc)
+    caption(doc)
+    heading(doc)
+    para(doc, "{{ to_label }}", "Block Line", keep_with_next=True).runs[0].bold = True
+    loop_lines(doc, "recipients", "List Line")
+    para(doc, "", "Block Line")
+    para(doc, "{{ body }}", "Body Paragraph")
+    para(doc, "{{ hearing }}", "Body Paragraph", keep_with_next=True)
+    sig = Inches(3.25)
+    loop_lines(doc, "signature.lines", left_indent=sig, keep_with_next=True)
+    para(doc, "{{ signature.date }}", "Block Line", left_indent=sig, space_before=Pt(10))
+    title = para(doc, "{{ service.title }}", "Heading 2", space_before=Pt(30), space_after=Pt(12))
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "{{ service.text }}", "Body Paragraph", keep_with_next=True)
+    para(doc, "{{ service.signer }}", "Block Line", left_indent=sig)
+    footer(doc, "{{ caption.case_label }} {{ caption.case_number }}")
+    return doc
+
+
+BUILDERS = {
+    "motion": build_motion,
+    "order": build_order,
+    "letter": build_letter,
+    "bulk-motion": build_bulk_motion,
+    "bulk-order": build_bulk_order,
+    "notice-of-filing": build_notice_of_filing,
+}
 SHARED = {"letter"}
-DEFAULT_OUT = REPO_ROOT / "templates" / "il-cook"
+DEFAULT_OUT = REPO_ROOT / "templates" / "_layouts" / "illinois"
 COMMON_DIR = REPO_ROOT / "templates" / "_layouts" / "common"
 
 
-def build_all(out_dir: Path) -> list[Path]:
+def build_all(out_dir: Path, only: set[str] | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, builder in BUILDERS.items():
+        if only is not None and name not in only:
+            continue
         buf = BytesIO()
         doc = builder()
         prune(doc)
         doc.save(buf)
         # The letter is shared by every pack (templates/_layouts/common/); the court documents
-        # are il-cook's own.
+        # belong to the Illinois layout.
         target = COMMON_DIR if name in SHARED and out_dir == DEFAULT_OUT else out_dir
         target.mkdir(parents=True, exist_ok=True)
         path = target / f"{name}.docx"
@@ -782,8 +983,14 @@ def build_all(out_dir: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--only", help=f"comma-separated templates to build (default all: {', '.join(BUILDERS)})"
+    )
     args = parser.parse_args(argv)
-    for path in build_all(args.out):
+    only = set(args.only.split(",")) if args.only else None
+    if only and only - set(BUILDERS):
+        parser.error(f"unknown template(s): {', '.join(sorted(only - set(BUILDERS)))}")
+    for path in build_all(args.out, only):
         print(path)
     return 0
 
