@@ -219,6 +219,8 @@ def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpe
         # The agency list follows the order paragraph that introduces it (the third).
         "agencies_after": 3,
         "entered": w["entered"],
+        # The box a judge marks to deny the order (read back by docgen ingest-signed).
+        "denied_mark": w.get("denied_mark", ""),
         "judge": {
             "title": court["judge_title"],
             "number_label": court["judge_number_label"],

@@ -1,0 +1,610 @@
+"""Taking the judge's signed batch back: `docgen ingest-signed signed.pdf --run out/<run-id>`.
+
+read -> identify each page -> group by order -> check each order -> split and record.
+
+- Each page is identified by the line of text docgen printed in its top margin (the text layer)
+  or, when the page has no text layer (a scan), by the QR code beside it, read from an image of
+  the page. A page whose text and code disagree, that belongs to another run or to no order of
+  this batch, or that carries neither is reported and never guessed at.
+- An order is complete when each of its pages is there exactly once. Pages out of their order
+  are reported and put back in order (their codes say where they go); an order missing a page
+  is reported and not recorded.
+- On the last page of a complete order (its signature block is at a fixed place, signing.toml):
+  ink in the signature area means signed; the word DENIED (in capitals) in the page's text that
+  the generated order does not have, or a mark in the order's "Denied" box, means denied.
+  The signing date is the date written in the order's date field when the text layer has one
+  (MM/DD/YYYY, YYYY-MM-DD or "December 3, 2026"), else the --signed-on date.
+- Each signed or denied order is written to signed/<case>.pdf and its status goes into the run's
+  ledger (docgen.ledger). Orders not in the signed batch stay "generated".
+
+Logs carry page numbers and counts only; the report names case numbers, never people.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import itertools
+import json
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pypdfium2 as pdfium
+
+from docgen import ledger as ledger_mod
+from docgen.batches import save_pdf_atomic
+from docgen.errors import DocgenError
+from docgen.signing import (
+    CODE_PREFIX,
+    Box,
+    PageCode,
+    map_volumes,
+    parse_marker,
+    parse_payload,
+    read_batch_map,
+)
+from docgen.viewmodel import safe_stem
+
+log = logging.getLogger("docgen.ingest")
+
+SIGNED_DIR = "signed"
+CODE_DPI = 200  # the page image the QR code is read from (scans: the code's modules are ~4 px)
+CODE_BAND_IN = 1.5  # the top band of the page where docgen prints the code (signing.toml)
+MARK_DPI = 100  # the page image the signature and "Denied" areas are looked at in
+INK_LEVEL = 128  # grey level below which a pixel is ink
+SIGNATURE_INK = 0.004  # share of the signature area that must be ink to count as signed
+DENIED_INK = 0.08  # share of the inside of the "Denied" box that must be ink to count as marked
+# New marks: ink added to a page, counted in cells of MARK_CELL inches on a MARK_GRID_DPI image;
+# MARK_CELLS cells each with MARK_ADDED_INK more ink than docgen printed there mean "marked".
+MARK_GRID_DPI = 50
+MARK_CELL = 0.25
+MARK_ADDED_INK = 0.2
+MARK_CELLS = 3
+DENIED_WORD = re.compile(r"\bDENIED\b")  # capitals only: the order's own text says "denied"
+
+
+class IngestError(DocgenError):
+    """The signed batch or the run cannot be used at all."""
+
+
+@dataclass(slots=True)
+class PageRead:
+    position: int  # 1-based page number in the signed file
+    code: PageCode | None
+    method: str  # "text", "code" or "" (unreadable)
+    problem: str = ""
+
+
+@dataclass(slots=True)
+class OrderOutcome:
+    key: str
+    status: str  # signed, denied, or a problem: incomplete, unsigned, no-date
+    signed_on: str | None = None
+    date_source: str | None = None
+    pages: list[int] = field(default_factory=list)  # positions in the signed file
+    note: str = ""
+
+
+@dataclass(slots=True)
+class IngestReport:
+    run_id: str
+    volume: int | None = None  # the volume the signed file is (1 when the batch is one file)
+    volumes: int = 1
+    pages: int = 0
+    read_by_text: int = 0
+    read_by_code: int = 0
+    index_pages: int = 0
+    outcomes: list[OrderOutcome] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # orders with no page in the signed file
+    extra: list[str] = field(default_factory=list)  # pages of another run or of no order
+    unreadable: list[int] = field(default_factory=list)  # pages with neither text nor code
+    reordered: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[OrderOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def ok(self) -> bool:
+        """Every page was read and used, and every order found was recorded."""
+        return not (
+            self.extra
+            or self.unreadable
+            or self.duplicates
+            or any(o.status not in ("signed", "denied") for o in self.outcomes)
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "volume": self.volume,
+            "volumes": self.volumes,
+            "pages": self.pages,
+            "read_by_text": self.read_by_text,
+            "read_by_code": self.read_by_code,
+            "index_pages": self.index_pages,
+            "signed": [o.key for o in self.by_status("signed")],
+            "denied": [o.key for o in self.by_status("denied")],
+            "not_recorded": [
+                {"key": o.key, "problem": o.status, "note": o.note, "pages": o.pages}
+                for o in self.outcomes
+                if o.status not in ("signed", "denied")
+            ],
+            "dates": {
+                o.key: {"signed_on": o.signed_on, "source": o.date_source}
+                for o in self.outcomes
+                if o.status in ("signed", "denied")
+            },
+            "missing": self.missing,
+            "extra": self.extra,
+            "unreadable_pages": self.unreadable,
+            "reordered": self.reordered,
+            "duplicates": self.duplicates,
+            "ok": self.ok,
+        }
+
+    def summary_lines(self) -> list[str]:
+        volume = ""
+        if self.volumes > 1:
+            volume = f", volume {self.volume or '?'} of {self.volumes}"
+        lines = [
+            f"Signed batch for run {self.run_id}{volume}: {self.pages} pages "
+            f"({self.read_by_text} read by text, {self.read_by_code} by code, "
+            f"{self.index_pages} index pages).",
+            f"Recorded: {len(self.by_status('signed'))} signed, "
+            f"{len(self.by_status('denied'))} denied.",
+        ]
+        for outcome in self.outcomes:
+            if outcome.status in ("signed", "denied"):
+                lines.append(
+                    f"  {outcome.status}: {outcome.key} on {outcome.signed_on} "
+                    f"(date from {'the page' if outcome.date_source == 'page' else '--signed-on'})"
+                    + (f"; {outcome.note}" if outcome.note else "")
+                )
+        for outcome in self.outcomes:
+            if outcome.status not in ("signed", "denied"):
+                lines.append(f"  NOT RECORDED ({outcome.status}): {outcome.key}: {outcome.note}")
+        if self.missing:
+            where = "signed batch" if self.volumes == 1 else "signed volume"
+            lines.append(f"Not in the {where} (still generated): {', '.join(self.missing)}")
+        for item in self.extra:
+            lines.append(f"Extra page: {item}")
+        if self.unreadable:
+            pages = ", ".join(str(p) for p in self.unreadable)
+            lines.append(f"Unreadable pages (no docgen text or code found): {pages}")
+        for item in self.reordered:
+            lines.append(f"Reordered: {item}")
+        for item in self.duplicates:
+            lines.append(f"Duplicate: {item}")
+        return lines
+
+
+# ---------------------------------------------------------------- reading pages
+
+
+def _page_text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        return textpage.get_text_range() or ""
+    finally:
+        textpage.close()
+
+
+def _read_code(page: pdfium.PdfPage) -> list[PageCode]:
+    """The docgen codes on the page: looked for in the top band first (where docgen prints
+    them; a fraction of the pixels), then on the whole page (a scan fed in upside down or
+    shifted)."""
+    _width, height = page.get_size()
+    band = max(0.0, height - CODE_BAND_IN * 72)
+    codes = _codes_in(page.render(scale=CODE_DPI / 72, grayscale=True, crop=(0, band, 0, 0)))
+    return codes or _codes_in(page.render(scale=CODE_DPI / 72, grayscale=True))
+
+
+def _codes_in(bitmap: Any) -> list[PageCode]:
+    import zxingcpp
+
+    codes = []
+    for barcode in zxingcpp.read_barcodes(bitmap.to_pil()):
+        if barcode.text.startswith(CODE_PREFIX + "|"):
+            parsed = parse_payload(barcode.text)
+            if parsed is not None:
+                codes.append(parsed)
+    return codes
+
+
+def read_page(page: pdfium.PdfPage, position: int) -> PageRead:
+    """Identify one page: by its marker text, else by its QR code; never by anything else."""
+    by_text = parse_marker(_page_text(page))
+    if by_text is not None:
+        return PageRead(position, by_text, "text")
+    codes = _read_code(page)
+    if len(set(codes)) == 1:
+        return PageRead(position, codes[0], "code")
+    if len(set(codes)) > 1:
+        return PageRead(position, None, "", "more than one docgen code on the page")
+    return PageRead(position, None, "", "no docgen text or code found")
+
+
+# ---------------------------------------------------------------- marks on the last page
+
+
+def _pixels(box: Box, page: pdfium.PdfPage, image) -> tuple[int, int, int, int]:
+    width, height = page.get_size()  # points; a scan of another size is scaled to it
+    sx = image.width / (width / 72)
+    sy = image.height / (height / 72)
+    x, y, w, h = box
+    return (round(x * sx), round(y * sy), round((x + w) * sx), round((y + h) * sy))
+
+
+def ink_share(page: pdfium.PdfPage, box: Box, image=None) -> float:
+    """Share of the area `box` (inches from top-left) that is ink on the page's image."""
+    if image is None:
+        image = page.render(scale=MARK_DPI / 72, grayscale=True).to_pil().convert("L")
+    region = image.crop(_pixels(box, page, image))
+    histogram = region.histogram()
+    total = sum(histogram) or 1
+    return sum(histogram[:INK_LEVEL]) / total
+
+
+def text_in(page: pdfium.PdfPage, box: Box) -> str:
+    _width, height = page.get_size()
+    x, y, w, h = (v * 72 for v in box)
+    textpage = page.get_textpage()
+    try:
+        return textpage.get_text_bounded(
+            left=x, bottom=height - (y + h), right=x + w, top=height - y
+        )
+    finally:
+        textpage.close()
+
+
+def new_marks(page: pdfium.PdfPage, original: pdfium.PdfPage, allowed: list[Box]) -> bool:
+    """Whether `page` carries ink that docgen's `original` of it does not, outside `allowed`.
+
+    Compared on a coarse grid (MARK_CELL inches), so a scan that is a little off its place or
+    blurred does not count as marked; a word written or stamped on the page does.
+    """
+    scale = MARK_GRID_DPI / 72
+    signed = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+    made = original.render(scale=scale, grayscale=True).to_pil().convert("L")
+    if signed.size != made.size:
+        signed = signed.resize(made.size)
+    cell = max(1, round(MARK_CELL * MARK_GRID_DPI))
+    blocked = [
+        tuple(round(v * MARK_GRID_DPI) for v in (x - 0.1, y - 0.1, x + w + 0.1, y + h + 0.1))
+        for x, y, w, h in allowed
+    ]
+    marked = 0
+    for top in range(0, made.height - cell + 1, cell):
+        for left in range(0, made.width - cell + 1, cell):
+            if any(
+                left < bx1 and left + cell > bx0 and top < by1 and top + cell > by0
+                for bx0, by0, bx1, by1 in blocked
+            ):
+                continue
+            box = (left, top, left + cell, top + cell)
+            added = _ink(signed.crop(box)) - _ink(made.crop(box))
+            if added > MARK_ADDED_INK:
+                marked += 1
+                if marked >= MARK_CELLS:
+                    return True
+    return False
+
+
+def _ink(region) -> float:
+    histogram = region.histogram()
+    return sum(histogram[:INK_LEVEL]) / (sum(histogram) or 1)
+
+
+_MONTHS = "January February March April May June July August September October November December"
+
+
+def parse_date(text: str) -> date | None:
+    """The first date written in `text`: 12/03/2026, 2026-12-03, December 3, 2026 (or Dec. 3)."""
+    text = " ".join(text.split())
+    for pattern, build in (
+        (r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: date(int(m[1]), int(m[2]), int(m[3]))),
+        (r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", lambda m: date(int(m[3]), int(m[1]), int(m[2]))),
+        (
+            r"\b([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})\b",
+            lambda m: datetime.strptime(f"{m[1][:3]} {m[2]} {m[3]}", "%b %d %Y").date(),
+        ),
+    ):
+        for match in re.finditer(pattern, text):
+            try:
+                if pattern.startswith(r"\b([A-Z]") and not any(
+                    month.startswith(match[1][:3]) for month in _MONTHS.split()
+                ):
+                    continue
+                return build(match)
+            except ValueError:
+                continue
+    return None
+
+
+# ---------------------------------------------------------------- the run's side
+
+
+def _load_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise IngestError(
+            f"{run_dir}: no manifest.json",
+            hint="--run must be a finished run folder (out/<run-id>)",
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    batch_map = read_batch_map(run_dir)
+    if batch_map is None:
+        raise IngestError(
+            f"{run_dir}: no signing batch map (batches/orders-for-judge.json)",
+            hint="The run made no orders in PDF, or was made by an older docgen: generate it again.",
+        )
+    if batch_map["run_id"] != manifest["run_id"]:
+        raise IngestError(f"{run_dir}: the batch map belongs to another run")
+    return manifest, batch_map
+
+
+def ingest_signed(signed_pdf: Path, run_dir: Path, signed_on: date | None = None) -> IngestReport:
+    """Read a signed batch (or one volume of it) back into the run: split per order, record
+    statuses in the run's one ledger (volumes ingested one after another add up there)."""
+    manifest, batch_map = _load_run(run_dir)
+    run_id = manifest["run_id"]
+    volumes = {v["number"]: v for v in map_volumes(batch_map)}
+    all_documents = {d["key"]: d for d in batch_map["documents"]}
+    geometry = batch_map["geometry"]
+    report = IngestReport(run_id, volumes=len(volumes))
+    try:
+        batch_bytes = signed_pdf.read_bytes()
+        pdf = pdfium.PdfDocument(batch_bytes)
+    except (OSError, pdfium.PdfiumError) as exc:
+        raise IngestError(f"{signed_pdf}: cannot be read as a PDF: {exc}") from None
+    batch_sha256 = hashlib.sha256(batch_bytes).hexdigest()
+    try:
+        report.pages = len(pdf)
+        reads = [read_page(pdf[index], index + 1) for index in range(len(pdf))]
+        number = _which_volume(reads, run_id, len(volumes))
+        report.volume = number
+        documents = {
+            k: d
+            for k, d in all_documents.items()
+            if number is not None and d.get("volume", 1) == number
+        }
+        found: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        sequence: list[tuple[str, int]] = []  # (key, page i) in the signed file's order
+        for read in reads:
+            if read.code is None:
+                report.unreadable.append(read.position)
+                continue
+            code = read.code
+            if read.method == "text":
+                report.read_by_text += 1
+            else:
+                report.read_by_code += 1
+            if code.run_id != run_id:
+                report.extra.append(f"page {read.position} belongs to another run")
+                continue
+            page_volume = _code_volume(code, len(volumes))
+            if page_volume is None:
+                report.extra.append(
+                    f"page {read.position} is not a page of any volume of this run's batch"
+                )
+                continue
+            if page_volume != number:
+                report.extra.append(
+                    f"page {read.position} belongs to volume {page_volume} of this run, not to "
+                    f"volume {number}: ingest it with its own volume"
+                )
+                continue
+            if not code.key:
+                report.index_pages += 1
+                continue
+            document = documents.get(code.key)
+            if document is None or code.pages != document["pages"] or code.page > code.pages:
+                report.extra.append(f"page {read.position} is not a page of any order of this run")
+                continue
+            found[code.key][code.page].append(read.position)
+            sequence.append((code.key, code.page))
+        log.info(
+            "signed batch: %d pages, %d by text, %d by code, %d unreadable",
+            report.pages,
+            report.read_by_text,
+            report.read_by_code,
+            len(report.unreadable),
+        )
+        _report_order(report, sequence, batch_map)
+        ledger = ledger_mod.load_ledger(run_dir, run_id, batch_map)
+        generated_pdf = volumes[number]["pdf"] if number is not None else volumes[1]["pdf"]
+        generated = pdfium.PdfDocument(str(run_dir / generated_pdf))
+        with pikepdf.open(io.BytesIO(batch_bytes)) as source, contextlib.closing(generated):
+            for key in sorted(found, key=lambda k: documents[k]["first_page"]):
+                outcome = _check_order(
+                    key, found[key], documents[key], geometry, pdf, generated, signed_on
+                )
+                report.outcomes.append(outcome)
+                if outcome.status not in ("signed", "denied"):
+                    continue
+                relpath = f"{SIGNED_DIR}/{safe_stem(key)}.pdf"
+                signed_sha = _write_signed(source, outcome.pages, run_dir / relpath)
+                entry = ledger.entries[key]
+                entry.status = outcome.status
+                entry.signed_on = outcome.signed_on
+                entry.date_source = outcome.date_source
+                entry.signed_file = relpath
+                entry.signed_sha256 = signed_sha
+                entry.batch_sha256 = batch_sha256
+        report.missing = [k for k in documents if k not in found]
+        ledger_mod.save_ledger(run_dir, ledger)
+        ledger_mod.update_manifest(
+            run_dir,
+            (f"{SIGNED_DIR}/", ledger_mod.LEDGER),
+            [
+                ledger_mod.file_entry(run_dir, e.signed_file, "signed-order", e.rows)
+                for e in sorted(ledger.entries.values(), key=lambda e: e.key)
+                if e.signed_file
+            ]
+            + [ledger_mod.file_entry(run_dir, ledger_mod.LEDGER, "ledger", [])],
+        )
+    finally:
+        pdf.close()
+    log.info(
+        "ingested: %d signed, %d denied, %d not recorded, %d missing",
+        len(report.by_status("signed")),
+        len(report.by_status("denied")),
+        sum(1 for o in report.outcomes if o.status not in ("signed", "denied")),
+        len(report.missing),
+    )
+    return report
+
+
+def _code_volume(code: PageCode, volumes: int) -> int | None:
+    """The volume a page's code names (1 for a batch in one file); None when it cannot be one
+    of this batch's (a volume's page against an unsplit batch, or the other way)."""
+    if volumes == 1:
+        return 1 if code.volume == 0 else None
+    if code.volume == 0 or code.volumes != volumes or code.volume > volumes:
+        return None
+    return code.volume
+
+
+def _which_volume(reads: list[PageRead], run_id: str, volumes: int) -> int | None:
+    """The volume the signed file is: the one its index pages name, else the one most of its
+    pages name. Pages of other volumes are then reported, never taken for this one's."""
+    if volumes == 1:
+        return 1
+    index_votes: Counter[int] = Counter()
+    page_votes: Counter[int] = Counter()
+    for read in reads:
+        if read.code is None or read.code.run_id != run_id:
+            continue
+        number = _code_volume(read.code, volumes)
+        if number is not None:
+            (page_votes if read.code.key else index_votes)[number] += 1
+    votes = index_votes if len(index_votes) == 1 else page_votes
+    if not votes:
+        return None
+    ranked = votes.most_common(2)
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        raise IngestError(
+            f"the signed file holds as many pages of volume {ranked[0][0]} as of volume "
+            f"{ranked[1][0]}: it cannot be told which volume it is",
+            hint="Ingest each signed volume as its own file.",
+        )
+    return ranked[0][0]
+
+
+def _report_order(
+    report: IngestReport, sequence: list[tuple[str, int]], batch_map: dict[str, Any]
+) -> None:
+    """Pages and orders not in the batch's order: reported (the codes put them back)."""
+    rank = {d["key"]: i for i, d in enumerate(batch_map["documents"])}
+    seen: dict[tuple[str, int], int] = {}
+    for key, page in sequence:
+        seen[(key, page)] = seen.get((key, page), 0) + 1
+    for (key, page), times in seen.items():
+        if times > 1:
+            report.duplicates.append(f"{key}, order page {page}, {times} times")
+    order_keys = [(rank[key], page) for key, page in sequence]
+    for before, after in itertools.pairwise(order_keys):
+        if after < before:
+            key_before = batch_map["documents"][before[0]]["key"]
+            key_after = batch_map["documents"][after[0]]["key"]
+            report.reordered.append(
+                f"{key_after} page {after[1]} comes after {key_before} page {before[1]}"
+            )
+
+
+def _check_order(
+    key: str,
+    pages_found: dict[int, list[int]],
+    document: dict[str, Any],
+    geometry: dict[str, Any],
+    pdf: pdfium.PdfDocument,
+    generated: pdfium.PdfDocument,
+    signed_on: date | None,
+) -> OrderOutcome:
+    expected = range(1, document["pages"] + 1)
+    missing_pages = [p for p in expected if p not in pages_found]
+    if missing_pages:
+        return OrderOutcome(
+            key,
+            "incomplete",
+            note="order page(s) " + ", ".join(map(str, missing_pages)) + " not in the signed batch",
+            pages=sorted(p for ps in pages_found.values() for p in ps),
+        )
+    if any(len(positions) > 1 for positions in pages_found.values()):
+        return OrderOutcome(key, "duplicate", note="a page is in the signed batch twice")
+    positions = [pages_found[p][0] for p in expected]
+    originals = [generated[document["first_page"] - 1 + i] for i in range(document["pages"])]
+    last = pdf[positions[-1] - 1]
+    denied_words = sum(len(DENIED_WORD.findall(_page_text(pdf[p - 1]))) for p in positions) - sum(
+        len(DENIED_WORD.findall(_page_text(page))) for page in originals
+    )
+    image = last.render(scale=MARK_DPI / 72, grayscale=True).to_pil().convert("L")
+    denied_box = geometry.get("denied")
+    denied = denied_words > 0 or (
+        denied_box is not None and ink_share(last, tuple(denied_box), image) > DENIED_INK
+    )
+    # Without a known signature area (a layout whose signing.toml has none for this kind of
+    # order) the judge's signature would itself count as a new mark: not checked then.
+    if not denied and geometry.get("signature"):
+        judge_areas = [
+            tuple(geometry[a]) for a in ("signature", "date", "denied") if geometry.get(a)
+        ]
+        for number, (position, original) in enumerate(zip(positions, originals, strict=True), 1):
+            areas = judge_areas if number == len(positions) else []
+            if new_marks(pdf[position - 1], original, areas):
+                return OrderOutcome(
+                    key,
+                    "unclear",
+                    note=f"marks on order page {number} (page {position} of the signed file) "
+                    "outside the signature line, date field and Denied box, maybe DENIED written "
+                    "on it: look at the page; to deny, mark the Denied box; then ingest again",
+                    pages=positions,
+                )
+    signature = geometry.get("signature")
+    signed = signature is None or ink_share(last, tuple(signature), image) > SIGNATURE_INK
+    if not signed and not denied:
+        return OrderOutcome(
+            key, "unsigned", note="no signature on the signature line", pages=positions
+        )
+    page_date = parse_date(text_in(last, tuple(geometry["date"]))) if geometry.get("date") else None
+    if page_date is not None:
+        when, source = page_date, "page"
+    elif signed_on is not None:
+        when, source = signed_on, "option"
+    else:
+        return OrderOutcome(
+            key,
+            "no-date",
+            note="no date in the order's date field; give --signed-on DATE",
+            pages=positions,
+        )
+    note = (
+        "" if signature is not None else "signature area not checked (none known for this layout)"
+    )
+    return OrderOutcome(
+        key,
+        "denied" if denied else "signed",
+        signed_on=when.isoformat(),
+        date_source=source,
+        pages=positions,
+        note=note,
+    )
+
+
+def _write_signed(source: pikepdf.Pdf, positions: list[int], path: Path) -> str:
+    out = pikepdf.new()
+    try:
+        for position in positions:
+            out.pages.append(source.pages[position - 1])
+        save_pdf_atomic(out, path)
+    finally:
+        out.close()
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,782 @@
+"""The judge's signing batch: an index, then every order, each page carrying a code.
+
+batches/orders-for-judge.pdf opens with an index (number, case, name, page, a column for the
+judge's notes; page labels i, ii, ...), then every order with one bookmark per order and page
+labels 1, 2, ... matching the index. Every page carries, in its top margin, a QR code and one line
+of text naming the run, the batch page, the order's key (its case number) and its page i of n, so
+a signed batch can be matched to its cases by text or, once scanned, by the code
+(docgen/ingest.py). The order templates put the judge's signature block at the same place on
+every order; the layout's signing.toml says where (and where the code goes).
+
+batches/orders-for-judge.json (the batch map) records which page is which, for ingest.
+batches/orders-for-judge.docx is the same batch for courts that sign in Word: an index table,
+then every order, a page break between.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import tempfile
+import tomllib
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import segno
+from markupsafe import escape
+
+from docgen.batches import (
+    DEFAULT_VOLUME_PAGES,
+    BundlePart,
+    plan_volumes,
+    save_pdf_atomic,
+    volume_relpath,
+    write_bundle,
+)
+from docgen.errors import OutputError, PackError
+from docgen.output import FILE_MODE, make_dir, write_atomic
+from docgen.packs import Pack
+
+BATCH_PDF = "batches/orders-for-judge.pdf"
+BATCH_DOCX = "batches/orders-for-judge.docx"
+BATCH_MAP = "batches/orders-for-judge.json"
+BATCH_TITLE = "Proposed orders for signature"
+CODE_PREFIX = "DGB1"
+# Overlay pages laid out per WeasyPrint pass: memory stays flat for any number of orders.
+OVERLAY_CHUNK = 400
+PT_PER_IN = 72.0
+
+Box = tuple[float, float, float, float]  # inches from the page's top-left: x, y, width, height
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDocument:
+    """One order in the batch (what the run still knows of it once its view model is gone)."""
+
+    key: str  # the case number of a per-case order; the title of a bulk order
+    name: str  # the person's name (printed in the index only); "" for a bulk order
+    relpath: str  # the order's path in the run folder, without extension
+    kind: str  # "order" or "bulk-order"
+    pages: int
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Where the code goes on every page and the judge's marks on an order's last page."""
+
+    code: Box
+    marker: Box
+    signature: Box | None = None
+    date: Box | None = None
+    denied: Box | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageCode:
+    """What the code (or the marker text) on one batch page says."""
+
+    run_id: str
+    batch_page: int  # the page's label in the batch: orders count from 1 (as the index says)
+    page: int  # page i of the order (or of the index)
+    pages: int
+    key: str  # "" on an index page
+    # The batch's volume when it is split (orders-for-judge-0002.pdf is volume 2): page numbers
+    # start again in every volume, so the code must say which one. 0: the batch is one file.
+    volume: int = 0
+    volumes: int = 0
+
+
+def load_geometry(pack: Pack, kind: str = "order") -> Geometry:
+    """The layout's signing.toml: code position, and the judge's areas for this kind of order."""
+    path = pack.find_template("signing.toml")
+    if path is None:
+        raise PackError(
+            f"pack {pack.name}: no signing.toml in {pack.template_dirs[0]} or its layout"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        page = data["page"]
+        areas = data.get(kind, {})
+        return Geometry(
+            code=tuple(page["code"]),
+            marker=tuple(page["marker"]),
+            signature=tuple(areas["signature"]) if "signature" in areas else None,
+            date=tuple(areas["date"]) if "date" in areas else None,
+            denied=tuple(areas["denied"]) if "denied" in areas else None,
+        )
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise PackError(f"{path}: cannot be read as a signing layout: {exc}") from None
+
+
+# ---------------------------------------------------------------- the page code
+
+
+def code_payload(code: PageCode) -> str:
+    # Case numbers hold only letters, digits, spaces and . _ / # : - (docgen.validate): no "|".
+    # A volume's pages say "<volume>/<volumes>:<batch page>"; an unsplit batch's, the page alone.
+    batch = f"{code.volume}/{code.volumes}:{code.batch_page}" if code.volume else code.batch_page
+    return f"{CODE_PREFIX}|{code.run_id}|{batch}|{code.page}/{code.pages}|{code.key}"
+
+
+def parse_payload(text: str) -> PageCode | None:
+    parts = text.split("|", 4)
+    if len(parts) != 5 or parts[0] != CODE_PREFIX:
+        return None
+    batch = re.fullmatch(r"(?:(\d+)/(\d+):)?(\d+)", parts[2])
+    match = re.fullmatch(r"(\d+)/(\d+)", parts[3])
+    if not batch or not match:
+        return None
+    volume, volumes = (int(batch[1]), int(batch[2])) if batch[1] else (0, 0)
+    return PageCode(
+        parts[1], int(batch[3]), int(match[1]), int(match[2]), parts[4], volume, volumes
+    )
+
+
+_VOLUME_MARKER = r"(?:Volume (?P<volume>\d+) of (?P<volumes>\d+) · )?"
+ORDER_MARKER_RE = re.compile(
+    _VOLUME_MARKER + r"Batch page (?P<batch>\d+) · order page (?P<page>\d+) of (?P<pages>\d+) · "
+    r"(?P<key>[^\n\r]+?) · run (?P<run>\S+)"
+)
+INDEX_MARKER_RE = re.compile(
+    _VOLUME_MARKER + r"Batch index page (?P<page>\d+) of (?P<pages>\d+) · run (?P<run>\S+)"
+)
+
+
+def marker_text(code: PageCode) -> str:
+    """The code's content as one line a person (and a text extractor) can read."""
+    volume = f"Volume {code.volume} of {code.volumes} · " if code.volume else ""
+    if not code.key:
+        return f"{volume}Batch index page {code.page} of {code.pages} · run {code.run_id}"
+    return (
+        f"{volume}Batch page {code.batch_page} · order page {code.page} of {code.pages} · "
+        f"{code.key} · run {code.run_id}"
+    )
+
+
+def _marker_volume(match: re.Match[str]) -> tuple[int, int]:
+    return (int(match["volume"]), int(match["volumes"])) if match["volume"] else (0, 0)
+
+
+def parse_marker(text: str) -> PageCode | None:
+    match = ORDER_MARKER_RE.search(text)
+    if match:
+        return PageCode(
+            match["run"],
+            int(match["batch"]),
+            int(match["page"]),
+            int(match["pages"]),
+            match["key"].strip(),
+            *_marker_volume(match),
+        )
+    match = INDEX_MARKER_RE.search(text)
+    if match:
+        page = int(match["page"])
+        return PageCode(match["run"], page, page, int(match["pages"]), "", *_marker_volume(match))
+    return None
+
+
+def qr_drawing(payload: str, box: Box, page_height: float) -> bytes:
+    """PDF operators that draw the QR code of `payload` filling `box`, one rectangle per run of
+    dark modules (vector: sharp at any scan resolution). The mask is fixed: the same bytes every
+    time, and 8x faster than letting segno try every mask."""
+    matrix = segno.make(payload, error="m", micro=False, mask=0, boost_error=False).matrix
+    x, y, width, _height = box
+    module = width * PT_PER_IN / len(matrix)
+    left, top = x * PT_PER_IN, page_height - y * PT_PER_IN
+    rects = []
+    for row, cells in enumerate(matrix):
+        column = 0
+        while column < len(cells):
+            if not cells[column]:
+                column += 1
+                continue
+            start = column
+            while column < len(cells) and cells[column]:
+                column += 1
+            rects.append(
+                f"{left + start * module:.3f} {top - (row + 1) * module:.3f} "
+                f"{(column - start) * module:.3f} {module:.3f} re"
+            )
+    return ("q 0 g\n" + "\n".join(rects) + "\nf Q\n").encode()
+
+
+def _overlay_html(codes: Sequence[PageCode], geometry: Geometry) -> str:
+    mx, my, mw, mh = geometry.marker
+    pages = []
+    for code in codes:
+        pages.append(f'<div class="p"><div class="marker">{escape(marker_text(code))}</div></div>')
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>'
+        "@page { size: letter; margin: 0; }"
+        "body { margin: 0; font-family: 'Liberation Serif', serif; }"
+        ".p { position: relative; width: 8.5in; height: 11in; break-after: page; }"
+        f".marker {{ position: absolute; left: {mx}in; top: {my}in; width: {mw}in; height: {mh}in;"
+        " font-size: 8pt; line-height: 1; white-space: nowrap; }"
+        "</style></head><body>" + "".join(pages) + "</body></html>"
+    )
+
+
+def _render_overlays(
+    codes: Sequence[PageCode], geometry: Geometry, pack: Pack, run_date: date
+) -> bytes:
+    from docgen.render_pdf import html_to_pdf
+
+    return html_to_pdf(
+        _overlay_html(codes, geometry),
+        base_dir=pack.directory,
+        title="page codes",
+        lang="en",
+        run_date=run_date,
+    )
+
+
+# ---------------------------------------------------------------- volumes
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """One file of the batch: all of it, or one volume when it is split (docgen.batches)."""
+
+    number: int  # 1, 2, ... when split; 0 when the batch is one file
+    count: int  # how many volumes; 0 when the batch is one file
+    first_no: int  # the index number of its first order: numbers run on across volumes
+    documents: Sequence[BatchDocument]
+
+    def relpath(self, relpath: str) -> str:
+        return volume_relpath(relpath, max(self.number, 1), max(self.count, 1))
+
+    @property
+    def title(self) -> str:
+        return (
+            f"{BATCH_TITLE}, volume {self.number} of {self.count}" if self.number else BATCH_TITLE
+        )
+
+    @property
+    def heading(self) -> str:
+        """The index's line naming the volume ("" when the batch is one file)."""
+        if not self.number:
+            return ""
+        first, last = self.documents[0].key, self.documents[-1].key
+        return f"Volume {self.number} of {self.count}, cases {first} to {last}"
+
+
+# A DOCX-only run has no page counts; an order is counted as this many pages to split it.
+ESTIMATED_ORDER_PAGES = 2
+
+
+def plan_batch_volumes(documents: Sequence[BatchDocument], max_pages: int) -> list[Volume]:
+    """The batch's volumes: the letters' rule (batches.plan_volumes) on the orders' pages."""
+    counts = [d.pages or ESTIMATED_ORDER_PAGES for d in documents]
+    spans = plan_volumes(counts, max_pages)
+    if len(spans) == 1:
+        return [Volume(0, 0, 1, documents)]
+    return [
+        Volume(number, len(spans), span.start + 1, documents[span.start : span.stop])
+        for number, span in enumerate(spans, 1)
+    ]
+
+
+# ---------------------------------------------------------------- the index
+
+
+def page_range(first: int, pages: int) -> str:
+    return str(first) if pages == 1 else f"{first}–{first + pages - 1}"
+
+
+def index_context(
+    documents: Sequence[BatchDocument],
+    run_id: str,
+    run_date: date,
+    geometry: Geometry,
+    volume: Volume | None = None,
+) -> dict:
+    entries = []
+    first = 1
+    first_no = volume.first_no if volume is not None else 1
+    for no, document in enumerate(documents, first_no):
+        entries.append(
+            {
+                "no": no,
+                "key": document.key,
+                "name": document.name,
+                "pages": page_range(first, document.pages),
+            }
+        )
+        first += document.pages
+    return {
+        "entries": entries,
+        "orders": len(documents),
+        "pages": first - 1,
+        "run_id": run_id,
+        "date": run_date.isoformat(),
+        "bulk": any(d.kind != "order" for d in documents),
+        "fixed_signature": geometry.signature is not None,
+        "denied_box": geometry.denied is not None,
+        "volume": volume.heading if volume is not None else "",
+    }
+
+
+def _render_index(
+    pack: Pack,
+    volume: Volume,
+    run_id: str,
+    run_date: date,
+    geometry: Geometry,
+) -> bytes:
+    from docgen.render_pdf import PdfRenderer
+    from docgen.viewmodel import DocumentSpec
+
+    spec = DocumentSpec(
+        kind="judge-index",
+        relpath=volume.relpath(BATCH_PDF).removesuffix(".pdf"),
+        lang="en",
+        title=f"{volume.title}: index",
+        bookmark="Index",
+        context=index_context(volume.documents, run_id, run_date, geometry, volume),
+        rows=(),
+    )
+    return PdfRenderer(pack, run_date).render(spec)
+
+
+# ---------------------------------------------------------------- the PDF batch
+
+
+def write_signing_batch(
+    run_dir: Path,
+    pack: Pack,
+    run_id: str,
+    run_date: date,
+    volume: Volume,
+    geometry: Geometry,
+) -> tuple[str, int]:
+    """Write one file of the PDF batch; return its path (relative to the run folder) and its
+    number of index pages."""
+    documents = volume.documents
+    relpath = volume.relpath(BATCH_PDF)
+    joined = run_dir / "batches" / ".orders-joined.pdf"
+    write_bundle(
+        joined,
+        [
+            BundlePart(run_dir / f"{d.relpath}.pdf", f"{d.key} — {d.name}" if d.name else d.key)
+            for d in documents
+        ],
+        volume.title,
+    )
+    try:
+        index_bytes = _render_index(pack, volume, run_id, run_date, geometry)
+        with pikepdf.open(io.BytesIO(index_bytes)) as index, pikepdf.open(joined) as batch:
+            index_pages = len(index.pages)
+            for position, page in enumerate(index.pages):
+                batch.pages.insert(position, page)
+            codes = _page_codes(volume, run_id, index_pages)
+            for start in range(0, len(codes), OVERLAY_CHUNK):
+                chunk = codes[start : start + OVERLAY_CHUNK]
+                overlay_bytes = _render_overlays(chunk, geometry, pack, run_date)
+                with pikepdf.open(io.BytesIO(overlay_bytes)) as overlays:
+                    for offset, overlay in enumerate(overlays.pages):
+                        _stamp(batch, start + offset, overlay, chunk[offset], geometry)
+            batch.Root.PageLabels = pikepdf.Dictionary(
+                Nums=pikepdf.Array(
+                    [
+                        0,
+                        pikepdf.Dictionary(S=pikepdf.Name.r),
+                        index_pages,
+                        pikepdf.Dictionary(S=pikepdf.Name.D, St=1),
+                    ]
+                )
+            )
+            save_pdf_atomic(batch, run_dir / relpath)
+    finally:
+        joined.unlink(missing_ok=True)
+    return relpath, index_pages
+
+
+def _batch_map(
+    run_id: str, geometry: Geometry, volumes: Sequence[Volume], written: Sequence[tuple[str, int]]
+) -> dict[str, Any]:
+    """The map ingest reads: every volume (its file and index pages) and every order (its
+    volume, and its first page in that volume's file)."""
+    volume_entries = []
+    documents = []
+    for volume, (pdf, index_pages) in zip(volumes, written, strict=True):
+        volume_entries.append(
+            {
+                "number": max(volume.number, 1),
+                "pdf": pdf,
+                "index_pages": index_pages,
+                "pages": index_pages + sum(d.pages for d in volume.documents),
+                "orders": len(volume.documents),
+                "first_key": volume.documents[0].key,
+                "last_key": volume.documents[-1].key,
+            }
+        )
+        first_page = index_pages + 1
+        for d in volume.documents:
+            documents.append(
+                {
+                    "key": d.key,
+                    "kind": d.kind,
+                    "relpath": d.relpath,
+                    "pages": d.pages,
+                    "volume": max(volume.number, 1),
+                    "first_page": first_page,
+                    "rows": list(d.rows),
+                }
+            )
+            first_page += d.pages
+    batch_map: dict[str, Any] = {"docgen_signing_batch": 1, "run_id": run_id}
+    if len(volumes) == 1:  # one file: where readers of the unsplit map look
+        batch_map |= {"pdf": written[0][0], "index_pages": written[0][1]}
+    return batch_map | {
+        "geometry": asdict(geometry),
+        "volumes": volume_entries,
+        "documents": documents,
+    }
+
+
+def _stamp(
+    batch: pikepdf.Pdf, index: int, overlay: pikepdf.Page, code: PageCode, geometry: Geometry
+) -> None:
+    """Draw the overlay page (the marker text) and the QR code over batch page `index`, at the
+    page's top-left corner.
+
+    Not pikepdf's add_overlay: that names the resource at random, and the batch must be the
+    same bytes every time. Pages may share one resource dictionary, so each name is the page's.
+    """
+    page = pikepdf.Page(batch.pages[index])
+    form = batch.copy_foreign(pikepdf.Page(overlay).as_form_xobject())
+    name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/DocgenCode{index}"))
+    box = page.mediabox
+    lift = float(box[3]) - float(overlay.mediabox[3])  # keep the code at the page's top
+    page.contents_add(pikepdf.Stream(batch, b"q\n"), prepend=True)
+    draw = f"\nQ q 1 0 0 1 {float(box[0]):.2f} {lift:.2f} cm {name} Do\n".encode()
+    draw += qr_drawing(code_payload(code), geometry.code, float(overlay.mediabox[3])) + b"Q\n"
+    page.contents_add(pikepdf.Stream(batch, draw))
+
+
+def _page_codes(volume: Volume, run_id: str, index_pages: int) -> list[PageCode]:
+    number, count = volume.number, volume.count
+    codes = [
+        PageCode(run_id, i, i, index_pages, "", number, count) for i in range(1, index_pages + 1)
+    ]
+    batch_page = 0
+    for document in volume.documents:
+        for page in range(1, document.pages + 1):
+            batch_page += 1
+            codes.append(
+                PageCode(run_id, batch_page, page, document.pages, document.key, number, count)
+            )
+    return codes
+
+
+def read_batch_map(run_dir: Path) -> dict[str, Any] | None:
+    path = run_dir / BATCH_MAP
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def map_volumes(batch_map: dict[str, Any]) -> list[dict[str, Any]]:
+    """The map's volumes; a map written before volumes existed is one volume."""
+    if "volumes" in batch_map:
+        return batch_map["volumes"]
+    return [{"number": 1, "pdf": batch_map["pdf"], "index_pages": batch_map["index_pages"]}]
+
+
+# ---------------------------------------------------------------- the DOCX batch
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# Where the orders go in the index's word/document.xml (a comment before its final section).
+_ORDERS_HERE = "docgen: the orders go here"
+_PAGE_BREAK = b'<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+class _NotPlain(Exception):
+    """An order refers to another part (image, link, numbering): it cannot be copied as text."""
+
+
+def write_signing_batch_docx(
+    run_dir: Path,
+    run_id: str,
+    run_date: date,
+    documents: Sequence[BatchDocument],
+    volume: Volume | None = None,
+) -> list[str]:
+    """The batch (or one volume of it) for Word: an index table, then every order's DOCX, a page
+    break between.
+
+    The index is built on the first order's own DOCX (its styles, fonts and page setup, its body
+    emptied), so the orders after it keep their look. The orders' body XML is streamed into the
+    zip one order at a time: memory does not grow with the number of orders. Orders that refer
+    to other parts go through docxcompose instead, which holds them all.
+    """
+    from docx.enum.text import WD_BREAK
+    from docxcompose.composer import Composer
+    from lxml import etree
+
+    if not documents:
+        return []
+    if volume is None:
+        volume = Volume(0, 0, 1, documents)
+    relpath = volume.relpath(BATCH_DOCX)
+    index = _docx_index(run_dir, run_id, run_date, documents, volume)
+    paths = [run_dir / f"{d.relpath}.docx" for d in documents]
+    here = etree.Comment(_ORDERS_HERE)
+    index.element.body.sectPr.addprevious(here)
+    buffer = io.BytesIO()
+    index.save(buffer)
+    try:
+        _stream_docx(buffer.getvalue(), paths, run_dir / relpath)
+        return [relpath]
+    except _NotPlain:
+        pass
+    from docx import Document
+
+    index.element.body.remove(here)
+    composer = Composer(index)  # images, links or numbering: let docxcompose map them
+    for path in paths:
+        composer.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        composer.append(Document(str(path)))
+    buffer = io.BytesIO()
+    composer.save(buffer)
+    write_atomic(run_dir / relpath, _deterministic_zip(buffer.getvalue()))
+    return [relpath]
+
+
+def _docx_index(
+    run_dir: Path, run_id: str, run_date: date, documents: Sequence[BatchDocument], volume: Volume
+) -> Any:
+    """The index part: the first order's DOCX, its body emptied, with the title and table."""
+    from docx import Document
+    from docx.shared import Pt
+
+    index = Document(str(run_dir / f"{documents[0].relpath}.docx"))
+    body = index.element.body
+    final_section = body.sectPr
+    for child in list(body):
+        if child is not final_section:
+            body.remove(child)
+    # One section for the whole batch: one footer would name the first order's case on every
+    # page, so the batch has none (each order's caption names its case).
+    for reference in list(final_section):
+        if reference.tag.endswith(("}headerReference", "}footerReference")):
+            final_section.remove(reference)
+    index.core_properties.title = volume.title
+    stamp = _docx_time(run_date)
+    index.core_properties.created = stamp
+    index.core_properties.modified = stamp
+    index.core_properties.last_modified_by = "docgen"
+    index.core_properties.revision = 1
+    title = index.add_paragraph()
+    title.add_run("Orders for signature").bold = True
+    title.runs[0].font.size = Pt(14)
+    if volume.heading:
+        index.add_paragraph(volume.heading)
+    index.add_paragraph(
+        f"{len(documents)} order{'s' if len(documents) != 1 else ''}, prepared "
+        f"{run_date.isoformat()} (batch {run_id}), in the order listed. To deny an order, mark "
+        "its Denied box or write DENIED on it."
+    )
+    table = index.add_table(rows=1, cols=4)
+    headers = ("No.", "Case number", "Name", "Judge's notes")
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for no, document in enumerate(documents, volume.first_no):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (str(no), document.key, document.name, ""), strict=True):
+            cell.text = text
+    _grid(table)
+    return index
+
+
+def _stream_docx(index_docx: bytes, orders: Sequence[Path], target: Path) -> None:
+    """Write the index DOCX with the orders' bodies in place of its comment, part by part into
+    the zip (fixed member dates, as _deterministic_zip: the same bytes every time).
+
+    Raises _NotPlain (and leaves nothing behind) when an order cannot be copied as text.
+    """
+    from lxml import etree
+
+    marker = f"<!--{_ORDERS_HERE}-->".encode()
+    with zipfile.ZipFile(io.BytesIO(index_docx)) as source:
+        document_xml = source.read("word/document.xml")
+        head, found, tail = document_xml.partition(marker)
+        if not found:
+            raise _NotPlain
+        namespaces = etree.fromstring(head + tail).nsmap
+        with _atomic_file(target) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                member = _fixed_member(info.filename)
+                if info.filename != "word/document.xml":
+                    out.writestr(member, source.read(info.filename))
+                    continue
+                with out.open(member, "w") as part:
+                    part.write(head)
+                    for path in orders:
+                        body = _order_body_xml(path, namespaces)
+                        if body is None:
+                            raise _NotPlain
+                        part.write(_PAGE_BREAK)
+                        part.write(body)
+                    part.write(tail)
+
+
+def _order_body_xml(path: Path, namespaces: dict[str | None, str]) -> bytes | None:
+    """An order's body elements (without its section) as XML text for the batch's body, or None
+    when one refers to another part (an image, a link) or a numbering definition, which a plain
+    copy would break, or uses a namespace prefix the batch's document does not declare."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as docx:
+        root = etree.fromstring(docx.read("word/document.xml"))
+    body = root.find(f"{_W}body")
+    if body is None or any(namespaces.get(p) != uri for p, uri in body.nsmap.items()):
+        return None
+    for child in body.findall(f"{_W}sectPr"):
+        body.remove(child)
+    for node in body.iter():
+        if node.tag == f"{_W}numPr" or any(key.startswith(_R) for key in node.attrib):
+            return None
+    if len(body) == 0:
+        return b""
+    # The body's own tags (and the namespace declarations lxml puts on them) are the batch's.
+    xml = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
+    return xml[xml.index(b">") + 1 : xml.rindex(b"</")]
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path) -> Iterator[Any]:
+    """A temporary file beside `path`, renamed onto it (owner-only) when the block succeeds."""
+    make_dir(path.parent)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "w+b") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(temp, FILE_MODE)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _fixed_member(name: str) -> zipfile.ZipInfo:
+    member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o600 << 16
+    return member
+
+
+def _grid(table: Any) -> None:
+    """Thin borders on every cell (the order template may have no "Table Grid" style)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (
+            ("w:val", "single"),
+            ("w:sz", "4"),
+            ("w:space", "0"),
+            ("w:color", "000000"),
+        ):
+            edge.set(qn(key), value)
+        borders.append(edge)
+    properties.append(borders)
+
+
+def _docx_time(run_date: date):
+    from datetime import UTC, datetime, time
+
+    return datetime.combine(run_date, time(0, 0), tzinfo=UTC).replace(tzinfo=None)
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """Re-pack a DOCX with fixed member dates: python-docx stamps the clock into the zip."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(_fixed_member(info.filename), src.read(info.filename))
+    return out.getvalue()
+
+
+def write_judge_batches(
+    run_dir: Path,
+    pack: Pack,
+    run_id: str,
+    run_date: date,
+    orders: Sequence[tuple[str, str, str]],
+    entries: dict[str, Any],
+    max_pages: int = DEFAULT_VOLUME_PAGES,
+) -> list[tuple[str, str, list[int]]]:
+    """The run's signing batches from its orders: (kind, relpath, bookmark) and file entries.
+
+    Returns (relpath, manifest kind, rows) for each file written. Orders are in case-number order
+    (their folder names); a bookmark reads "<case> — <name>" (docgen.viewmodel.case_document).
+    Above `max_pages` pages the batch is split into volumes (the letters' rule): each volume is
+    a PDF and a DOCX with its own index; one map lists them all.
+    """
+    documents = []
+    for kind, relpath, bookmark in sorted(orders, key=lambda o: o[1]):
+        pdf = entries.get(f"{relpath}.pdf")
+        docx = entries.get(f"{relpath}.docx")
+        entry = pdf or docx
+        if entry is None:
+            continue
+        key, _, name = bookmark.partition(" — ")
+        documents.append(
+            BatchDocument(
+                key=key,
+                name=name if kind == "order" else "",
+                relpath=relpath,
+                kind=kind,
+                pages=pdf.pages if pdf is not None else 0,
+                rows=tuple(entry.rows),
+            )
+        )
+    if not documents:
+        return []
+    volumes = plan_batch_volumes(documents, max_pages)
+    with_pdf = all(f"{d.relpath}.pdf" in entries for d in documents)
+    with_docx = all(f"{d.relpath}.docx" in entries for d in documents)
+    geometry = load_geometry(pack, documents[0].kind) if with_pdf else None
+    written: list[tuple[str, str, list[int]]] = []
+    pdfs: list[tuple[str, int]] = []
+    for volume in volumes:
+        rows = sorted(r for d in volume.documents for r in d.rows)
+        if geometry is not None:
+            pdfs.append(write_signing_batch(run_dir, pack, run_id, run_date, volume, geometry))
+            written.append((pdfs[-1][0], "orders-batch", rows))
+        if with_docx:
+            for path in write_signing_batch_docx(
+                run_dir, run_id, run_date, volume.documents, volume
+            ):
+                written.append((path, "orders-batch", rows))
+    if geometry is not None:
+        batch_map = _batch_map(run_id, geometry, volumes, pdfs)
+        write_atomic(
+            run_dir / BATCH_MAP,
+            (json.dumps(batch_map, indent=2, ensure_ascii=False) + "\n").encode(),
+        )
+        rows = sorted(r for d in documents for r in d.rows)
+        written.append((BATCH_MAP, "orders-batch-map", rows))
+    return written
