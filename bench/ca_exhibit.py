@@ -1,15 +1,18 @@
 """Time and peak memory of a California bulk motion with an N-row Exhibit A.
 
     .venv/bin/python bench/ca_exhibit.py --rows 50000 [--pack ca-los-angeles] [--out /tmp/x]
+        [--rows-json rows.json]   # also write the exhibit's rows, e.g. for Typst (bench.py)
 
 Rows come from `docgen synth` (fictional people); every eligible row gets dismiss_seal or reduce
 (alternating), and only the bulk motion is rendered (no letters), which is the part that must
-scale. Prints rows, pages, seconds, peak RSS and the volumes written.
+scale. Prints rows, pages, seconds (from the view model to the finished volumes), peak RSS of
+the whole process (the synthetic rows included) and the peak before rendering started.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import time
@@ -31,6 +34,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--pack", default="ca-los-angeles")
     parser.add_argument("--out", type=Path, default=Path("/tmp/docgen-bench"))
+    parser.add_argument("--rows-json", type=Path, help="write the exhibit rows here (JSON)")
     args = parser.parse_args()
     run_date = date(2026, 12, 1)
 
@@ -66,19 +70,25 @@ def main() -> int:
                 break
     pack = load_pack(args.pack)
     people = group_charges(charges, "synth").people
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
     specs = bulk.bulk_specs(pack, people, run_date)
     renderer = PdfRenderer(pack, run_date)
     args.out.mkdir(parents=True, exist_ok=True)
-    volumes = bulk.render_bulk_motion_pdf(renderer, specs[0], args.out)
+    volumes = bulk.render_bulk_motion_pdf(renderer, specs[0])
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for vol in volumes:
         (args.out / Path(vol.relpath).name).with_suffix(".pdf").write_bytes(vol.data)
+    if args.rows_json:
+        exhibit = specs[0].context["exhibit"]
+        rows = [list(r[:7]) for r in specs[0].context["exhibit_rows"]]
+        args.rows_json.write_text(json.dumps({"headers": exhibit["headers"], "rows": rows}))
     pages = sum(v.pages for v in volumes)
     print(
         f"rows={len(charges)} volumes={len(volumes)} pages={pages} "
-        f"bytes={sum(len(v.data) for v in volumes):,} seconds={seconds:.1f} peak_rss_mb={peak_mb:.0f}"
+        f"bytes={sum(len(v.data) for v in volumes):,} seconds={seconds:.1f} peak_rss_mb={peak_mb:.0f} "
+        f"peak_before_render_mb={before_mb:.0f}"
     )
     return 0
 

@@ -1,0 +1,394 @@
+"""Exhibit A's table pages drawn straight into PDF: pre-wrapped lines at fixed places, no HTML.
+
+docgen/bulk.py decides every cell's line breaks (from the font's advance widths) and every page's
+rows before anything is drawn, so nothing is left for a layout engine to decide. Laying those lines
+out again with WeasyPrint cost about 7 ms a row (a box per cell, a line box per line, a tag tree,
+then joining the chunks), which made a 50,000-row exhibit take minutes. Here a page is one content
+stream of positioned text runs and thin filled rectangles for the rules: about 0.1 ms a row.
+
+What the pages keep: the title line with "Page X of Y", the header row on every page, the rules
+under every row, the document title in the footer, text that is searchable and copyable (each
+font carries a ToUnicode map), and PDF/A-2b (fonts embedded as CID TrueType subsets with their
+widths; the bundle takes its output intent and XMP from the motion, see bulk.render_bulk_motion_pdf).
+The bundled Liberation Serif draws the text; characters it lacks (CJK names) fall back to
+WenQuanYi Micro Hei, as in the HTML documents. No kerning: bulk.wrap measured without it.
+
+Geometry (in step with bulk.paginate and the pack's `[bulk]` exhibit settings): the page size and
+margin from the pack (default Letter landscape, 0.75 in), 12 pt text on 14 pt lines, a title line of 2 lines + 6 pt, cells padded
+2 pt x 3 pt with a 0.5 pt rule below (and one above the header), the first column right-aligned,
+the footer at 10 pt centred 0.25 in into the bottom margin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pikepdf
+
+from docgen.packs import FONTS_DIR
+
+PAGE_SIZE_PT = (792.0, 612.0)  # default: Letter landscape (`[bulk] exhibit_page_size_in`)
+MARGIN_PT = 54.0  # default: 0.75 in (`[bulk] exhibit_margin_in`)
+FONT_PT = 12.0
+FOOTER_FONT_PT = 10.0
+LINE_PT = 14.0
+PAD_X_PT = 3.0
+PAD_Y_PT = 2.0
+RULE_PT = 0.5
+TITLE_GAP_PT = 6.0  # below the 2-line title line
+FOOTER_DROP_PT = 0.25 * 72  # the footer's line box starts this far into the bottom margin
+
+FACES = {
+    "regular": ("LiberationSerif-Regular.ttf", 0),
+    "bold": ("LiberationSerif-Bold.ttf", 0),
+    "fallback": ("wqy-microhei.ttc", 0),
+}
+
+
+# ---------------------------------------------------------------- fonts
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one per face (cached)
+class FontProgram:
+    """One font file's metrics: glyph per code point, advance per glyph, vertical metrics."""
+
+    name: str  # PostScript name
+    path: Path
+    number: int  # index in a .ttc collection
+    glyphs: dict[int, int]  # code point -> glyph id
+    advances: tuple[int, ...]  # per glyph id, font units
+    units_per_em: int
+    ascent: int
+    descent: int  # negative
+    bbox: tuple[int, int, int, int]
+    cap_height: int
+
+    def baseline_offset(self, size: float, line: float) -> float:
+        """Top of a line box to its baseline: half the leading plus the ascent (as Pango does)."""
+        content = (self.ascent - self.descent) * size / self.units_per_em
+        return (line - content) / 2 + self.ascent * size / self.units_per_em
+
+
+@lru_cache(maxsize=4)
+def font_program(face: str) -> FontProgram:
+    from fontTools.ttLib import TTFont
+
+    filename, number = FACES[face]
+    path = FONTS_DIR / filename
+    font = TTFont(path, fontNumber=number, lazy=True)
+    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+    glyphs = {code: order[name] for code, name in font.getBestCmap().items()}
+    metrics = font["hmtx"].metrics
+    advances = tuple(metrics[name][0] for name in font.getGlyphOrder())
+    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    return FontProgram(
+        name=font["name"].getDebugName(6) or path.stem,
+        path=path,
+        number=number,
+        glyphs=glyphs,
+        advances=advances,
+        units_per_em=head.unitsPerEm,
+        ascent=hhea.ascent,
+        descent=hhea.descent,
+        bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
+        cap_height=getattr(os2, "sCapHeight", 0) or hhea.ascent,
+    )
+
+
+@dataclass(slots=True)
+class _FontUse:
+    resource: str  # /F1 ...
+    program: FontProgram
+    used: dict[int, int] = field(default_factory=dict)  # glyph id -> code point (first seen)
+
+
+class Fonts:
+    """The faces a set of pages draws with, and which glyphs they use (for the subsets)."""
+
+    def __init__(self) -> None:
+        self.uses = {
+            face: _FontUse(f"/F{i}", font_program(face)) for i, face in enumerate(FACES, 1)
+        }
+        self._runs_cache: dict[tuple[str, str], list[tuple[_FontUse, str, float]]] = {}
+
+    def runs(self, text: str, face: str) -> list[tuple[_FontUse, str, float]]:
+        """(font, hex glyph string, advance in font units per 1 pt) for each same-font run."""
+        key = (text, face)
+        cached = self._runs_cache.get(key)
+        if cached is not None:
+            return cached
+        primary = self.uses[face]
+        fallback = self.uses["fallback"]
+        runs: list[tuple[_FontUse, str, float]] = []
+        current: _FontUse | None = None
+        codes: list[str] = []
+        width = 0.0
+        for ch in text:
+            code = ord(ch)
+            use = primary
+            gid = primary.program.glyphs.get(code)
+            if gid is None:
+                gid = fallback.program.glyphs.get(code)
+                use = fallback if gid is not None else primary
+                gid = gid or 0  # validation rejects what no font draws; .notdef otherwise
+            if use is not current:
+                if current is not None:
+                    runs.append((current, "".join(codes), width))
+                current, codes, width = use, [], 0.0
+            use.used.setdefault(gid, code)
+            codes.append(f"{gid:04X}")
+            width += use.program.advances[gid] / use.program.units_per_em
+        if current is not None:
+            runs.append((current, "".join(codes), width))
+        if len(self._runs_cache) < 200_000:  # names repeat (several convictions a person)
+            self._runs_cache[key] = runs
+        return runs
+
+    def width(self, text: str, face: str, size: float) -> float:
+        return sum(w for _, _, w in self.runs(text, face)) * size
+
+    def resources(self, pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        """Embed every face used so far (subset to its used glyphs) and return /Font."""
+        fonts = pikepdf.Dictionary()
+        for use in self.uses.values():
+            if use.used:
+                fonts[use.resource] = _embed(pdf, use)
+        return fonts
+
+    def embedded_bytes_estimate(self) -> int:
+        """Bytes the embedded subsets will take (measured: the subsets are built here)."""
+        return (
+            sum(
+                len(_subset_bytes(u.program, tuple(sorted(u.used))))
+                for u in self.uses.values()
+                if u.used
+            )
+            + 4000
+        )
+
+
+@lru_cache(maxsize=8)
+def _subset_bytes(program: FontProgram, gids: tuple[int, ...]) -> bytes:
+    """The font reduced to `gids` (glyph ids kept in place, so codes stay glyph ids), deflated."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.retain_gids = True
+    options.notdef_outline = True
+    options.layout_features = []
+    options.hinting = False
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG", "FFTM"]
+    font = TTFont(program.path, fontNumber=program.number, recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=[0, *gids])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    raw = buffer.getvalue()
+    return len(raw).to_bytes(8, "big") + zlib.compress(raw, 6)
+
+
+def _subset_tag(program: FontProgram, gids: Sequence[int]) -> str:
+    digest = hashlib.sha256((program.name + ",".join(map(str, gids))).encode()).digest()
+    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
+
+
+def _embed(pdf: pikepdf.Pdf, use: _FontUse) -> pikepdf.Object:
+    program = use.program
+    gids = tuple(sorted(use.used))
+    packed = _subset_bytes(program, gids)
+    length1, deflated = int.from_bytes(packed[:8], "big"), packed[8:]
+    base = pikepdf.Name(f"/{_subset_tag(program, gids)}+{program.name}")
+    scale = 1000 / program.units_per_em
+    widths = pikepdf.Array()
+    for gid in gids:
+        widths.append(gid)
+        widths.append(pikepdf.Array([round(program.advances[gid] * scale)]))
+    font_file = pikepdf.Stream(pdf, deflated)
+    font_file.Filter = pikepdf.Name.FlateDecode
+    font_file.Length1 = length1
+    descriptor = pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor,
+        FontName=base,
+        Flags=32,  # nonsymbolic
+        FontBBox=pikepdf.Array([round(v * scale) for v in program.bbox]),
+        ItalicAngle=0,
+        Ascent=round(program.ascent * scale),
+        Descent=round(program.descent * scale),
+        CapHeight=round(program.cap_height * scale),
+        StemV=80,
+        FontFile2=font_file,
+    )
+    cid_font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.CIDFontType2,
+        BaseFont=base,
+        CIDSystemInfo=pikepdf.Dictionary(
+            Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+        ),
+        FontDescriptor=pdf.make_indirect(descriptor),
+        W=widths,
+        CIDToGIDMap=pikepdf.Name.Identity,
+    )
+    to_unicode = pikepdf.Stream(pdf, zlib.compress(_to_unicode(use.used).encode("ascii"), 6))
+    to_unicode.Filter = pikepdf.Name.FlateDecode
+    return pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type0,
+            BaseFont=base,
+            Encoding=pikepdf.Name("/Identity-H"),
+            DescendantFonts=pikepdf.Array([pdf.make_indirect(cid_font)]),
+            ToUnicode=to_unicode,
+        )
+    )
+
+
+def _to_unicode(used: dict[int, int]) -> str:
+    entries = sorted(used.items())
+    blocks = []
+    for start in range(0, len(entries), 100):
+        chunk = entries[start : start + 100]
+        lines = [
+            f"<{gid:04X}> <{chr(code).encode('utf-16-be').hex().upper()}>" for gid, code in chunk
+        ]
+        blocks.append(f"{len(chunk)} beginbfchar\n" + "\n".join(lines) + "\nendbfchar")
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        + "\n".join(blocks)
+        + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    )
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """What every page of one exhibit shows besides its rows."""
+
+    heading: str  # "EXHIBIT A: Convictions for which ..." (2 lines at most, "\n" between)
+    footer: str  # the document title
+    head: list[list[str]]  # header cells as lines
+    column_widths_pt: tuple[float, ...]
+    total_pages: int
+    page_size_pt: tuple[float, float] = PAGE_SIZE_PT
+    margin_pt: float = MARGIN_PT
+
+
+class PageDrawer:
+    """Content streams for exhibit pages; `fonts` records the glyphs they use."""
+
+    def __init__(self, text: PageText, fonts: Fonts) -> None:
+        self.text = text
+        self.fonts = fonts
+        regular, bold = fonts.uses["regular"].program, fonts.uses["bold"].program
+        self.baseline = regular.baseline_offset(FONT_PT, LINE_PT)
+        self.bold_baseline = bold.baseline_offset(FONT_PT, LINE_PT)
+        self.footer_baseline = regular.baseline_offset(FOOTER_FONT_PT, LINE_PT)
+        self.page_width, self.page_height = text.page_size_pt
+        self.margin = text.margin_pt
+        lefts = [self.margin]
+        for width in text.column_widths_pt:
+            lefts.append(lefts[-1] + width)
+        self.lefts = lefts  # column edges, lefts[-1] is the table's right edge
+
+    def _show(
+        self, out: list[str], text: str, x: float, top: float, face: str, size: float
+    ) -> None:
+        """Draw `text` with its baseline `top` points below the page top, starting at x."""
+        y = self.page_height - top
+        for use, codes, width in self.fonts.runs(text, face):
+            out.append(f"{use.resource} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm <{codes}> Tj")
+            x += width * size
+
+    def _rule(self, out: list[str], top: float) -> None:
+        width = self.lefts[-1] - self.lefts[0]
+        y = self.page_height - top - RULE_PT
+        out.append(f"{self.lefts[0]:.2f} {y:.2f} {width:.2f} {RULE_PT:g} re f")
+
+    def _row(
+        self, text_ops: list[str], rules: list[str], cells: list[list[str]], top: float, face: str
+    ) -> float:
+        """Draw one row whose box starts at `top`; returns the top of the next row."""
+        baseline = self.bold_baseline if face == "bold" else self.baseline
+        lines = max(len(c) for c in cells)
+        for column, cell in enumerate(cells):
+            for i, line in enumerate(cell):
+                if not line:
+                    continue
+                line_top = top + PAD_Y_PT + i * LINE_PT + baseline
+                if column == 0:  # the row number, right-aligned
+                    x = self.lefts[1] - PAD_X_PT - self.fonts.width(line, face, FONT_PT)
+                else:
+                    x = self.lefts[column] + PAD_X_PT
+                self._show(text_ops, line, x, line_top, face, FONT_PT)
+        bottom = top + PAD_Y_PT + lines * LINE_PT + PAD_Y_PT
+        self._rule(rules, bottom)
+        return bottom + RULE_PT
+
+    def page(self, number: int, rows: list[list[list[str]]]) -> bytes:
+        """The content stream of exhibit page `number` (1-based) holding `rows`."""
+        t = self.text
+        text_ops: list[str] = []
+        rules: list[str] = []
+        top = self.margin
+        for i, line in enumerate(t.heading.split("\n")[:2]):  # the title line holds 2 lines
+            self._show(
+                text_ops, line, self.margin, top + i * LINE_PT + self.bold_baseline, "bold", FONT_PT
+            )
+        page_label = f"Page {number} of {t.total_pages}"
+        x = self.lefts[-1] - self.fonts.width(page_label, "bold", FONT_PT)
+        self._show(text_ops, page_label, x, top + self.bold_baseline, "bold", FONT_PT)
+        top += 2 * LINE_PT + TITLE_GAP_PT
+        self._rule(rules, top)  # the rule above the header row
+        top += RULE_PT
+        top = self._row(text_ops, rules, t.head, top, "bold")
+        for cells in rows:
+            top = self._row(text_ops, rules, cells, top, "regular")
+        footer_width = self.fonts.width(t.footer, "regular", FOOTER_FONT_PT)
+        x = (self.page_width - footer_width) / 2
+        footer_top = self.page_height - self.margin + FOOTER_DROP_PT
+        self._show(
+            text_ops, t.footer, x, footer_top + self.footer_baseline, "regular", FOOTER_FONT_PT
+        )
+        stream = "0 0 0 rg\n" + "\n".join(rules) + "\nBT\n" + "\n".join(text_ops) + "\nET\n"
+        return zlib.compress(stream.encode("ascii"), 6)
+
+
+# Bytes a page adds to a file besides its deflated content stream (page and stream dictionaries,
+# cross-reference entries, a share of the outline): generous, so volumes stay under the cap.
+PAGE_OVERHEAD_BYTES = 400
+
+
+def append_pages(
+    pdf: pikepdf.Pdf,
+    contents: Sequence[bytes],
+    fonts: Fonts,
+    page_size_pt: tuple[float, float] = PAGE_SIZE_PT,
+) -> None:
+    """Append one page per deflated content stream, sharing one /Resources."""
+    resources = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Font=fonts.resources(pdf), ProcSet=pikepdf.Array([pikepdf.Name.PDF, pikepdf.Name.Text])
+        )
+    )
+    box = pikepdf.Array([0, 0, *page_size_pt])
+    for data in contents:
+        stream = pikepdf.Stream(pdf, data)
+        stream.Filter = pikepdf.Name.FlateDecode
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=box, Resources=resources, Contents=stream
+        )
+        pdf.pages.append(pikepdf.Page(page))
