@@ -15,14 +15,19 @@ One run on synthetic cases (docgen.synth, fixed seed) prints a table and writes 
 - DOCX: naive docxtpl (a fresh DocxTemplate per document) against the fast path
   (render_docx._FastTemplate: each template parsed once); outputs are byte-identical (tested).
 - The California bulk motion with an N-row Exhibit A, by bench/ca_exhibit.py in a subprocess:
-  seconds and peak RSS.
+  seconds and peak RSS (and the peak before rendering: the synthetic rows themselves).
 - Peak RSS of whole `docgen generate` runs at two sizes (DOCX only unless --rss-formats says
   otherwise: PDF at 50,000 cases takes hours on 2 cores), each in its own subprocess, measured
-  with getrusage(RUSAGE_CHILDREN) in a wrapper process (includes the worker processes).
-- Typst (the `typst` PyPI package) on letters and on the exhibit rows, when importable
-  (`pip install typst`, or --typst-path DIR with a `pip install --target DIR typst`);
-  reported as unavailable otherwise. Its documents are only similar to ours (same words,
-  simpler layout), so read that ratio as an order of magnitude.
+  with getrusage(RUSAGE_CHILDREN) in a wrapper process: the largest single process (the main
+  process or one worker), not their sum.
+- Typst (the `typst` PyPI package) on letters and on the exhibit's very rows (same columns,
+  Letter landscape, 12 pt, repeated header), when importable (`pip install typst`, or
+  --typst-path DIR with a `pip install --target DIR typst`); reported as unavailable otherwise.
+  The letters are only similar to ours (same words, simpler layout): an order of magnitude.
+- A full PDF+DOCX run at 50,000 cases, EXTRAPOLATED (labelled so in the table and the JSON): the
+  PDFs of 50,000 cases at (c)'s marginal ms/document plus the DOCX-only run at the largest
+  --rss-cases size scaled linearly.
+Every section records the load average when it started.
 
 Other processes on the machine slow every figure; the load average is recorded with the results.
 Compare ratios measured in one run rather than absolute times across runs.
@@ -86,14 +91,20 @@ def _rate(seconds: float, documents: int) -> dict[str, float]:
     }
 
 
+def _cpu_ms(cpu_start: float, documents: int) -> float:
+    return round(1000 * (time.process_time() - cpu_start) / max(documents, 1), 2)
+
+
 def _time_each(render: Callable[[DocumentSpec], Any], specs: list[DocumentSpec]) -> dict:
     per_kind: dict[str, list[float]] = {}
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for spec in specs:
         t0 = time.perf_counter()
         render(spec)
         per_kind.setdefault(spec.kind, []).append(1000 * (time.perf_counter() - t0))
     result = _rate(time.perf_counter() - start, len(specs))
+    # CPU time of this process: less sensitive than wall time to other processes on the machine.
+    result["cpu_ms_per_document"] = _cpu_ms(cpu_start, len(specs))
     result["ms_by_kind"] = {k: round(statistics.mean(v), 1) for k, v in sorted(per_kind.items())}
     return result
 
@@ -102,8 +113,9 @@ def bench_pdf(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, A
     pack = load_pack(PACK)
     renderer = PdfRenderer(pack, RUN_DATE)
     renderer.render(specs[0])  # warm: fontconfig cache, imports
+    out: dict[str, Any] = {"load": _load()}
     naive = _time_each(lambda s: renderer.render_with_pages(s, cached=False), specs)
-    out: dict[str, Any] = {"a_naive_one_pass_per_document": naive}
+    out["a_naive_one_pass_per_document"] = naive
     for label, n in (("b_production_1_worker", 1), ("c_production_all_cores", workers)):
         options = RunOptions(
             input_path=tmp / "unused.csv",
@@ -115,9 +127,11 @@ def bench_pdf(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, A
         )
         run_dir = tmp / f"pdf-{label}"
         run_dir.mkdir()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         entries = render_all(list(specs), run_dir, options)
         out[label] = _rate(time.perf_counter() - start, len(entries))
+        if n == 1:  # rendered in this process, so its CPU time is the rendering's
+            out[label]["cpu_ms_per_document"] = _cpu_ms(cpu_start, len(entries))
         out[label]["workers"] = n
         shutil.rmtree(run_dir)
     # Starting the worker processes (forkserver, imports, fonts) costs a few seconds whatever the
@@ -146,11 +160,15 @@ def bench_pdf(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, A
     a = naive["ms_per_document"]
     out["ratio_b_over_a"] = round(a / out["b_production_1_worker"]["ms_per_document"], 2)
     out["ratio_c_over_a"] = round(a / out["c_production_all_cores"]["ms_per_document"], 2)
+    out["ratio_b_over_a_cpu"] = round(
+        naive["cpu_ms_per_document"] / out["b_production_1_worker"]["cpu_ms_per_document"], 2
+    )
     return out
 
 
 def bench_docx(specs: list[DocumentSpec]) -> dict[str, Any]:
     pack = load_pack(PACK)
+    load = _load()
     fast = DocxRenderer(pack, RUN_DATE)
     fast.render(specs[0])
     render_docxtpl_uncached(pack, RUN_DATE, specs[0])
@@ -158,6 +176,7 @@ def bench_docx(specs: list[DocumentSpec]) -> dict[str, Any]:
     cached_plain = _time_each(fast.render_plain, specs)
     fast_path = _time_each(fast.render, specs)
     return {
+        "load": load,
         "naive_docxtpl": naive,
         "docxtpl_with_cached_jinja": cached_plain,
         "fast_path": fast_path,
@@ -205,12 +224,15 @@ def bench_exhibit(rows: int, tmp: Path, timeout: float) -> dict[str, Any]:
     if not script.is_file():
         return {"unavailable": "bench/ca_exhibit.py is missing"}
     out = tmp / "exhibit"
-    result = _measured_subprocess(
-        [sys.executable, str(script), "--rows", str(rows), "--out", str(out)], timeout
-    )
-    report: dict[str, Any] = {"rows_requested": rows, "wall_seconds": result["seconds"]}
+    argv = [sys.executable, str(script), "--rows", str(rows), "--out", str(out)]
+    argv += ["--rows-json", str(tmp / "exhibit-rows.json")]  # the same rows for Typst
+    report: dict[str, Any] = {"rows_requested": rows, "load": _load()}
+    result = _measured_subprocess(argv, timeout)
+    report["wall_seconds"] = result["seconds"]
     match = re.search(
-        r"rows=(\d+).*pages=(\d+).*seconds=([\d.]+) peak_rss_mb=(\d+)", result["stdout"]
+        r"rows=(\d+).*pages=(\d+).*seconds=([\d.]+) peak_rss_mb=(\d+)"
+        r"(?: peak_before_render_mb=(\d+))?",
+        result["stdout"],
     )
     if result["rc"] != 0 or not match:
         report["error"] = (result["stderr"] or result["stdout"])[-500:]
@@ -221,6 +243,8 @@ def bench_exhibit(rows: int, tmp: Path, timeout: float) -> dict[str, Any]:
         render_seconds=float(match[3]),
         peak_rss_mb=int(match[4]),
     )
+    if match[5]:  # the synthetic rows and their grouping, before anything is rendered
+        report["peak_rss_before_render_mb"] = int(match[5])
     shutil.rmtree(out, ignore_errors=True)
     return report
 
@@ -234,13 +258,53 @@ def bench_rss(sizes: list[int], formats: str, workers: int, tmp: Path, timeout: 
         argv = [sys.executable, "-m", "docgen", "generate", str(csv), "--pack", PACK]
         argv += ["--date", RUN_DATE.isoformat(), "--out", str(out), "--formats", formats]
         argv += ["--workers", str(workers)]
+        load = _load()
         result = _measured_subprocess(argv, timeout)
-        entry = {"cases": cases, "rc": result["rc"], "seconds": result["seconds"]}
+        entry = {"cases": cases, "rc": result["rc"], "seconds": result["seconds"], "load": load}
         entry["peak_rss_mb"] = result["peak_rss_mb"]
         if result["rc"] not in (0,):
             entry["error"] = result["stderr"][-500:]
         report["runs"].append(entry)
         shutil.rmtree(out, ignore_errors=True)
+        csv.unlink()
+    ok = [r for r in report["runs"] if r["rc"] == 0]
+    if len(ok) >= 2:
+        report["rss_ratio_largest_over_smallest"] = round(
+            ok[-1]["peak_rss_mb"] / ok[0]["peak_rss_mb"], 2
+        )
+    return report
+
+
+PLAN_ONLY = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from datetime import date; "
+    "from pathlib import Path; from docgen.packs import load_pack; "
+    "from docgen.pipeline import RunOptions, plan_documents, validate_input; "
+    "o = RunOptions(Path(sys.argv[2]), sys.argv[3], date.fromisoformat(sys.argv[4]), Path('.')); "
+    "plan = plan_documents(load_pack(o.pack_name), validate_input(o), o.run_date); "
+    "print('specs=%d' % sum(1 for _ in plan.specs))"
+)
+
+
+def bench_plan_rss(sizes: list[int], tmp: Path, timeout: float) -> dict[str, Any]:
+    """Peak RSS of read -> validate -> group -> plan -> every view model (no rendering, no
+    batches, no report), each size in its own process: what holding the input costs."""
+    report: dict[str, Any] = {"covers": "read, validate, group, plan, build every view model"}
+    report["runs"] = []
+    for cases in sizes:
+        csv = tmp / f"plan-{cases}.csv"
+        write_csv(synth_rows(cases, seed=42), csv)
+        load = _load()
+        argv = [sys.executable, "-c", PLAN_ONLY, str(ROOT), str(csv), PACK, RUN_DATE.isoformat()]
+        result = _measured_subprocess(argv, timeout)
+        report["runs"].append(
+            {
+                "cases": cases,
+                "rc": result["rc"],
+                "seconds": result["seconds"],
+                "peak_rss_mb": result["peak_rss_mb"],
+                "load": load,
+            }
+        )
         csv.unlink()
     ok = [r for r in report["runs"] if r["rc"] == 0]
     if len(ok) >= 2:
@@ -282,14 +346,23 @@ TYPST_LETTER = r"""
 ]
 """
 
+# The exhibit as a user would write it in Typst: the same rows and columns as docgen's exhibit,
+# Letter landscape, 0.75 in margins, 12 pt, the header repeated, "Page X of Y" on every page.
 TYPST_EXHIBIT = r"""
 #let d = json(bytes(sys.inputs.data))
-#set page(paper: "us-letter", margin: 0.75in, footer: context [
-  #set text(9pt)
-  Exhibit A #h(1fr) Page #counter(page).display() of #counter(page).final().first()
+#set page(paper: "us-letter", flipped: true, margin: 0.75in, header: context [
+  *EXHIBIT A* #h(1fr) *Page #counter(page).display() of #counter(page).final().first()*
+], footer: context [
+  #set text(10pt)
+  #align(center)[Motion for Relief (Exhibit A)]
 ])
-#set text(font: "Liberation Serif", size: 9pt)
-#table(columns: d.headers.len(), ..d.headers.map(h => [*#h*]), ..d.rows.flatten())
+#set text(font: "Liberation Serif", size: 12pt)
+#table(
+  columns: (0.65in, 1.45in, 2.7in, 1.0in, 1.3in, 1.1in, 1.3in),
+  stroke: (x: none, y: 0.5pt),
+  table.header(..d.headers.map(h => [*#h*])),
+  ..d.rows.flatten(),
+)
 """
 
 
@@ -350,23 +423,32 @@ def bench_typst(
     report["letters_ratio_weasyprint_over_typst"] = round(
         ours["ms_per_document"] / report["letters"]["ms_per_document"], 2
     )
-    # The exhibit: the same synthetic rows shape as bench/ca_exhibit.py (name, DOB, case, code).
-    rows = [
-        [
-            f"PERSON{i // 2:05d}, ALEX",
-            f"19{60 + i % 30}-01-{1 + i % 28:02d}",
-            f"BA{100000 + i}",
-            "11357(A) HS" if i % 2 else "11359 HS",
-            "Dismiss and seal" if i % 3 else "Reduce",
-        ]
-        for i in range(exhibit_rows)
-    ]
+    # The exhibit: the very rows bench/ca_exhibit.py laid out (written by bench_exhibit), else
+    # rows of the same shape.
     exhibit_src = tmp / "exhibit.typ"
     exhibit_src.write_text(TYPST_EXHIBIT, encoding="utf-8")
-    data = json.dumps(
-        {"headers": ["Name", "Date of birth", "Case", "Code", "Relief"], "rows": rows}
-    )
-    (tmp / "exhibit.json").write_text(data, encoding="utf-8")
+    same_rows = tmp / "exhibit-rows.json"
+    if same_rows.is_file():
+        (tmp / "exhibit.json").write_bytes(same_rows.read_bytes())
+        exhibit_rows = len(json.loads(same_rows.read_text(encoding="utf-8"))["rows"])
+    else:
+        rows = [
+            [
+                str(i + 1),
+                f"BA{100000 + i}",
+                f"PERSON{i // 2:05d}, ALEX",
+                f"01/{1 + i % 28:02d}/19{60 + i % 30}",
+                "11357(A) HS" if i % 2 else "11359 HS",
+                "01/15/1995",
+                "Dismiss and seal" if i % 3 else "Reduce",
+            ]
+            for i in range(exhibit_rows)
+        ]
+        headers = ["No.", "Case Number", "Name", "Date of Birth", "Code Section"]
+        headers += ["Disposition Date", "Relief"]
+        data = json.dumps({"headers": headers, "rows": rows})
+        (tmp / "exhibit.json").write_text(data, encoding="utf-8")
+    report["exhibit_load"] = _load()
     result = _measured_subprocess(
         [
             sys.executable,
@@ -382,13 +464,68 @@ def bench_typst(
         ],
         timeout=1800,
     )
-    report["exhibit"] = {"rows": exhibit_rows, "peak_rss_mb": result["peak_rss_mb"]}
+    report["exhibit"] = {
+        "rows": exhibit_rows,
+        "same_rows_as_docgen": same_rows.is_file(),
+        "peak_rss_mb": result["peak_rss_mb"],
+    }
     match = re.search(r"seconds=([\d.]+)", result["stdout"])
     if match:
         report["exhibit"]["seconds"] = float(match[1])
     else:
         report["exhibit"]["error"] = result["stderr"][-500:]
     return report
+
+
+# ---------------------------------------------------------------- derived figures
+
+
+def _compare_exhibit_with_typst(report: dict[str, Any]) -> None:
+    ex = report.get("exhibit") or {}
+    ty = (report.get("typst") or {}).get("exhibit") or {}
+    if "render_seconds" not in ex or "seconds" not in ty:
+        return
+    report["exhibit_vs_typst"] = {
+        "rows": ex["rows"],
+        "same_rows": ty.get("same_rows_as_docgen", False),
+        "docgen_seconds": ex["render_seconds"],
+        "typst_seconds": ty["seconds"],
+        "typst_over_docgen_time": round(ty["seconds"] / max(ex["render_seconds"], 0.01), 2),
+        "docgen_peak_rss_mb": ex["peak_rss_mb"],
+        "typst_peak_rss_mb": ty["peak_rss_mb"],
+    }
+
+
+def _extrapolate_full_run(report: dict[str, Any], cases: int) -> None:
+    """A full PDF+DOCX run at `cases`, estimated (not measured: on 2 cores it takes over an hour).
+
+    = the measured DOCX-only `generate` run at the largest --rss-cases size, scaled linearly to
+    `cases` (read, validate, plan, DOCX, batches, report), + the PDF documents of `cases` at (c)'s
+    marginal ms/document. Per-case PDFs dominate; the PDF batches' joins are not in it.
+    """
+    pdf = report.get("pdf") or {}
+    c = pdf.get("c_production_all_cores") or {}
+    ms = c.get("marginal_ms_per_document") or c.get("ms_per_document")
+    runs = [r for r in (report.get("rss") or {}).get("runs", []) if r.get("rc") == 0]
+    if not ms or not report.get("cases"):
+        return
+    docs_per_case = report["documents_planned"] / report["cases"]
+    pdf_seconds = cases * docs_per_case * ms / 1000
+    estimate: dict[str, Any] = {
+        "cases": cases,
+        "measured": False,
+        "pdf_documents": round(cases * docs_per_case),
+        "pdf_ms_per_document_used": ms,
+        "pdf_seconds": round(pdf_seconds),
+    }
+    if runs:
+        largest = runs[-1]
+        rest = largest["seconds"] * cases / largest["cases"]
+        estimate["docx_only_run_seconds_scaled"] = round(rest)
+        estimate["from_docx_only_run_at_cases"] = largest["cases"]
+        estimate["total_seconds"] = round(pdf_seconds + rest)
+        estimate["total_minutes"] = round((pdf_seconds + rest) / 60, 1)
+    report["full_run_estimate"] = estimate
 
 
 # ---------------------------------------------------------------- table
@@ -410,7 +547,7 @@ def _table(report: dict[str, Any]) -> str:
 
     pdf = report.get("pdf")
     if pdf:
-        lines.append("PDF (same documents each way)")
+        lines.append(f"PDF (same documents each way; load {pdf.get('load')})")
         row(
             "(a) naive, one pass per document",
             pdf["a_naive_one_pass_per_document"],
@@ -431,9 +568,14 @@ def _table(report: dict[str, Any]) -> str:
         lines.append(
             f"  ratio b/a {pdf['ratio_b_over_a']}x   c/a {pdf['ratio_c_over_a']}x  (target c/a >= 5)"
         )
+        lines.append(
+            f"  CPU ms/doc (this process): a {pdf['a_naive_one_pass_per_document']['cpu_ms_per_document']}"
+            f"  b {pdf['b_production_1_worker']['cpu_ms_per_document']}"
+            f"  ratio b/a {pdf['ratio_b_over_a_cpu']}x"
+        )
     docx = report.get("docx")
     if docx:
-        lines.append("DOCX")
+        lines.append(f"DOCX (load {docx.get('load')})")
         row("naive docxtpl", docx["naive_docxtpl"])
         row("docxtpl + cached Jinja (plain path)", docx["docxtpl_with_cached_jinja"])
         row("fast path", docx["fast_path"])
@@ -452,19 +594,44 @@ def _table(report: dict[str, Any]) -> str:
         else:
             lines.append(
                 f"CA exhibit {ex['rows']:,} rows: {ex['render_seconds']} s, {ex['pages']} pages, "
-                f"peak RSS {ex['peak_rss_mb']} MB"
+                f"peak RSS {ex['peak_rss_mb']} MB (before rendering "
+                f"{ex.get('peak_rss_before_render_mb', '?')} MB; load {ex.get('load')})"
             )
     rss = report.get("rss")
     if rss:
         for r in rss["runs"]:
             lines.append(
                 f"generate --formats {rss['formats']} {r['cases']:,} cases: {r['seconds']} s, "
-                f"peak RSS {r['peak_rss_mb']} MB (rc {r['rc']})"
+                f"peak RSS {r['peak_rss_mb']} MB (rc {r['rc']}; load {r.get('load')})"
             )
         if "rss_ratio_largest_over_smallest" in rss:
             lines.append(
                 f"  peak RSS ratio largest/smallest {rss['rss_ratio_largest_over_smallest']}x (target <= 1.3)"
             )
+    plan = report.get("rss_read_validate_plan")
+    if plan:
+        for r in plan["runs"]:
+            lines.append(
+                f"read..plan only {r['cases']:,} cases: {r['seconds']} s, peak RSS "
+                f"{r['peak_rss_mb']} MB (rc {r['rc']}; load {r.get('load')})"
+            )
+        if "rss_ratio_largest_over_smallest" in plan:
+            lines.append(f"  ratio {plan['rss_ratio_largest_over_smallest']}x")
+    vs = report.get("exhibit_vs_typst")
+    if vs:
+        lines.append(
+            f"  exhibit {vs['rows']:,} rows (same rows: {vs['same_rows']}): docgen "
+            f"{vs['docgen_seconds']} s / {vs['docgen_peak_rss_mb']} MB, Typst {vs['typst_seconds']} s"
+            f" / {vs['typst_peak_rss_mb']} MB: Typst takes {vs['typst_over_docgen_time']}x docgen's time"
+        )
+    est = report.get("full_run_estimate")
+    if est and "total_minutes" in est:
+        lines.append(
+            f"Full run at {est['cases']:,} cases (PDF+DOCX), EXTRAPOLATED not measured: "
+            f"{est['total_minutes']} min = {est['pdf_documents']:,} PDFs x "
+            f"{est['pdf_ms_per_document_used']} ms + the DOCX-only run at "
+            f"{est['from_docx_only_run_at_cases']:,} cases scaled ({est['docx_only_run_seconds_scaled']} s)"
+        )
     ty = report.get("typst")
     if ty:
         if "unavailable" in ty or "error" in ty:
@@ -553,6 +720,8 @@ def main() -> int:
             print(f"CA exhibit {exhibit_rows} rows ...", file=sys.stderr)
             report["exhibit"] = bench_exhibit(exhibit_rows, tmp, timeout=3600)
         if rss_sizes:
+            print(f"peak RSS of read..plan at {rss_sizes} cases ...", file=sys.stderr)
+            report["rss_read_validate_plan"] = bench_plan_rss(rss_sizes, tmp, 3600)
             print(f"peak RSS at {rss_sizes} cases ...", file=sys.stderr)
             report["rss"] = bench_rss(rss_sizes, args.rss_formats, args.workers, tmp, 7200)
         typst = _import_typst(args.typst_path)
@@ -568,6 +737,8 @@ def main() -> int:
                 report["typst"] = bench_typst(typst, letters, exhibit_rows or 5000, tmp)
             except Exception as exc:  # an optional comparison never fails the run
                 report["typst"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    _compare_exhibit_with_typst(report)
+    _extrapolate_full_run(report, 50000)
     report["load_after"] = _load()
     report["bench_seconds"] = round(time.perf_counter() - started, 1)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -86,6 +86,39 @@ def identify_bundle(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
             out.docinfo[key] = first.docinfo[key]
 
 
+# A print file (the letters for the mail house, the judge's orders) is split into volumes of at
+# most this many pages: a join holds every page of its file, so without a cap its memory would
+# grow with the run (about 130 KB a page). `docgen generate --batch-pages N`.
+DEFAULT_VOLUME_PAGES = 2000
+
+
+def plan_volumes(page_counts: Sequence[int], max_pages: int) -> list[range]:
+    """Split parts (their page counts, in bundle order) into volumes of at most `max_pages`
+    pages, never splitting a part: a list of index ranges, one range when everything fits.
+
+    The one rule for every batch that is split (letters, orders), so they split alike.
+    """
+    if max_pages < 1:
+        raise ValueError("max_pages must be at least 1")
+    volumes: list[range] = []
+    start, pages = 0, 0
+    for i, count in enumerate(page_counts):
+        if i > start and pages + count > max_pages:
+            volumes.append(range(start, i))
+            start, pages = i, 0
+        pages += count
+    volumes.append(range(start, len(page_counts)))
+    return volumes
+
+
+def volume_relpath(relpath: str, number: int, volumes: int) -> str:
+    """`batches/letters-print.pdf` alone; `batches/letters-print-0001.pdf` ... when split."""
+    if volumes == 1:
+        return relpath
+    stem, dot, suffix = relpath.rpartition(".")
+    return f"{stem}-{number:04d}{dot}{suffix}"
+
+
 # A bundle of many parts is joined in groups: at most this many part files are open at once.
 GROUP = 250
 
@@ -154,3 +187,19 @@ def _temp_beside(path: Path) -> Path:
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
     os.close(fd)
     return Path(name)
+
+
+def save_pdf_atomic(pdf: pikepdf.Pdf, path: Path) -> None:
+    """Save an open PDF under `path` atomically and owner-only, with deterministic bytes."""
+    make_dir(path.parent)
+    temp = _temp_beside(path)
+    try:
+        pdf.save(temp, deterministic_id=True, compress_streams=True)
+        with temp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(temp, FILE_MODE)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        temp.unlink(missing_ok=True)

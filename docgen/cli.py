@@ -168,9 +168,42 @@ def generate(
             "(workers write into --out, which must be the same path on every worker)."
         ),
     ] = "returned",
+    batch_pages: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Split the letters print file into volumes of at most this many pages "
+            "(batches/letters-print-0001.pdf, ...).",
+        ),
+    ] = 2000,
+    rules: RulesOpt = None,
+    county: CountyOpt = None,
+    as_of: AsOfOpt = None,
+    mode: ModeOpt = None,
 ) -> None:
     """Make the motions, orders, letters, batches, manifest and report for one results file."""
     from docgen.pipeline import FORMATS, RunOptions, run
+
+    input_name = None
+    if rules:
+        # Raw records: determine into the run folder first (determinations.csv), then generate.
+        from docgen.rules.engine import determine_for_run
+
+        input_name = input_path.name
+        input_path, run_id, _ = _guard(
+            lambda: determine_for_run(
+                input_path,
+                rules,
+                _parse_date(as_of),
+                county,
+                mode,
+                out_dir,
+                pack,
+                _parse_date(run_date),
+                run_id,
+            )
+        )
+        input_format = None
 
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -191,6 +224,8 @@ def generate(
         addresses=addresses,
         cluster=cluster or None,
         cluster_output=cluster_output,
+        input_name=input_name,
+        batch_pages=batch_pages,
     )
     if cluster_output not in ("returned", "shared"):
         raise typer.BadParameter("use returned or shared", param_hint="--cluster-output")
@@ -219,6 +254,7 @@ def generate(
         f"Run {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in documents"
         f" + {result.rows_not_eligible} not eligible + {result.rows_needs_review} needs review"
         f" + {result.rows_rejected} rejected"
+        + (f" + {result.rows_automatic} automatic expungement" if result.rows_automatic else "")
         + (f" + {result.rows_context} context rows." if result.rows_context else ".")
         + f" {result.cases} cases, {result.letters} letters, "
         f"{len(result.people_without_address)} people without address."
@@ -268,7 +304,11 @@ def validate(
         out.print(f"{where}: {reject.reason}", highlight=False, soft_wrap=True)
     out.print(
         f"{result.file}: {result.input_rows} rows, {len(result.charges)} valid, {len(result.rejects)} rejected."
-        + (f" {result.context_rows} context rows (no determination)." if result.context_rows else ""),
+        + (
+            f" {result.context_rows} context rows (no determination)."
+            if result.context_rows
+            else ""
+        ),
         highlight=False,
     )
     if strict and result.rejects:
@@ -307,18 +347,36 @@ def synth(
     output: Annotated[Path, typer.Option("--out", help="CSV file to write.")] = Path(
         "out/demo-results.csv"
     ),
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="Write Illinois raw records (for `docgen determine --rules il-crta`) instead "
+            "of eligibility results.",
+        ),
+    ] = False,
 ) -> None:
-    """Write realistic fictional eligibility results (demo and test data)."""
-    from docgen.synth import synth_rows, write_csv
+    """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
+    from docgen.synth import synth_raw_rows, synth_rows, write_csv
 
     def body() -> int:
-        rows = synth_rows(cases, seed)
+        if raw:
+            from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
+
+            rows = synth_raw_rows(cases, seed)
+            columns: tuple[str, ...] = RAW_COLUMN_ORDER
+        else:
+            from docgen.model import ALL_COLUMNS
+
+            rows = synth_rows(cases, seed)
+            columns = ALL_COLUMNS
         output.parent.mkdir(parents=True, exist_ok=True)
-        write_csv(rows, output)
+        write_csv(rows, output, columns)
         return len(rows)
 
     count = _guard(body)
-    out.print(f"Wrote {count} rows for {cases} cases to {output}", highlight=False)
+    kind = "raw record rows" if raw else "rows"
+    out.print(f"Wrote {count} {kind} for {cases} cases to {output}", highlight=False)
 
 
 @app.command()
@@ -466,6 +524,340 @@ def keys_revoke(
     when = "already revoked" if row["already_revoked"] else "revoked"
     message = f"API key {row['key_id']} of office {row['office']!r} {when} at {row['revoked_at']}."
     err.print(escape(message), highlight=False)
+
+
+# ---------------------------------------------------------------- the judge's side
+
+RunDirOpt = Annotated[
+    Path,
+    typer.Option("--run", help="The run folder, out/<run-id>.", show_default=False),
+]
+
+
+@app.command("ingest-signed")
+def ingest_signed(
+    signed_batch: Annotated[
+        Path,
+        typer.Argument(
+            help="The signing batch after the judge signed it: e-signed or scanned PDF.",
+            show_default=False,
+        ),
+    ],
+    run_dir: RunDirOpt,
+    signed_on: Annotated[
+        str | None,
+        typer.Option(
+            "--signed-on",
+            help="Date the judge signed (YYYY-MM-DD), for orders whose date field has no "
+            "readable date (scans). A date written in the field wins.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
+) -> None:
+    """Read a signed batch back: split it per order into signed/, record each order in ledger.json.
+
+    Exit 0 when every page was matched to its order and every order found was recorded. Exit 1 when a page is unreadable, extra (another run's, or no order's) or duplicated, or an order found is incomplete, unsigned, unclear (marks outside the signature line) or without a date: those stay "generated". Orders left out of the signed batch stay "generated" and are listed.
+    """
+    from docgen.ingest import ingest_signed as ingest
+
+    when = _parse_date(signed_on) if signed_on else None
+    report = _guard(lambda: ingest(signed_batch, run_dir, when))
+    if as_json:
+        import json
+
+        out.print_json(json.dumps(report.as_dict()), highlight=False)
+    else:
+        for line in report.summary_lines():
+            out.print(escape(line), highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def letters(
+    run_dir: RunDirOpt,
+    input_path: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            help="The run's input file (refused unless its SHA-256 is the manifest's).",
+            show_default=False,
+        ),
+    ],
+    signed_only: Annotated[
+        bool,
+        typer.Option(
+            "--signed-only",
+            help="Letters for the cases the judge signed (the only kind this command makes).",
+        ),
+    ] = False,
+    run_date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date printed on the letters (YYYY-MM-DD); default today."),
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--formats", help="Comma-separated: pdf,docx.")
+    ] = "pdf,docx",
+    encoding: EncodingOpt = None,
+    input_format: FormatOpt = None,
+    addresses: Annotated[
+        Path | None,
+        typer.Option(help="The address file given to `generate`, if any (CSV by person_id)."),
+    ] = None,
+) -> None:
+    """Letters telling people the judge signed: only signed cases, never a denied one."""
+    from docgen.letters_signed import make_signed_letters
+
+    if not signed_only:
+        raise typer.BadParameter(
+            "only --signed-only letters are made here; `generate` makes the first letters",
+            param_hint="--signed-only",
+        )
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if not chosen or any(f not in ("pdf", "docx") for f in chosen):
+        raise typer.BadParameter("use pdf, docx or pdf,docx", param_hint="--formats")
+    when = _parse_date(run_date)
+    result = _guard(
+        lambda: make_signed_letters(
+            run_dir,
+            input_path,
+            when,
+            formats=chosen,
+            encoding=encoding,
+            input_format=input_format.value if input_format else None,
+            addresses=addresses,
+        )
+    )
+    out.print(
+        f"{result.letters} letters for {result.cases_signed} signed cases of "
+        f"{result.people_signed} people ({result.people_without_address} without address, no "
+        f"letter); {result.cases_left_out} cases denied or not signed yet get none. "
+        f"Output: {run_dir / 'letters-signed'}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+# ---------------------------------------------------------------- eligibility rules (docgen/rules/)
+
+RulesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rules", help="Rule set in rules/ (e.g. ca-prop64, il-crta): judge raw records."
+    ),
+]
+CountyOpt = Annotated[
+    str | None,
+    typer.Option(help='County whose convictions are judged, e.g. "LOS ANGELES" (ca-prop64).'),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Day eligibility is computed at (YYYY-MM-DD). Default: today."),
+]
+ModeOpt = Annotated[
+    str | None,
+    typer.Option("--mode", help="Rule-set mode, e.g. statute (default) or gogen for ca-prop64."),
+]
+
+
+@app.command()
+def determine(
+    input_path: Annotated[
+        Path,
+        typer.Argument(help="Raw records (e.g. a CA DOJ research extract).", show_default=False),
+    ],
+    rules: Annotated[str, typer.Option("--rules", help="Rule set in rules/, e.g. ca-prop64.")],
+    county: CountyOpt = None,
+    as_of: AsOfOpt = None,
+    mode: ModeOpt = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="Results CSV (canonical input of docgen generate).")
+    ] = Path("results.csv"),
+) -> None:
+    """Judge raw records with a rule set: results CSV, review report (HTML, CSV) and rejects."""
+    from docgen.rules.engine import accounted_rows, write_outputs
+    from docgen.rules.engine import determine as run_rules
+
+    day = _parse_date(as_of)
+
+    def body() -> Any:
+        result = run_rules(input_path, rules, day, county, mode)
+        return result, write_outputs(result, out_path, input_path.name)
+
+    result, paths = _guard(body)
+    counts: dict[str, int] = {}
+    for d in result.determinations:
+        counts[d.outcome] = counts.get(d.outcome, 0) + 1
+    out.print(
+        f"{input_path.name}: {accounted_rows(result)} rows = {len(result.determinations)} decided"
+        f" + {result.context_rows} context rows + {len(result.rejects)} rejected"
+        + (f" + {result.blank_rows} blank" if result.blank_rows else "")
+        + ". "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + f". Results: {paths.results}; review: {paths.review_html}, {paths.review_csv};"
+        f" rejects: {paths.rejects}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+# ---- docgen petition: one person's own motion (pro se or by a legal-aid lawyer) -----------------
+
+_Field = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="The short form")]
+_Signer = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="Who signs")]
+_Hearing = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="Hearing")]
+
+
+@app.command()
+def petition(
+    input_path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="One person's rows (canonical .csv, .xlsx or .jsonl); or use the short form.",
+            show_default=False,
+        ),
+    ] = None,
+    pack: Annotated[str, typer.Option(help="Jurisdiction pack, e.g. il-cook.")] = "il-cook",
+    run_date: Annotated[
+        str | None,
+        typer.Option("--date", help="Date on the documents (YYYY-MM-DD). Default: today."),
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for runs.")] = Path("out"),
+    formats: Annotated[str, typer.Option("--formats", help="pdf, docx or pdf,docx.")] = "pdf,docx",
+    run_id: Annotated[str | None, typer.Option(help="Name of the run folder.")] = None,
+    encoding: EncodingOpt = None,
+    input_format: FormatOpt = None,
+    first_name: _Field = None,
+    middle_name: _Field = None,
+    last_name: _Field = None,
+    name_suffix: _Field = None,
+    date_of_birth: _Field = None,
+    address_line1: _Field = None,
+    address_line2: _Field = None,
+    city: _Field = None,
+    state: _Field = None,
+    postal_code: _Field = None,
+    case_number: _Field = None,
+    court_division: _Field = None,
+    arrest_date: _Field = None,
+    arresting_agency: _Field = None,
+    statute: _Field = None,
+    offense_description: _Field = None,
+    offense_class: _Field = None,
+    disposition: _Field = None,
+    disposition_date: _Field = None,
+    phone: _Signer = None,
+    email: _Signer = None,
+    lawyer: Annotated[
+        str | None,
+        typer.Option(
+            help="A lawyer signing for the petitioner (legal aid); without it: pro se.",
+            rich_help_panel="Who signs",
+            show_default=False,
+        ),
+    ] = None,
+    organisation: _Signer = None,
+    lawyer_address: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="The lawyer's address, one line per use of the option.",
+            rich_help_panel="Who signs",
+            show_default=False,
+        ),
+    ] = None,
+    lawyer_phone: _Signer = None,
+    lawyer_email: _Signer = None,
+    attorney_code: _Signer = None,
+    hearing_date: _Hearing = None,
+    hearing_time: _Hearing = None,
+    courtroom: _Hearing = None,
+) -> None:
+    """An individual's motion to vacate and expunge, order and notice of filing, for one person.
+
+    From a one-person file, or from the short form: --first-name, --last-name, --date-of-birth,
+    address, --case-number, --statute, --offense-description, --offense-class, --disposition,
+    --disposition-date (one charge). With --lawyer (and --organisation, --lawyer-address, ...)
+    the lawyer signs for the petitioner; otherwise the petitioner signs pro se.
+    """
+    from docgen.petition import PetitionRequest, PetitionSettings, make_petition
+
+    given = dict(locals())
+    fields = {
+        column: given[column]
+        for column in (
+            "first_name",
+            "middle_name",
+            "last_name",
+            "name_suffix",
+            "date_of_birth",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "case_number",
+            "court_division",
+            "arrest_date",
+            "arresting_agency",
+            "statute",
+            "offense_description",
+            "offense_class",
+            "disposition",
+            "disposition_date",
+        )
+        if given[column] is not None
+    }
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    if not chosen or any(f not in ("pdf", "docx") for f in chosen):
+        raise typer.BadParameter(
+            f"use pdf, docx or pdf,docx (got {formats!r})", param_hint="--formats"
+        )
+    hearing = None
+    if hearing_date:
+        try:
+            hearing = date.fromisoformat(hearing_date)
+        except ValueError:
+            raise typer.BadParameter(
+                "not a date; use YYYY-MM-DD", param_hint="--hearing-date"
+            ) from None
+    settings = PetitionSettings(
+        phone=phone or "",
+        email=email or "",
+        lawyer=lawyer or "",
+        organisation=organisation or "",
+        lawyer_address=tuple(lawyer_address or ()),
+        lawyer_phone=lawyer_phone or "",
+        lawyer_email=lawyer_email or "",
+        attorney_code=attorney_code or "",
+        hearing_date=hearing,
+        hearing_time=hearing_time or "",
+        courtroom=courtroom or "",
+    )
+    request = PetitionRequest(
+        pack_name=pack,
+        run_date=_parse_date(run_date),
+        out_dir=out_dir,
+        settings=settings,
+        input_path=input_path,
+        fields=fields,
+        formats=chosen,
+        run_id=run_id,
+        encoding=encoding,
+        input_format=input_format.value if input_format else None,
+    )
+    result = _guard(lambda: make_petition(request))
+    made = ", ".join(f"{n} {k}" for k, n in sorted(result.documents.items()))
+    out.print(
+        f"Petition {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in "
+        f"documents + {result.rows_not_eligible} not eligible + {result.rows_needs_review} needs "
+        f"review + {result.rows_rejected} rejected; {result.cases} case(s): {made}. "
+        f"Output: {result.run_dir}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not result.accounted:
+        err.print("[bold red]Error:[/] the row accounting does not add up; please report this.")
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ def make_dir(path: Path) -> None:
         raise OutputError(f"cannot create output folder {path}: {exc.strerror}") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a killed run never leaves a partial final file."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write via a temporary file and rename, so a killed run never leaves a partial final file.
+
+    `data` may be an iterable of byte strings (a large file written piece by piece)."""
     make_dir(path.parent)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
@@ -41,7 +43,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {reason}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes | bytearray):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, FILE_MODE)

@@ -30,7 +30,13 @@ from typing import Any
 import pikepdf
 
 from docgen import resume, viewmodel
-from docgen.batches import BundlePart, write_bundle
+from docgen.batches import (
+    DEFAULT_VOLUME_PAGES,
+    BundlePart,
+    plan_volumes,
+    volume_relpath,
+    write_bundle,
+)
 from docgen.group import group_charges
 from docgen.model import NO_DOCUMENT_DETERMINATIONS, ChargeRow, Person, Reject
 from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
@@ -70,6 +76,12 @@ class RunOptions:
     input_name: str | None = None  # shown in manifest and report instead of input_path.name
     cluster: str | None = None  # Dask scheduler address (tcp://host:8786): render there
     cluster_output: str = "returned"  # or "shared": workers write into run_dir (docgen.cluster)
+    batch_pages: int = DEFAULT_VOLUME_PAGES  # a print batch above this many pages is split
+    # Plans the documents instead of plan_documents (docgen.petition: one person's petition).
+    planner: Callable[[Pack, ValidationResult, date], Plan] | None = None
+    # Options outside the input that change the documents (a petition's signer, hearing): part of
+    # the run id and the resume key, so a rerun with other options never reuses older files.
+    settings_key: str = ""
 
 
 @dataclass(slots=True)
@@ -118,6 +130,7 @@ class RunResult:
     files: list[FileEntry] = field(default_factory=list)
     seconds: float = 0.0
     rows_context: int = 0  # gogen rows without a determination: the rest of the record
+    rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
     review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
     documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
 
@@ -129,6 +142,7 @@ class RunResult:
             + self.rows_needs_review
             + self.rows_rejected
             + self.rows_context
+            + self.rows_automatic
         )
 
 
@@ -185,6 +199,7 @@ class Plan:
     people: int
     people_without_address: list[Person]
     review: list = field(default_factory=list)  # needs_review ChargeRows (never in court documents)
+    rows_automatic: int = 0  # automatic_expungement rows (no document)
 
 
 # Columns that end up printed in a document (person_id, language and reason never are).
@@ -318,6 +333,7 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
         rows_in_documents=in_documents,
         rows_not_eligible=counted["not_eligible"],
         rows_needs_review=counted["needs_review"],
+        rows_automatic=counted["automatic_expungement"],
         cases=case_count,
         people=len(grouped.people),
         people_without_address=without_address,
@@ -328,6 +344,8 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
 # ---------------------------------------------------------------- rendering (worker side)
 
 _worker_state: dict[str, Any] = {}
+# Imported by the fork server before it forks workers ("__main__" is multiprocessing's default).
+_FORKSERVER_PRELOAD = ("__main__", "docgen.pipeline", "docgen.render_pdf", "docgen.render_docx")
 
 
 def _init_worker(pack_name: str, run_date: date, formats: tuple[str, ...]) -> None:
@@ -487,6 +505,11 @@ def render_all(
         return entries
     # forkserver: workers start clean (no inherited threads from the progress display).
     context = multiprocessing.get_context("forkserver")
+    # The fork server imports the renderers (WeasyPrint, docxtpl) once and every worker forks
+    # from it ready to render, instead of each importing them again (measured: about 1 s less
+    # per pool start on 2 cores). No effect once a fork server is running; a failed import
+    # there is skipped and the worker imports as before.
+    context.set_forkserver_preload([*_FORKSERVER_PRELOAD])
     chunk_size = max(1, min(50, total // (workers * 8) or 1))
     window = workers * 4  # chunks in flight: memory stays bounded however many cases
     with ProcessPoolExecutor(
@@ -556,11 +579,13 @@ def _entry_for(run_dir: Path, relpath: str, kind: str, data: bytes, rows: list[i
     )
 
 
-def _entry_for_file(run_dir: Path, relpath: str, kind: str, rows: list[int]) -> FileEntry:
-    """Like _entry_for, for a file too big to hold: digest streamed, pages counted by pikepdf."""
+def _entry_for_file(
+    run_dir: Path, relpath: str, kind: str, rows: list[int], pages: int | None = None
+) -> FileEntry:
+    """Like _entry_for, for a file too big to hold: digest streamed; `pages` when the caller
+    knows them (a batch: the sum of its parts'), else counted by pikepdf."""
     path = run_dir / relpath
-    pages = None
-    if relpath.endswith(".pdf"):
+    if pages is None and relpath.endswith(".pdf"):
         with pikepdf.open(path) as pdf:
             pages = len(pdf.pages)
     return FileEntry(
@@ -603,7 +628,7 @@ def run(
         from docgen.addresses import apply_addresses
 
         validation.charges = apply_addresses(validation.charges, options.addresses)
-    plan = plan_documents(pack, validation, options.run_date)
+    plan = (options.planner or plan_documents)(pack, validation, options.run_date)
     log.info(
         "validated %d input rows (%d blank skipped): %d valid, %d rejected by validation",
         validation.input_rows,
@@ -623,11 +648,14 @@ def run(
     )
 
     input_digest = _file_digest(options.input_path)
-    run_id = options.run_id or default_run_id(options, input_digest)
+    key_digest = input_digest
+    if options.settings_key:
+        key_digest = hashlib.sha256(f"{input_digest}|{options.settings_key}".encode()).hexdigest()
+    run_id = options.run_id or default_run_id(options, key_digest)
     run_dir = options.out_dir / viewmodel.safe_stem(run_id)
     make_dir(run_dir)
     clear_stale_temp_files(run_dir)
-    run_key = resume.run_key(options.pack_name, options.run_date.isoformat(), input_digest)
+    run_key = resume.run_key(options.pack_name, options.run_date.isoformat(), key_digest)
     reuse = resume.begin(run_dir, run_key)
 
     # Specs are built as they are rendered; only what the batches need is kept of each.
@@ -657,15 +685,8 @@ def run(
 
     if "pdf" in options.formats:
         by_path = {e.path: e for e in files}
-        orders = sorted((s for s in refs if s.kind == "order"), key=lambda s: s.relpath)
         letters = sorted((s for s in refs if s.kind == "letter"), key=lambda s: s.sort_key)
         for relpath, kind, title, specs in (
-            (
-                "batches/orders-for-judge.pdf",
-                "orders-batch",
-                "Proposed orders for signature",
-                orders,
-            ),
             (
                 "batches/letters-print.pdf",
                 "letters-batch",
@@ -675,13 +696,39 @@ def run(
         ):
             if not specs:
                 continue
-            write_bundle(
-                run_dir / relpath,
-                [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in specs],
-                title,
-            )
-            rows = sorted(r for s in specs for r in by_path[f"{s.relpath}.pdf"].rows)
-            files.append(_entry_for_file(run_dir, relpath, kind, rows))
+            # Volumes of at most options.batch_pages pages: a join holds all of its pages.
+            counts = [by_path[f"{s.relpath}.pdf"].pages or 0 for s in specs]
+            volumes = plan_volumes(counts, options.batch_pages)
+            for number, span in enumerate(volumes, 1):
+                part_specs = specs[span.start : span.stop]
+                volume_path = volume_relpath(relpath, number, len(volumes))
+                volume_title = title
+                if len(volumes) > 1:
+                    volume_title = f"{title}, volume {number} of {len(volumes)}"
+                write_bundle(
+                    run_dir / volume_path,
+                    [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in part_specs],
+                    volume_title,
+                )
+                rows = sorted(r for s in part_specs for r in by_path[f"{s.relpath}.pdf"].rows)
+                pages = sum(counts[span.start : span.stop])
+                files.append(_entry_for_file(run_dir, volume_path, kind, rows, pages))
+    # The judge's signing batch (index, page codes, PDF and DOCX): docgen.signing.
+    from docgen.signing import write_judge_batches
+
+    judge_orders = [
+        (s.kind, s.relpath, s.bookmark) for s in refs if s.kind in ("order", "bulk-order")
+    ]
+    for relpath, kind, rows in write_judge_batches(
+        run_dir,
+        pack,
+        run_id,
+        options.run_date,
+        judge_orders,
+        {e.path: e for e in files},
+        options.batch_pages,  # the letters' volume size: the judge's batch splits alike
+    ):
+        files.append(_entry_for_file(run_dir, relpath, kind, rows))
 
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
     rejects_data = csv_bytes(("row", "column", "case_number", "reason"), reject_rows)
@@ -695,7 +742,7 @@ def run(
     documents = Counter(
         f"{e.kind}.{e.format}"
         for e in files
-        if e.kind in ("motion", "order", "letter", "bulk-motion", "bulk-order")
+        if e.kind in ("motion", "order", "letter", "bulk-motion", "bulk-order", "notice-of-filing")
     )
     result = RunResult(
         run_id=run_id,
@@ -719,6 +766,7 @@ def run(
         rows_in_documents=plan.rows_in_documents,
         rows_not_eligible=plan.rows_not_eligible,
         rows_needs_review=plan.rows_needs_review,
+        rows_automatic=plan.rows_automatic,
         rows_rejected=len(plan.rejects),
         determinations=dict(sorted(determinations.items())),
         documents=dict(sorted(documents.items())),
@@ -743,11 +791,28 @@ def run(
     files.extend(report_entries)
     manifest = build_manifest(result, options, input_digest)
     manifest["resume_key"] = run_key  # a later run with the same key may reuse these files
-    manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    write_atomic(run_dir / "manifest.json", manifest_bytes)
+    write_atomic(run_dir / "manifest.json", json_pieces(manifest))
     resume.finish(run_dir)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def json_pieces(value: Any, piece_chars: int = 1 << 20) -> Iterator[bytes]:
+    """`json.dumps(value, indent=2, ensure_ascii=False) + "\n"`, encoded piece by piece.
+
+    Why: dumping a 250,000-file manifest whole holds every fragment and then their join (about
+    600 MB measured); this holds about `piece_chars` characters. Same bytes.
+    """
+    pieces: list[str] = []
+    size = 0
+    for fragment in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value):
+        pieces.append(fragment)
+        size += len(fragment)
+        if size >= piece_chars:
+            yield "".join(pieces).encode()
+            pieces, size = [], 0
+    pieces.append("\n")
+    yield "".join(pieces).encode()
 
 
 def build_manifest(result: RunResult, options: RunOptions, input_sha256: str) -> dict[str, Any]:
@@ -769,6 +834,7 @@ def build_manifest(result: RunResult, options: RunOptions, input_sha256: str) ->
             "needs_review": result.rows_needs_review,
             "rejected": result.rows_rejected,
             "context": result.rows_context,
+            "automatic_expungement": result.rows_automatic,
             "balanced": result.accounted,
         },
         "files": [e.as_dict() for e in sorted(result.files, key=lambda e: e.path)],

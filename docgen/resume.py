@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from functools import cache
 from pathlib import Path
 
@@ -45,6 +46,7 @@ def code_fingerprint(pack_name: str) -> str:
     digest = hashlib.sha256()
     _tree_digest(digest, PACKAGE_DIR, (".py", ".html", ".css", ".toml", ".docx"))
     _tree_digest(digest, packs_dir() / pack_name)
+    _tree_digest(digest, packs_dir() / "_layouts")  # shared templates and wording packs use
     _tree_digest(digest, FONTS_DIR)
     return digest.hexdigest()
 
@@ -60,17 +62,37 @@ def run_key(pack_name: str, run_date: str, input_digest: str) -> str:
     return hashlib.sha256(material.encode()).hexdigest()
 
 
+# The manifest ends with its resume key (pipeline.run adds it last); a 50,000-case manifest is
+# tens of MB, and parsing it whole to read one key would cost hundreds of MB.
+_TAIL_KEY = re.compile(rb'\n  "resume_key": "([0-9a-f]{64})"\n}\n?$')
+_TAIL_BYTES = 4096
+
+
+def _manifest_key(path: Path) -> str | None:
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - _TAIL_BYTES))
+        match = _TAIL_KEY.search(fh.read())
+    if match:
+        return match[1].decode()
+    value = json.loads(path.read_text(encoding="utf-8")).get("resume_key")  # another layout
+    return value if isinstance(value, str) else None
+
+
 def previous_key(run_dir: Path) -> str | None:
     """The run key of an earlier run in this folder: an interrupted one, else a finished one."""
-    for name, field in ((STAMP, "run_key"), ("manifest.json", "resume_key")):
-        path = run_dir / name
-        if path.is_file():
-            try:
-                value = json.loads(path.read_text(encoding="utf-8")).get(field)
-            except (OSError, ValueError, AttributeError):
-                value = None
-            if isinstance(value, str):
-                return value
+    stamp, manifest = run_dir / STAMP, run_dir / "manifest.json"
+    if stamp.is_file():
+        try:
+            value = json.loads(stamp.read_text(encoding="utf-8")).get("run_key")
+        except (OSError, ValueError, AttributeError):
+            value = None
+        if isinstance(value, str):
+            return value
+    if manifest.is_file():
+        try:
+            return _manifest_key(manifest)
+        except (OSError, ValueError, AttributeError):
+            return None
     return None
 
 

@@ -146,7 +146,9 @@ def test_cli_generate_from_gogen(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "13 rows = 3 in documents + 1 not eligible + 2 needs review + 5 rejected" in result.output
+    assert (
+        "13 rows = 3 in documents + 1 not eligible + 2 needs review + 5 rejected" in result.output
+    )
     assert "+ 2 context rows." in result.output
     run_dir = next(tmp_path.iterdir())
     assert (run_dir / "bulk" / "motion-with-exhibit.pdf").is_file()

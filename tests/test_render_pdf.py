@@ -20,7 +20,7 @@ import pytest
 from docgen import viewmodel
 from docgen.errors import PackError
 from docgen.model import Case, ChargeRow, Person
-from docgen.packs import FONTS_DIR, Pack, load_pack
+from docgen.packs import FONTS_DIR, Pack, PackConfig, load_pack
 from docgen.render_pdf import PdfRenderer, ResourceRefused, html_to_pdf
 from docgen.viewmodel import DocumentSpec
 
@@ -506,16 +506,23 @@ def test_autoescape_names_are_text_not_markup_or_code(pack: Pack, renderer: PdfR
         assert "49" not in text
 
 
+def _without_layout(pack: Pack) -> PackConfig:
+    """The pack's configuration with no shared layout: only the given folder holds templates."""
+    info = pack.config.pack.model_copy(update={"layout": None})
+    return pack.config.model_copy(update={"pack": info})
+
+
 def _hostile_pack(pack: Pack, tmp_path: Path, body: str) -> Pack:
     folder = tmp_path / "pack"
     folder.mkdir()
-    shutil.copy(pack.directory / "style.css", folder / "style.css")
+    shutil.copy(pack.template_path("style.css"), folder / "style.css")
     (folder / "motion.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><link rel="stylesheet" href="style.css"></head>'
         f"<body><p>{{{{ doc.caption.defendant }}}}</p>{body}</body></html>",
         encoding="utf-8",
     )
-    return Pack(folder, pack.config)
+    # Without the layout, so only this folder's motion.html is found.
+    return Pack(folder, _without_layout(pack))
 
 
 @pytest.mark.parametrize(
@@ -569,7 +576,7 @@ def test_html_to_pdf_generic_refuses_outside_files(tmp_path: Path) -> None:
 
 
 def test_missing_template_is_a_pack_error(pack: Pack, tmp_path: Path) -> None:
-    empty = Pack(tmp_path, pack.config)
+    empty = Pack(tmp_path, _without_layout(pack))
     with pytest.raises(PackError, match=r"motion\.html"):
         PdfRenderer(empty, RUN_DATE).render_html(spec_for(pack, "plain", "motion"))
 
@@ -597,3 +604,16 @@ def test_fontconfig_sees_only_bundled_fonts() -> None:
     assert f"<dir>{FONTS_DIR.resolve()}</dir>" in conf
     assert conf.count("<dir>") == 1
     assert "<include" not in conf  # no system configuration, so no system font folders
+
+
+def test_fork_server_preloads_the_renderers() -> None:
+    # The worker pool's fork server imports these before it forks the workers; a name that does
+    # not import is skipped there without a word, and every worker would import it again.
+    import importlib
+
+    from docgen import pipeline
+
+    names = [name for name in pipeline._FORKSERVER_PRELOAD if name != "__main__"]
+    assert {"docgen.render_pdf", "docgen.render_docx"} <= set(names)
+    for name in names:
+        importlib.import_module(name)

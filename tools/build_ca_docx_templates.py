@@ -145,6 +145,12 @@ def judge_block(doc) -> None:
     p = line(doc, "", left_indent=Inches(3))
     base._paragraph_border(p, "bottom")
     line(doc, "{{ judge.title }}", left_indent=Inches(3))
+    # The box a judge marks to deny (as in the HTML order; docgen ingest-signed reads the PDF's).
+    base.tag(doc, "{%p if wording.denied_mark %}")
+    p = line(doc, "", left_indent=Inches(3))
+    base._run_border(p.add_run("\u00a0\u00a0\u00a0"))
+    p.add_run("  {{ wording.denied_mark }}")
+    base.tag(doc, "{%p endif %}")
 
 
 def build_bulk_motion():

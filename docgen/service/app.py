@@ -34,6 +34,7 @@ from docgen.output import DIR_MODE, FILE_MODE
 from docgen.service import worker
 from docgen.service.dispatcher import Dispatcher
 from docgen.service.keys import office_for_key
+from docgen.service.petitions import FORM_SCHEMA as PETITION_FORM_SCHEMA
 from docgen.service.previews import KIND_LABELS, render_first_page
 from docgen.service.settings import ALLOWED_EXTENSIONS, Settings
 from docgen.service.store import FINISHED, Store, now
@@ -371,7 +372,9 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         packs = []
         for name in available_packs():
             with contextlib.suppress(DocgenError):
-                packs.append({"name": name, "title": load_pack(name).config.pack.title})
+                config = load_pack(name).config
+                petitions = "petition_motion" in (config.model_extra or {})
+                packs.append({"name": name, "title": config.pack.title, "petition": petitions})
         html = templates.get_template("index.html").render(
             packs=packs,
             today=date.today().isoformat(),
@@ -631,6 +634,145 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
 
             write_atomic(image, render_first_page(run_dir / sources[kind]))
         return FileResponse(image, media_type="image/png")
+
+    # ------------------------------------------------------------ the judge's side
+
+    def _after_signing_change(job_id: str) -> None:
+        (job_dir(job_id) / "download.zip").unlink(missing_ok=True)  # the zip is rebuilt
+
+    @app.post(
+        "/api/jobs/{job_id}/signed",
+        tags=["judge"],
+        summary="Upload the signed batch: split per order, record each order in the ledger",
+        responses={415: {"description": "Not a PDF"}, 422: {"description": "Cannot be used"}},
+    )
+    async def upload_signed(
+        job_id: str,
+        office_name: Office,
+        file: Annotated[UploadFile, File(description="The signed batch (e-signed or scanned PDF)")],
+        signed_on: Annotated[
+            str | None,
+            Form(description="Date signed, YYYY-MM-DD, for orders whose date field is unreadable"),
+        ] = None,
+    ) -> dict[str, Any]:
+        """The same as `docgen ingest-signed`: the report (signed, denied, missing, extra,
+        unreadable, reordered pages; `ok`). Signed orders and ledger.json join the manifest."""
+        from docgen.ingest import ingest_signed
+
+        job = own_job(job_id, office_name)
+        run_dir = run_dir_of(job)
+        try:
+            when = date.fromisoformat(signed_on) if signed_on else None
+        except ValueError:
+            raise ApiError(422, "invalid_date", "signed_on must be YYYY-MM-DD") from None
+        data = await file.read(settings.max_upload_bytes + 1)
+        await file.close()
+        if len(data) > settings.max_upload_bytes:
+            raise ApiError(413, "too_large", "the file is larger than the upload limit")
+        if not data.startswith(b"%PDF"):
+            raise ApiError(415, "unsupported_type", "the signed batch must be a PDF")
+        target = job_dir(job_id) / "signed-batch.pdf"  # the uploaded name never reaches the disk
+
+        def ingest() -> dict[str, Any]:
+            from docgen.output import write_atomic
+
+            with zip_locks.setdefault(job_id, threading.Lock()):  # one change to a run at a time
+                write_atomic(target, data)
+                try:
+                    report = ingest_signed(target, run_dir, when)
+                except DocgenError as exc:
+                    raise ApiError(422, "invalid_signed_batch", exc.message) from None
+                _after_signing_change(job_id)
+                return report.as_dict()
+
+        return await run_in_threadpool(ingest)
+
+    @app.post(
+        "/api/jobs/{job_id}/letters-signed",
+        tags=["judge"],
+        summary="Letters for the cases the judge signed (after a signed batch was uploaded)",
+    )
+    def letters_signed(
+        job_id: str,
+        office_name: Office,
+        letter_date: Annotated[
+            str | None, Form(alias="date", description="Date on the letters, YYYY-MM-DD")
+        ] = None,
+        formats: Annotated[str, Form(description="pdf, docx or pdf,docx")] = "pdf,docx",
+    ) -> dict[str, Any]:
+        """The same as `docgen letters --signed-only` on the job's own upload: files go to
+        letters-signed/ and into the manifest (download them with /files/ or /download)."""
+        from docgen.letters_signed import make_signed_letters
+
+        job = own_job(job_id, office_name)
+        run_dir = run_dir_of(job)
+        try:
+            day = date.fromisoformat(letter_date) if letter_date else date.today()
+        except ValueError:
+            raise ApiError(422, "invalid_date", "date must be YYYY-MM-DD") from None
+        chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+        if not chosen or any(f not in FORMATS for f in chosen):
+            raise ApiError(422, "invalid_formats", "formats must be pdf, docx or pdf,docx")
+        source = job_dir(job_id) / f"input.{job['input_ext']}"
+        with zip_locks.setdefault(job_id, threading.Lock()):
+            try:
+                result = make_signed_letters(run_dir, source, day, formats=chosen)
+            except DocgenError as exc:
+                raise ApiError(
+                    422, "cannot_make_letters", exc.message + (f"; {exc.hint}" if exc.hint else "")
+                ) from None
+            _after_signing_change(job_id)
+        return {
+            "letters": result.letters,
+            "cases_signed": result.cases_signed,
+            "cases_left_out": result.cases_left_out,
+            "people_without_address": result.people_without_address,
+            "files": result.files,
+        }
+
+    @app.post(
+        "/api/petitions",
+        tags=["petitions"],
+        summary="One person's petition (motion, order, notice of filing) from the short form",
+        response_class=Response,
+        responses={
+            200: {"content": {"application/zip": {}}, "description": "The run as a zip"},
+            422: {"description": "A field cannot be used; `problems` names each field"},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": PETITION_FORM_SCHEMA}},
+            }
+        },
+    )
+    async def create_petition(request: Request, _office: Office) -> Response:
+        """The same as `docgen petition`: the form's fields are the CLI's flags with underscores
+        (first_name, case_number, ..., lawyer, organisation, lawyer_address one line per line,
+        hearing_date), plus pack, date and formats. Made at once (a petition is three short
+        documents) and returned as a zip; nothing of it is kept on the server."""
+        from docgen.service.petitions import make_petition_zip
+
+        form = await request.form()
+        fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        lines = [v for k, v in form.multi_items() if k == "lawyer_address" and isinstance(v, str)]
+        try:
+            name, data = await run_in_threadpool(
+                make_petition_zip, fields, lines, settings.data_dir / "petitions"
+            )
+        except DocgenError as exc:
+            problems = getattr(exc, "problems", None) or []
+            raise ApiError(
+                422,
+                "invalid_petition",
+                exc.message.splitlines()[0],
+                [{"row": None, "column": None, "message": p} for p in problems],
+            ) from None
+        return Response(
+            data,
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}.zip"'},
+        )
 
     return app
 

@@ -164,6 +164,7 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
         "rows_in_documents": result.rows_in_documents,
         "rows_not_eligible": result.rows_not_eligible,
         "rows_needs_review": result.rows_needs_review,
+        "rows_automatic": result.rows_automatic,
         "rows_rejected": result.rows_rejected,
         "balanced": result.accounted,
         "cases": result.cases,

@@ -216,10 +216,14 @@
       ["Not eligible", s.rows_not_eligible],
       ["Need review", s.rows_needs_review],
       ["Left out (problems)", s.rows_rejected],
+    ];
+    // Illinois arrest-only records the State Police expunge themselves: shown only when present.
+    if (s.rows_automatic) rows.push(["Automatic expungement (no motion)", s.rows_automatic]);
+    rows.push(
       ["Cases", s.cases],
       ["Letters", s.letters],
       ["People without an address (no letter)", s.people_without_address],
-    ];
+    );
     for (const [k, v] of rows) dl.append(el("dt", k), el("dd", v));
     $("summary").replaceChildren(dl);
   }
