@@ -62,6 +62,16 @@ def test_documents_per_case_and_per_person(golden_run) -> None:
     assert "Wolfeschlegelsteinhausen-Bergerdorff" in report
 
 
+def test_report_lists_batch_files_with_pages_only_where_they_have_pages(golden_run) -> None:
+    import re
+
+    report = (golden_run.run_dir / "report.html").read_text()
+    batches = dict(re.findall(r'<li><a href="(batches/[^"]+)">[^<]+</a>([^<]*)</li>', report))
+    pdf_pages = len(PdfReader(golden_run.run_dir / "batches/orders-for-judge.pdf").pages)
+    assert batches["batches/orders-for-judge.pdf"] == f" ({pdf_pages} pages)"
+    assert batches["batches/orders-for-judge.docx"] == ""  # Word counts its own pages
+
+
 def test_letter_lists_all_cleared_cases_of_the_person(golden_run) -> None:
     reader = PdfReader(golden_run.run_dir / "letters" / "IL-100001.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
