@@ -172,8 +172,9 @@ def generate(
         int,
         typer.Option(
             min=1,
-            help="Split the letters print file into volumes of at most this many pages "
-            "(batches/letters-print-0001.pdf, ...).",
+            help="Split the letters print file and the judge's signing batch into volumes of "
+            "at most this many pages (batches/letters-print-0001.pdf, "
+            "batches/orders-for-judge-0001.pdf, ...).",
         ),
     ] = 2000,
     rules: RulesOpt = None,

@@ -2,6 +2,9 @@
 
 read -> identify each page -> group by order -> check each order -> split and record.
 
+- A signed file is the whole batch or one volume of it: the volume its index pages name (else
+  most of its pages). Its orders are checked; pages of another volume are reported, orders of
+  other volumes are not "missing". Volumes ingested one after another add up in the one ledger.
 - Each page is identified by the line of text docgen printed in its top margin (the text layer)
   or, when the page has no text layer (a scan), by the QR code beside it, read from an image of
   the page. A page whose text and code disagree, that belongs to another run or to no order of

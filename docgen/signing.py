@@ -10,7 +10,12 @@ every order; the layout's signing.toml says where (and where the code goes).
 
 batches/orders-for-judge.json (the batch map) records which page is which, for ingest.
 batches/orders-for-judge.docx is the same batch for courts that sign in Word: an index table,
-then every order, a page break between.
+then every order, a page break between (the orders' XML streamed into the zip one at a time).
+
+Above `--batch-pages` pages (the letters' rule, docgen.batches.plan_volumes) the batch is split
+into volumes, orders-for-judge-0001.pdf/.docx ...: each has its own index (its orders, "Volume 1
+of 3, cases X to Y"), page labels, bookmarks and page numbers, and every page's code names its
+volume, so page 3 of volume 2 is never taken for page 3 of volume 1. The one map lists them all.
 """
 
 from __future__ import annotations
@@ -540,13 +545,22 @@ def write_signing_batch_docx(
         return [relpath]
     except _NotPlain:
         pass
+    import random
+
+    import docxcompose.composer
     from docx import Document
 
     index.element.body.remove(here)
     composer = Composer(index)  # images, links or numbering: let docxcompose map them
-    for path in paths:
-        composer.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        composer.append(Document(str(path)))
+    # docxcompose gives copied numberings a random w:nsid: seeded, the batch is the same bytes.
+    module_random = docxcompose.composer.random
+    docxcompose.composer.random = random.Random(0)  # type: ignore[assignment]
+    try:
+        for path in paths:
+            composer.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            composer.append(Document(str(path)))
+    finally:
+        docxcompose.composer.random = module_random
     buffer = io.BytesIO()
     composer.save(buffer)
     write_atomic(run_dir / relpath, _deterministic_zip(buffer.getvalue()))

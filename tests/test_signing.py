@@ -6,6 +6,8 @@ import io
 import json
 import re
 import shutil
+import zipfile
+from datetime import date
 from pathlib import Path
 
 import pikepdf
@@ -26,6 +28,7 @@ from docgen.signing import (
     marker_text,
     parse_marker,
     parse_payload,
+    write_signing_batch_docx,
 )
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
@@ -495,3 +498,36 @@ def test_docx_batch_memory_does_not_grow_with_the_orders(golden_run, tmp_path: P
         assert len(written.tables[0].rows) == count + 1
     growth_mb = (peaks[400] - peaks[40]) / 1024
     assert growth_mb < 12, peaks
+
+
+def _with_numbering(source: Path, target: Path) -> None:
+    """The order with a numbered paragraph (w:numPr): it cannot be copied as plain XML."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(
+                    b"<w:pPr>",
+                    b'<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>',
+                    1,
+                )
+            dst.writestr(info, data)
+
+
+def test_docx_batch_of_orders_with_numbering_goes_through_docxcompose(
+    golden_run, tmp_path: Path
+) -> None:
+    source = golden_run.run_dir / "cases" / _order_cases(golden_run.run_dir)[0] / "order.docx"
+    documents = _order_folder(tmp_path, source, 3)
+    _with_numbering(source, tmp_path / f"{documents[1].relpath}.docx")
+    write_signing_batch_docx(tmp_path, "run-1", date(2026, 12, 1), documents)
+    first = (tmp_path / BATCH_DOCX).read_bytes()
+    batch = Document(io.BytesIO(first))
+    assert [row.cells[1].text for row in batch.tables[0].rows[1:]] == ["C0000", "C0001", "C0002"]
+    text = "\n".join(p.text for p in batch.paragraphs)
+    assert text.count("ORDER TO VACATE AND EXPUNGE") == 3
+    assert batch.element.body.xml.count("<w:numPr>") == 1
+    # The streamed attempt was given up without leaving a file behind; the bytes are stable.
+    assert [p.name for p in (tmp_path / "batches").iterdir()] == ["orders-for-judge.docx"]
+    write_signing_batch_docx(tmp_path, "run-1", date(2026, 12, 1), documents)
+    assert (tmp_path / BATCH_DOCX).read_bytes() == first

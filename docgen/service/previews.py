@@ -11,8 +11,8 @@ KIND_LABELS = {
     "motion": "Motion to vacate and expunge",
     "order": "Proposed order",
     "letter": "Notification letter",
-    "orders-batch": "Orders for the judge (one bundle)",
-    "letters-batch": "Letters for the mail house (one bundle)",
+    "orders-batch": "Orders for the judge (signing batch, first volume)",
+    "letters-batch": "Letters for the mail house (print file, first volume)",
     "report": "Run report",
 }
 PREVIEW_SCALE = 1.0  # 72 DPI: a letter page is 612 x 792 pixels
