@@ -354,11 +354,16 @@ class PdfRenderer:
         )
         self.env.filters["nobreak"] = keep_unbroken
 
+    # The shared letter rules come last, as they closed each pack's style.css before they were
+    # shared: a pack's general rules (e.g. `.letter p` in the pleading layout) never undo them.
+    STYLESHEETS = ("style.css", "letter.css")
+
     @property
     def stylesheets(self) -> tuple[Path, ...]:
-        """The pack's style.css, given to WeasyPrint pre-parsed rather than linked per document."""
-        sheet = self.pack.find_template("style.css")
-        return (sheet,) if sheet is not None else ()
+        """The stylesheets found for the pack (its folder, its layout, then _layouts/common),
+        given to WeasyPrint pre-parsed rather than linked per document."""
+        found = (self.pack.find_template(name) for name in self.STYLESHEETS)
+        return tuple(sheet for sheet in found if sheet is not None)
 
     def render_html(self, spec: DocumentSpec) -> str:
         filename = f"{spec.kind}.html"
