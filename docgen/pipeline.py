@@ -37,7 +37,8 @@ from docgen.batches import (
     volume_relpath,
     write_bundle,
 )
-from docgen.group import group_charges
+from docgen.charge_store import ChargeStore, count_determinations
+from docgen.group import StoredGroups, group_store
 from docgen.model import NO_DOCUMENT_DETERMINATIONS, ChargeRow, Person, Reject
 from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
 from docgen.packs import Pack, load_pack, unprintable
@@ -197,8 +198,11 @@ class Plan:
     rows_needs_review: int
     cases: int
     people: int
-    people_without_address: list[Person]
-    review: list = field(default_factory=list)  # needs_review ChargeRows (never in court documents)
+    # (person_id, name, case numbers with letters): compact, one per person without an address
+    people_without_address: list[tuple[str, str, str]]
+    # needs_review rows (never in court documents), compact: (row, person_id, name, case_number,
+    # statute, reason)
+    review: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
     rows_automatic: int = 0  # automatic_expungement rows (no document)
 
 
@@ -274,9 +278,58 @@ def _unfit_for_documents(
     return kept
 
 
+class _StoredPeople:
+    """The planned people, read back from the charge store when a document is built.
+
+    Deferred documents name a person by id, not by object, so planning holds no charges; the last
+    person read is kept (a person's motions, orders and letter are built one after another).
+    Cases get the same `_unfit_for_documents` filter as in planning (same input, same result).
+    """
+
+    def __init__(self, pack: Pack, groups: StoredGroups, file: str) -> None:
+        self.pack, self.groups, self.file = pack, groups, file
+        self._last: Person | None = None
+
+    def _fit(self, person: Person) -> Person:
+        for case in person.cases:
+            case.charges = _unfit_for_documents(self.pack, case.charges, self.file, [])
+        return person
+
+    def get(self, person_id: str) -> Person:
+        if self._last is None or self._last.person_id != person_id:
+            self._last = self._fit(self.groups.person(person_id))
+        return self._last
+
+    def __iter__(self) -> Iterator[Person]:  # every person, as planning saw them (bulk mode)
+        for person in self.groups.people():
+            yield self._fit(person)
+
+
+def _case_document(
+    people: _StoredPeople, build: Callable[..., DocumentSpec], person_id: str, case: int, day: date
+) -> DocumentSpec:
+    person = people.get(person_id)
+    return build(people.pack, person, person.cases[case], day)
+
+
+def _letter(
+    people: _StoredPeople, person_id: str, cases: tuple[int, ...], day: date
+) -> DocumentSpec:
+    person = people.get(person_id)
+    return viewmodel.letter(people.pack, person, [person.cases[i] for i in cases], day)
+
+
 def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> Plan:
-    """Decide every document of the run and account for every valid row."""
-    grouped = group_charges(validation.charges, validation.file)
+    """Decide every document of the run and account for every valid row.
+
+    People are read one at a time from the charge store (docgen.group.group_store) and the
+    documents are deferred by person id: memory does not grow with the charges.
+    """
+    store = validation.charges
+    if not isinstance(store, ChargeStore):  # a list (tests, --addresses): stored the same way
+        store = ChargeStore(store)
+    grouped = group_store(store, validation.file)
+    people = _StoredPeople(pack, grouped, validation.file)
     rejects = [*validation.rejects, *grouped.rejects]
     documents = set(pack.config.determinations.documents)
     letters = set(pack.config.determinations.letters)
@@ -284,14 +337,14 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
     counted: Counter[str] = Counter()
     in_documents = 0
     case_count = 0
-    without_address: list[Person] = []
-    review = []
+    without_address: list[tuple[str, str, str]] = []
+    review: list[tuple[int, str, str, str, str, str]] = []
     bulk_mode = pack.config.pack.filing_mode == "bulk"
     if bulk_mode:
         from docgen import bulk
-    for person in grouped.people:
+    for person in grouped.people():
         letter_cases = []
-        for case in person.cases:
+        for case_index, case in enumerate(person.cases):
             case.charges = _unfit_for_documents(pack, case.charges, validation.file, rejects)
             for charge in case.charges:
                 if charge.determination in documents:
@@ -309,24 +362,29 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
                             case_number=charge.case_number,
                         )
                     )
-            review.extend(case.charges_with(("needs_review",)))
+            review.extend(
+                (c.row, c.person_id, c.full_name, c.case_number, c.statute, c.reason)
+                for c in case.charges_with(("needs_review",))
+            )
             if case.charges_with(tuple(documents)):
                 case_count += 1
+                pid = person.person_id
                 if not bulk_mode:
-                    specs.defer(viewmodel.motion, pack, person, case, run_date)
-                    specs.defer(viewmodel.order, pack, person, case, run_date)
+                    specs.defer(_case_document, people, viewmodel.motion, pid, case_index, run_date)
+                    specs.defer(_case_document, people, viewmodel.order, pid, case_index, run_date)
                 elif bulk.per_case_orders(pack):
-                    specs.append(bulk.case_order(pack, person, case, run_date))
+                    specs.defer(_case_document, people, bulk.case_order, pid, case_index, run_date)
             if case.charges_with(tuple(letters)):
-                letter_cases.append(case)
+                letter_cases.append(case_index)
         if letter_cases:
             if person.has_address:
-                specs.defer(viewmodel.letter, pack, person, letter_cases, run_date)
+                specs.defer(_letter, people, person.person_id, tuple(letter_cases), run_date)
             else:
-                without_address.append(person)
+                cases = ", ".join(person.cases[i].case_number for i in letter_cases)
+                without_address.append((person.person_id, person.full_name, cases))
     rejects.sort(key=lambda r: r.row)
     if bulk_mode:
-        specs[0:0] = bulk.bulk_specs(pack, grouped.people, run_date)
+        specs[0:0] = bulk.bulk_specs(pack, people, run_date)  # type: ignore[arg-type]
     return Plan(
         specs=specs,
         rejects=rejects,
@@ -335,7 +393,7 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
         rows_needs_review=counted["needs_review"],
         rows_automatic=counted["automatic_expungement"],
         cases=case_count,
-        people=len(grouped.people),
+        people=grouped.people_count,
         people_without_address=without_address,
         review=review,
     )
@@ -737,8 +795,7 @@ def run(
         _entry_for(run_dir, "rejects.csv", "rejects", rejects_data, [r.row for r in plan.rejects])
     )
 
-    letter_kinds = pack.config.determinations.letters
-    determinations = Counter(c.determination for c in validation.charges)
+    determinations = count_determinations(validation.charges)
     documents = Counter(
         f"{e.kind}.{e.format}"
         for e in files
@@ -753,14 +810,16 @@ def run(
         rows_context=validation.context_rows,
         review=[
             {
-                "row": str(c.row),
-                "person_id": c.person_id,
-                "name": c.full_name,
-                "case_number": c.case_number,
-                "statute": c.statute,
-                "reason": c.reason,
+                "row": str(row),
+                "person_id": person_id,
+                "name": name,
+                "case_number": case_number,
+                "statute": statute,
+                "reason": reason,
             }
-            for c in sorted(plan.review, key=lambda c: c.row)
+            for row, person_id, name, case_number, statute, reason in sorted(
+                plan.review, key=lambda r: r[0]
+            )
         ],
         blank_rows=validation.blank_rows,
         rows_in_documents=plan.rows_in_documents,
@@ -774,14 +833,8 @@ def run(
         people=plan.people,
         letters=sum(1 for s in refs if s.kind == "letter"),
         people_without_address=[
-            {
-                "person_id": p.person_id,
-                "name": p.full_name,
-                "cases": ", ".join(
-                    c.case_number for c in p.cases if c.charges_with(tuple(letter_kinds))
-                ),
-            }
-            for p in plan.people_without_address
+            {"person_id": person_id, "name": name, "cases": cases}
+            for person_id, name, cases in plan.people_without_address
         ],
         rejects=plan.rejects,
         files=files,

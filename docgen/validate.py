@@ -9,6 +9,9 @@ Rules (the README's column contract):
   cell's value (names, birth dates and addresses are personal data);
 - nothing is dropped silently: `input_rows == len(charges) + len(rejects)`; blank rows are not
   input rows and are counted separately.
+
+Valid charges stream into a `ChargeStore` (on disk), duplicates are found there too: memory does
+not grow with the number of rows (only the rejects are held).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import date
 
 from pydantic import ValidationError
 
+from docgen.charge_store import ChargeStore, duplicate_key
 from docgen.errors import MissingColumns
 from docgen.model import (
     ALL_COLUMNS,
@@ -68,7 +72,7 @@ _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 class ValidationResult:
     file: str
     input_rows: int
-    charges: list[ChargeRow]
+    charges: ChargeStore | list[ChargeRow]  # a store from validate_table; lists in tests
     rejects: list[Reject]
     blank_rows: int
     columns: list[str] = field(default_factory=list)  # the file's (normalised) columns
@@ -128,9 +132,8 @@ def validate_table(table: SourceTable, *, as_of: date | None = None) -> Validati
         table.close()
         raise MissingColumns(table.file, missing)
 
-    charges: list[ChargeRow] = []
+    charges = ChargeStore()
     rejects: list[Reject] = []
-    seen: dict[tuple[object, ...], int] = {}
     input_rows = 0
     for source in table.rows:
         input_rows += 1
@@ -138,10 +141,9 @@ def validate_table(table: SourceTable, *, as_of: date | None = None) -> Validati
         if not problems:
             charge, problems = _build(source.row, values)
             if charge is not None:
-                key = tuple(charge.model_dump(exclude={"row"}).values())
-                first = seen.setdefault(key, source.row)
+                first = charges.first_row_with(duplicate_key(charge), source.row)
                 if first == source.row:
-                    charges.append(charge)
+                    charges.add(charge)
                     continue
                 problems = [(None, f"duplicate of row {first}")]
         rejects.append(_reject(source, problems))

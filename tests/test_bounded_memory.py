@@ -93,3 +93,215 @@ def test_report_pdf_lists_a_bounded_number_of_rows(golden_run) -> None:
     assert f">C-{PDF_LIST_ROWS - 1}<" in short and f">C-{PDF_LIST_ROWS}<" not in short
     assert f"The first {PDF_LIST_ROWS} of {total} are listed here" in short
     assert "are listed here" not in full
+
+
+# ---------------------------------------------------------------- charges on disk, not in memory
+
+
+def _validated(path: Path):
+    from docgen.errors import DocgenError
+    from docgen.pipeline import RunOptions, validate_input
+    from tests.conftest import RUN_DATE
+
+    try:
+        return validate_input(RunOptions(path, "il-cook", RUN_DATE, Path("out")))
+    except DocgenError:  # a file the readers refuse as a whole: nothing to group
+        return None
+
+
+def _synth_csv(tmp_path: Path, cases: int, seed: int = 5) -> Path:
+    from docgen.synth import synth_rows, write_csv
+
+    path = tmp_path / f"synth-{cases}-{seed}.csv"
+    write_csv(synth_rows(cases, seed=seed), path)
+    return path
+
+
+def _conflicting_charges() -> list:
+    """Rows that trip each identity check of group_charges, mixed with good ones."""
+    from datetime import date
+
+    from docgen.model import ChargeRow
+
+    base = {
+        "last_name": "Doe",
+        "first_name": "Jo",
+        "date_of_birth": date(1980, 1, 2),
+        "statute": "720 ILCS 550/4(a)",
+        "offense_description": "Possession",
+        "offense_class": "Class C misdemeanor",
+        "disposition": "Guilty",
+        "disposition_date": date(2001, 3, 4),
+        "determination": "vacate_expunge",
+    }
+    rows = []
+    for i in range(40):
+        person = f"P{i % 7}"
+        case = f"C-{i % 11}"  # cases shared across people: case_number conflicts
+        extra: dict = {}
+        if i % 5 == 0:
+            extra["determination"] = "not_eligible"  # same charge, other determination
+        if i % 13 == 0:
+            extra["date_of_birth"] = date(1981, 1, 2)  # same person, other birth date
+        if i % 3 == 0:
+            case = f"OWN-{person}-{i % 2}"  # a case that belongs to one person only
+        rows.append(ChargeRow(row=i + 2, person_id=person, case_number=case, **(base | extra)))
+    # One charge of its own person and case, three times, with three determinations.
+    for row, determination in ((50, "vacate_expunge"), (51, "dismiss_seal"), (52, "reduce")):
+        other = base | {"determination": determination}
+        rows.append(ChargeRow(row=row, person_id="Q", case_number="OWN-Q", **other))
+    return rows
+
+
+def _shape(people) -> list:
+    return [
+        (p.person_id, p.first, [(c.case_number, c.court_division, c.charges) for c in p.cases])
+        for p in people
+    ]
+
+
+def _grouping_cases(tmp_path: Path):
+    from tests.conftest import GOLDEN_INPUT
+
+    yield "conflicts", _conflicting_charges()
+    for path in [GOLDEN_INPUT, _synth_csv(tmp_path, 300), *sorted(BADINPUT.iterdir())]:
+        validation = _validated(path)
+        if validation is not None:
+            yield path.name, list(validation.charges)
+
+
+BADINPUT = Path(__file__).parent / "badinput"
+
+
+def test_store_groups_exactly_like_the_in_memory_grouping(tmp_path: Path) -> None:
+    from docgen.charge_store import ChargeStore
+    from docgen.group import group_charges, group_store
+
+    checked = 0
+    for name, charges in _grouping_cases(tmp_path):
+        expected = group_charges(charges, "in.csv")
+        stored = group_store(ChargeStore(charges), "in.csv")
+        assert stored.rejects == expected.rejects, name
+        assert _shape(stored.people()) == _shape(expected.people), name
+        assert stored.people_count == len(expected.people), name
+        for person in expected.people[:20]:
+            assert _shape([stored.person(person.person_id)]) == _shape([person]), name
+        checked += 1
+    assert checked > 20  # the corpus was really read
+    conflicts = group_store(ChargeStore(_conflicting_charges()), "in.csv")
+    assert {r.column for r in conflicts.rejects} == {"person_id", "determination", "date_of_birth"}
+
+
+def _in_memory_specs(pack, validation, run_date) -> list:
+    """The documents as plan_documents decided them when every charge was held (per-case packs)."""
+    from docgen import viewmodel
+    from docgen.group import group_charges
+    from docgen.pipeline import _unfit_for_documents
+
+    documents = tuple(pack.config.determinations.documents)
+    letters = tuple(pack.config.determinations.letters)
+    specs = []
+    for person in group_charges(list(validation.charges), validation.file).people:
+        letter_cases = []
+        for case in person.cases:
+            case.charges = _unfit_for_documents(pack, case.charges, validation.file, [])
+            if case.charges_with(documents):
+                specs.append(viewmodel.motion(pack, person, case, run_date))
+                specs.append(viewmodel.order(pack, person, case, run_date))
+            if case.charges_with(letters):
+                letter_cases.append(case)
+        if letter_cases and person.has_address:
+            specs.append(viewmodel.letter(pack, person, letter_cases, run_date))
+    return specs
+
+
+def test_plan_is_the_in_memory_plan(tmp_path: Path) -> None:
+    from docgen.group import group_charges
+    from docgen.packs import load_pack
+    from docgen.pipeline import plan_documents
+    from tests.conftest import GOLDEN_INPUT, RUN_DATE
+
+    pack = load_pack("il-cook")
+    for path in (GOLDEN_INPUT, _synth_csv(tmp_path, 200, seed=7)):
+        validation = _validated(path)
+        expected = _in_memory_specs(pack, validation, RUN_DATE)
+        plan = plan_documents(pack, validation, RUN_DATE)
+        assert len(plan.specs) == len(expected) > 10
+        assert list(plan.specs) == expected  # kinds, paths, rows, view models
+        assert plan.people == len(group_charges(list(validation.charges), path.name).people)
+
+
+def _live_charge_rows_while_planning(
+    monkeypatch: pytest.MonkeyPatch, path: Path
+) -> tuple[int, int]:
+    """The most ChargeRow objects alive at once during read -> validate -> plan -> every view
+    model, and how many were made in all."""
+    import weakref
+
+    from docgen import charge_store, group, validate
+    from docgen.model import ChargeRow
+    from docgen.packs import load_pack
+    from docgen.pipeline import plan_documents
+    from tests.conftest import RUN_DATE
+
+    live: weakref.WeakSet = weakref.WeakSet()
+    seen = {"max": 0, "made": 0}
+
+    def tracked(make):
+        def wrapper(*args, **kwargs):
+            charge = make(*args, **kwargs)
+            if isinstance(charge, ChargeRow):
+                live.add(charge)
+                seen["made"] += 1
+                seen["max"] = max(seen["max"], len(live))
+            return charge
+
+        return wrapper
+
+    monkeypatch.setattr(validate, "ChargeRow", tracked(ChargeRow))
+    monkeypatch.setattr(group, "load_charge", tracked(charge_store.load_charge))
+    monkeypatch.setattr(charge_store, "load_charge", tracked(charge_store.load_charge))
+    validation = _validated(path)
+    plan = plan_documents(load_pack("il-cook"), validation, RUN_DATE)
+    assert sum(1 for _ in plan.specs) > 0
+    return seen["max"], seen["made"]
+
+
+def test_live_charge_rows_do_not_grow_with_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_max, _ = _live_charge_rows_while_planning(monkeypatch, _synth_csv(tmp_path, 150))
+    large_max, large_made = _live_charge_rows_while_planning(
+        monkeypatch, _synth_csv(tmp_path, 1500)
+    )
+    assert large_made > 10 * 150  # the rows were really made (and tracked)
+    # At most a person's rows (and a validated row) at a time, whatever the size of the input.
+    assert large_max <= 30 and small_max <= 30
+
+
+def test_planning_memory_per_case_is_small(tmp_path: Path) -> None:
+    """Traced memory held by a plan grows by well under a kilobyte and a half per case (it was
+    about 6 KB when every validated row was held)."""
+    import gc
+    import tracemalloc
+
+    from docgen.packs import load_pack
+    from docgen.pipeline import plan_documents
+    from tests.conftest import RUN_DATE
+
+    pack = load_pack("il-cook")
+    held = {}
+    for cases in (300, 3000):
+        path = _synth_csv(tmp_path, cases)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            plan = plan_documents(pack, _validated(path), RUN_DATE)
+            gc.collect()
+            held[cases] = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert len(plan.specs) > cases
+        del plan
+    assert (held[3000] - held[300]) / 2700 < 1500, held
