@@ -178,14 +178,12 @@ def check_petition(
         problems.extend(_named(validation.file, reject.row, reject.reason, from_form))
     if problems:
         raise PetitionError("the petition cannot be made:", problems)
-    people = {c.person_id for c in validation.charges}
+    first_rows: dict[str, int] = {}  # person_id -> first row (one pass over the stored rows)
+    for charge in validation.charges:
+        first_rows[charge.person_id] = min(charge.row, first_rows.get(charge.person_id, charge.row))
+    people = set(first_rows)
     if len(people) > 1:
-        rows = ", ".join(
-            str(r)
-            for r in sorted(
-                {min(c.row for c in validation.charges if c.person_id == p) for p in people}
-            )
-        )
+        rows = ", ".join(str(r) for r in sorted(first_rows.values()))
         raise PetitionError(
             f"{validation.file}: a petition is for one person; this file has {len(people)} "
             f"person_id values (first rows {rows}): use `docgen generate` for many people"
