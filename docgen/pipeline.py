@@ -611,6 +611,22 @@ def render_all(
 # ---------------------------------------------------------------- the run
 
 
+def _remove_stale_batches(run_dir: Path, files: list[FileEntry]) -> None:
+    """Delete batch files this run did not write: a rerun into the same folder with another
+    --batch-pages must not leave the old volumes (or the unsplit file) beside the new ones."""
+    written = {e.path for e in files}
+    batches = run_dir / "batches"
+    if not batches.is_dir():
+        return
+    for path in sorted(batches.iterdir()):
+        if (
+            path.is_file()
+            and not path.name.startswith(".")
+            and f"batches/{path.name}" not in written
+        ):
+            path.unlink()
+
+
 def default_run_id(options: RunOptions, input_digest: str) -> str:
     """Deterministic: the same input, pack and date land in the same folder."""
     return f"{options.pack_name}-{options.run_date.isoformat()}-{input_digest[:10]}"
@@ -787,6 +803,7 @@ def run(
         options.batch_pages,  # the letters' volume size: the judge's batch splits alike
     ):
         files.append(_entry_for_file(run_dir, relpath, kind, rows))
+    _remove_stale_batches(run_dir, files)
 
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
     rejects_data = csv_bytes(("row", "column", "case_number", "reason"), reject_rows)

@@ -70,3 +70,16 @@ def test_same_run_again_gives_the_same_volumes(split_run, tmp_path: Path) -> Non
     again = run_pipeline(GOLDEN_INPUT, tmp_path, formats=("pdf",), batch_pages=3)
     for path in sorted((split_run.run_dir / "batches").glob("letters-print-*.pdf")):
         assert (again.run_dir / "batches" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_a_rerun_with_another_volume_size_leaves_no_old_volumes(tmp_path: Path) -> None:
+    first = run_pipeline(GOLDEN_INPUT, tmp_path, formats=("pdf",), batch_pages=3)
+    assert (first.run_dir / "batches" / "letters-print-0002.pdf").exists()
+    again = run_pipeline(GOLDEN_INPUT, tmp_path, formats=("pdf",), batch_pages=2000)
+    assert again.run_dir == first.run_dir
+    manifest = json.loads((again.run_dir / "manifest.json").read_text())
+    listed = {f["path"] for f in manifest["files"] if f["path"].startswith("batches/")}
+    on_disk = {f"batches/{p.name}" for p in (again.run_dir / "batches").iterdir()}
+    assert on_disk == listed
+    assert "batches/letters-print.pdf" in on_disk
+    assert not any("-0001" in p for p in on_disk)
