@@ -2,15 +2,14 @@
 
 A case filed under the wrong person is worse than no filing, so conflicts are rejected, not guessed.
 
-`group_charges` groups a list in memory; `group_store` does the same on a `ChargeStore` (same
-rejects, same people in the same order) and yields people one at a time, read back from the
-store, so a run never holds every charge at once.
+`group_store` finds the conflicts with SQL on a `ChargeStore` and yields people one at a time,
+read back from the store, so a run never holds every charge at once; `group_charges` is the same
+grouping for a list, with every person at once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from docgen.charge_store import ChargeStore, load_charge
@@ -28,108 +27,7 @@ def _rows_text(rows: list[int]) -> str:
     return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
 
 
-def _reject_conflicts(
-    charges: list[ChargeRow],
-    bad_rows: set[int],
-    file: str,
-    key: Callable[[ChargeRow], Hashable],
-    value: Callable[[ChargeRow], Hashable],
-    column: str,
-    problem: str,
-    advice: str,
-) -> list[Reject]:
-    """Reject every still-good row of each group (same `key`) whose rows disagree on `value`."""
-    groups: dict[Hashable, list[ChargeRow]] = defaultdict(list)
-    for charge in charges:
-        if charge.row not in bad_rows:
-            groups[key(charge)].append(charge)
-    rejects: list[Reject] = []
-    for same in groups.values():
-        if len({value(c) for c in same}) > 1:
-            rows = [c.row for c in same]
-            for charge in same:
-                bad_rows.add(charge.row)
-                rejects.append(
-                    Reject(
-                        file=file,
-                        row=charge.row,
-                        column=column,
-                        reason=f"{problem} (rows {_rows_text(rows)}); {advice}",
-                        case_number=charge.case_number,
-                    )
-                )
-    return rejects
-
-
-def group_charges(charges: list[ChargeRow], file: str) -> Grouped:
-    bad_rows: set[int] = set()
-    rejects = [
-        # One case number must belong to one person.
-        *_reject_conflicts(
-            charges,
-            bad_rows,
-            file,
-            key=lambda c: c.case_number,
-            value=lambda c: c.person_id,
-            column="person_id",
-            problem="the same case_number appears under more than one person_id",
-            advice="fix the input so each case has one person",
-        ),
-        # One charge must have one determination. The same charge (person, case, statute,
-        # offense, class, disposition and its date) marked e.g. vacate_expunge on one row and
-        # not_eligible on another is a contradiction only a person can resolve.
-        *_reject_conflicts(
-            charges,
-            bad_rows,
-            file,
-            key=lambda c: (
-                c.person_id,
-                c.case_number,
-                c.statute,
-                c.offense_description,
-                c.offense_class,
-                c.disposition,
-                c.disposition_date,
-            ),
-            value=lambda c: c.determination,
-            column="determination",
-            problem="the same charge has conflicting determinations",
-            advice="keep one row with the right determination",
-        ),
-        # One person must have one date of birth: a mismatch usually means two people share an id.
-        *_reject_conflicts(
-            charges,
-            bad_rows,
-            file,
-            key=lambda c: c.person_id,
-            value=lambda c: c.date_of_birth,
-            column="date_of_birth",
-            problem="rows of the same person_id have different dates of birth",
-            advice="check that they are the same person",
-        ),
-    ]
-
-    people: dict[str, Person] = {}
-    cases: dict[tuple[str, str], Case] = {}
-    for charge in charges:
-        if charge.row in bad_rows:
-            continue
-        person = people.get(charge.person_id)
-        if person is None:
-            person = people[charge.person_id] = Person(person_id=charge.person_id, first=charge)
-        key = (charge.person_id, charge.case_number)
-        case = cases.get(key)
-        if case is None:
-            case = cases[key] = Case(
-                case_number=charge.case_number, court_division=charge.court_division
-            )
-            person.cases.append(case)
-        case.charges.append(charge)
-    rejects.sort(key=lambda r: r.row)
-    return Grouped(people=list(people.values()), rejects=rejects)
-
-
-# The three identity checks of group_charges, in the same order, as (key column, value column,
+# The three identity checks, in this order, as (key column, value column,
 # reject column, problem, advice) over the store's columns.
 _STORE_CHECKS = (
     (
@@ -158,7 +56,7 @@ _GOOD = "row NOT IN (SELECT row FROM bad)"
 
 
 def _person(person_id: str, charges: Iterable[ChargeRow]) -> Person:
-    """One person's charges (in input order) grouped into cases, as group_charges does."""
+    """One person's charges (in input order) grouped into cases."""
     person: Person | None = None
     cases: dict[str, Case] = {}
     for charge in charges:
@@ -178,14 +76,14 @@ def _person(person_id: str, charges: Iterable[ChargeRow]) -> Person:
 
 @dataclass(slots=True)
 class StoredGroups:
-    """group_charges' result for a `ChargeStore`: the rejects, and people read back on demand."""
+    """Grouping of a `ChargeStore`: the rejects, and people read back on demand."""
 
     store: ChargeStore
     rejects: list[Reject]
     people_count: int
 
     def people(self) -> Iterator[Person]:
-        """Every person, in order of first appearance in the input (as group_charges)."""
+        """Every person, in order of first appearance in the input."""
         rows = self.store.db.execute(
             f"SELECT c.person_id, c.fields FROM charge c JOIN ("
             f"  SELECT person_id, MIN(seq) AS first FROM charge WHERE {_GOOD} GROUP BY person_id"
@@ -212,7 +110,7 @@ class StoredGroups:
 
 
 def group_store(store: ChargeStore, file: str) -> StoredGroups:
-    """group_charges for a store: identity conflicts found with SQL, nothing held per row."""
+    """Identity conflicts found with SQL, nothing held per row; people read on demand."""
     db = store.db
     db.execute("DELETE FROM bad")  # grouping twice gives the same result
     rejects: list[Reject] = []
@@ -235,7 +133,7 @@ def group_store(store: ChargeStore, file: str) -> StoredGroups:
                 Reject(file=file, row=row, column=column, reason=reason, case_number=case_number)
                 for row, case_number in same
             )
-        # After the check, like group_charges: a check's groups are found before it rejects.
+        # A check's groups are all found before its rows are marked bad.
         db.executemany(
             "INSERT OR IGNORE INTO bad (row) VALUES (?)",
             ((r.row,) for r in rejects),
@@ -245,3 +143,10 @@ def group_store(store: ChargeStore, file: str) -> StoredGroups:
         f"SELECT COUNT(DISTINCT person_id) FROM charge WHERE {_GOOD}"
     ).fetchone()
     return StoredGroups(store=store, rejects=rejects, people_count=people_count)
+
+
+def group_charges(charges: Iterable[ChargeRow], file: str) -> Grouped:
+    """Group a list of charges (a petition, signed letters, tests): the store's grouping, every
+    person read back at once. Runs of any size use `group_store` and read people one at a time."""
+    grouped = group_store(ChargeStore(charges), file)
+    return Grouped(people=list(grouped.people()), rejects=grouped.rejects)
