@@ -793,7 +793,7 @@ def run(
     judge_orders = [
         (s.kind, s.relpath, s.bookmark) for s in refs if s.kind in ("order", "bulk-order")
     ]
-    for relpath, kind, rows in write_judge_batches(
+    for relpath, kind, rows, pages in write_judge_batches(
         run_dir,
         pack,
         run_id,
@@ -802,7 +802,7 @@ def run(
         {e.path: e for e in files},
         options.batch_pages,  # the letters' volume size: the judge's batch splits alike
     ):
-        files.append(_entry_for_file(run_dir, relpath, kind, rows))
+        files.append(_entry_for_file(run_dir, relpath, kind, rows, pages))
     _remove_stale_batches(run_dir, files)
 
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]

@@ -744,8 +744,8 @@ def write_judge_batches(
 ) -> list[tuple[str, str, list[int]]]:
     """The run's signing batches from its orders: (kind, relpath, bookmark) and file entries.
 
-    Returns (relpath, manifest kind, rows) for each file written. Orders are in case-number order
-    (their folder names); a bookmark reads "<case> — <name>" (docgen.viewmodel.case_document).
+    Returns (relpath, manifest kind, rows, pages or None) for each file written. Orders are in
+    case-number order (their folder names); a bookmark reads "<case> — <name>" (docgen.viewmodel.case_document).
     Above `max_pages` pages the batch is split into volumes (the letters' rule): each volume is
     a PDF and a DOCX with its own index; one map lists them all.
     """
@@ -773,18 +773,22 @@ def write_judge_batches(
     with_pdf = all(f"{d.relpath}.pdf" in entries for d in documents)
     with_docx = all(f"{d.relpath}.docx" in entries for d in documents)
     geometry = load_geometry(pack, documents[0].kind) if with_pdf else None
-    written: list[tuple[str, str, list[int]]] = []
+    # (relpath, manifest kind, rows, pages): a PDF volume's pages are its index and its orders,
+    # known here, so the manifest need not open the file again to count them.
+    written: list[tuple[str, str, list[int], int | None]] = []
     pdfs: list[tuple[str, int]] = []
     for volume in volumes:
         rows = sorted(r for d in volume.documents for r in d.rows)
         if geometry is not None:
             pdfs.append(write_signing_batch(run_dir, pack, run_id, run_date, volume, geometry))
-            written.append((pdfs[-1][0], "orders-batch", rows))
+            relpath, index_pages = pdfs[-1]
+            pages = index_pages + sum(d.pages for d in volume.documents)
+            written.append((relpath, "orders-batch", rows, pages))
         if with_docx:
             for path in write_signing_batch_docx(
                 run_dir, run_id, run_date, volume.documents, volume
             ):
-                written.append((path, "orders-batch", rows))
+                written.append((path, "orders-batch", rows, None))
     if geometry is not None:
         batch_map = _batch_map(run_id, geometry, volumes, pdfs)
         write_atomic(
@@ -792,5 +796,5 @@ def write_judge_batches(
             (json.dumps(batch_map, indent=2, ensure_ascii=False) + "\n").encode(),
         )
         rows = sorted(r for d in documents for r in d.rows)
-        written.append((BATCH_MAP, "orders-batch-map", rows))
+        written.append((BATCH_MAP, "orders-batch-map", rows, None))
     return written

@@ -383,6 +383,7 @@ def test_a_split_batch_is_volumes_each_with_its_own_index(split_run) -> None:
         rows = sorted(r for d in documents for r in d["rows"])
         assert manifest[volume["pdf"]]["kind"] == "orders-batch"
         assert manifest[volume["pdf"]]["rows"] == rows
+        assert manifest[volume["pdf"]]["pages"] == len(reader.pages)  # passed on, and true
         docx_path = volume["pdf"].replace(".pdf", ".docx")
         assert manifest[docx_path]["rows"] == rows
         # The DOCX volume holds the same orders, with the same heading.
