@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 
 from docgen.errors import OutputError
-from docgen.output import FILE_MODE, make_dir, write_atomic
+from docgen.output import FILE_MODE, atomic_file, make_dir, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,15 +191,5 @@ def _temp_beside(path: Path) -> Path:
 
 def save_pdf_atomic(pdf: pikepdf.Pdf, path: Path) -> None:
     """Save an open PDF under `path` atomically and owner-only, with deterministic bytes."""
-    make_dir(path.parent)
-    temp = _temp_beside(path)
-    try:
-        pdf.save(temp, deterministic_id=True, compress_streams=True)
-        with temp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(temp, FILE_MODE)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        temp.unlink(missing_ok=True)
+    with atomic_file(path) as fh:
+        pdf.save(fh, deterministic_id=True, compress_streams=True)

@@ -8,8 +8,9 @@ import errno
 import io
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from docgen.errors import OutputError
 
@@ -31,32 +32,43 @@ def make_dir(path: Path) -> None:
         raise OutputError(f"cannot create output folder {path}: {exc.strerror}") from None
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write via a temporary file and rename, so a killed run never leaves a partial final file.
-
-    `data` may be an iterable of byte strings (a large file written piece by piece)."""
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside `path`, renamed onto it (owner-only, synced) when the block
+    succeeds and removed when it fails, so a killed run never leaves a partial final file."""
     make_dir(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     except OSError as exc:
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-        raise OutputError(f"cannot write {path}: {reason}") from None
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from None
+    temp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(data, bytes | bytearray):
-                fh.write(data)
-            else:
-                for piece in data:
-                    fh.write(piece)
+        with os.fdopen(fd, "w+b") as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
+        os.chmod(temp, FILE_MODE)
+        os.replace(temp, path)
     except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from None
+    finally:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
-        raise OutputError(f"cannot write {path}: {reason}") from None
+            temp.unlink(missing_ok=True)
+
+
+def _reason(exc: OSError) -> str:
+    return "the disk is full" if exc.errno == errno.ENOSPC else str(exc.strerror)
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` through `atomic_file`. `data` may be an iterable of byte strings (a large
+    file written piece by piece)."""
+    with atomic_file(path) as fh:
+        if isinstance(data, bytes | bytearray):
+            fh.write(data)
+        else:
+            for piece in data:
+                fh.write(piece)
 
 
 def neutralise_formula(value: str) -> str:

@@ -20,15 +20,12 @@ volume, so page 3 of volume 2 is never taken for page 3 of volume 1. The one map
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import os
 import re
-import tempfile
 import tomllib
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -46,8 +43,8 @@ from docgen.batches import (
     volume_relpath,
     write_bundle,
 )
-from docgen.errors import OutputError, PackError
-from docgen.output import FILE_MODE, make_dir, write_atomic
+from docgen.errors import PackError
+from docgen.output import atomic_file, write_atomic
 from docgen.packs import Pack
 
 BATCH_PDF = "batches/orders-for-judge.pdf"
@@ -629,7 +626,7 @@ def _stream_docx(index_docx: bytes, orders: Sequence[Path], target: Path) -> Non
         if not found:
             raise _NotPlain
         namespaces = etree.fromstring(head + tail).nsmap
-        with _atomic_file(target) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
+        with atomic_file(target) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as out:
             for info in source.infolist():
                 member = _fixed_member(info.filename)
                 if info.filename != "word/document.xml":
@@ -667,25 +664,6 @@ def _order_body_xml(path: Path, namespaces: dict[str | None, str]) -> bytes | No
     # The body's own tags (and the namespace declarations lxml puts on them) are the batch's.
     xml = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
     return xml[xml.index(b">") + 1 : xml.rindex(b"</")]
-
-
-@contextlib.contextmanager
-def _atomic_file(path: Path) -> Iterator[Any]:
-    """A temporary file beside `path`, renamed onto it (owner-only) when the block succeeds."""
-    make_dir(path.parent)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "w+b") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(temp, FILE_MODE)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _fixed_member(name: str) -> zipfile.ZipInfo:
