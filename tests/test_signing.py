@@ -396,7 +396,8 @@ def test_a_split_batch_is_volumes_each_with_its_own_index(split_run) -> None:
 
 
 def test_split_batch_bytes_are_reproducible(split_run, tmp_path: Path) -> None:
-    again = run_pipeline(GOLDEN_INPUT, tmp_path, batch_pages=SPLIT_PAGES)
+    """Again, with the volumes written side by side by two processes: the same bytes."""
+    again = run_pipeline(GOLDEN_INPUT, tmp_path, batch_pages=SPLIT_PAGES, workers=2)
     paths = sorted(p.name for p in (split_run.run_dir / "batches").glob("orders-for-judge*"))
     assert len(paths) == 7  # three PDFs, three DOCX, one map
     for name in paths:
