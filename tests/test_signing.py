@@ -28,8 +28,8 @@ from docgen.signing import (
     marker_text,
     parse_marker,
     parse_payload,
-    write_signing_batch_docx,
 )
+from docgen.signing_docx import write_signing_batch_docx
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
 
@@ -466,7 +466,6 @@ _PEAK_SCRIPT = """
 import pickle, resource, sys
 from datetime import date
 from pathlib import Path
-from docgen.signing import write_signing_batch_docx
 run_dir = Path(sys.argv[1])
 documents = pickle.loads(Path(sys.argv[2]).read_bytes())
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
