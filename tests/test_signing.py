@@ -466,6 +466,7 @@ _PEAK_SCRIPT = """
 import pickle, resource, sys
 from datetime import date
 from pathlib import Path
+from docgen.signing_docx import write_signing_batch_docx
 run_dir = Path(sys.argv[1])
 documents = pickle.loads(Path(sys.argv[2]).read_bytes())
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
