@@ -18,10 +18,13 @@ the exhibit is laid out here and drawn without a layout engine:
   anything is drawn, and every page repeats the header row;
 - the motion and the exhibit's cover page are rendered from the pack's templates; the table
   pages are content streams of positioned lines (docgen.exhibit_pdf), about 0.1 ms a row;
+- the file stays a tagged PDF: the parts' structure trees are joined and the exhibit's /Table
+  (one /TR per row, one /TH or /TD per cell) is appended as raw objects (docgen.pdf_tags);
 - a file that would pass `[pack] max_document_bytes` is split into numbered volumes, between
   groups of about `[bulk] chunk_rows` rows (one "Rows a-b" bookmark each).
 
-50,000 rows: about 6 s and a few hundred MB (bench/ca_exhibit.py).
+50,000 rows (3,855 pages): about 7 s, a few hundred MB and a 14 MB file, of which the tags
+take about 1 s and 7.7 MB (bench/ca_exhibit.py).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from typing import Any
 
 import pikepdf
 
-from docgen import exhibit_pdf
+from docgen import exhibit_pdf, pdf_tags
 from docgen.errors import PackError
 from docgen.model import Case, ChargeRow, Person
 from docgen.output import write_atomic
@@ -513,6 +516,11 @@ def _row_groups(pages: list, contents: list[bytes], chunk_rows: int) -> list[_Ro
         count += len(page)
         if count >= chunk_rows or i == len(pages) - 1:
             size = sum(len(c) + exhibit_pdf.PAGE_OVERHEAD_BYTES for c in contents[start : i + 1])
+            size += sum(  # the rows' structure elements (tags)
+                len(row) * exhibit_pdf.TAG_BYTES_PER_CELL + exhibit_pdf.TAG_BYTES_PER_ROW
+                for page_rows in pages[start : i + 1]
+                for row in page_rows
+            )
             groups.append(_RowGroup(start, i + 1, row_no + 1, row_no + count, size))
             start, row_no, count = i + 1, row_no + count, 0
     return groups
@@ -534,17 +542,25 @@ def _heading_lines(label: str, title: str, page_label_width: float, table_width:
 def _assemble(
     parts: list[tuple[bytes, list[tuple[str, int]]]],
     drawn: list[bytes],
+    drawn_rows: list[int],
+    columns: int,
     drawn_marks: list[tuple[str, int]],
     fonts: exhibit_pdf.Fonts,
     title: str,
     identity: bytes,
     page_size_pt: tuple[float, float],
 ) -> tuple[bytes, int]:
-    """One PDF/A file: the pages of `parts` (rendered PDFs), then the `drawn` exhibit pages.
+    """One tagged PDF/A file: the pages of `parts` (rendered PDFs), then the `drawn` exhibit pages.
 
     Marks are (bookmark, page index within the part, or within `drawn`); a label starting with
     two spaces is a child of the last top-level one. `identity` (the motion, a PDF/A-2b file from
     WeasyPrint) lends its output intent and XMP identification. Returns bytes and page count.
+
+    Structure: the parts' trees become one (pdf_tags.carry_structure); after them the document
+    element gets the exhibit's /H2 heading and its /Table, whose rows and cells (`drawn_rows`
+    data rows of `columns` cells on each drawn page, the first page opening the table) are
+    appended to the saved file as raw objects (exhibit_pdf.table_objects): about 400,000 of
+    them for 50,000 rows, too many to build as pikepdf objects.
     """
     from docgen.batches import identify_bundle
 
@@ -552,13 +568,35 @@ def _assemble(
     sources: list[pikepdf.Pdf] = []
     try:
         marks: list[tuple[str, int]] = []
+        tagged: list[tuple[pikepdf.Pdf, int]] = []
         for data, part_marks in parts:
             src = pikepdf.open(io.BytesIO(data))
             sources.append(src)
+            tagged.append((src, len(out.pages)))
             marks.extend((label, len(out.pages) + index) for label, index in part_marks)
             out.pages.extend(src.pages)
+        structure = pdf_tags.carry_structure(out, tagged)
         first_drawn = len(out.pages)
-        exhibit_pdf.append_pages(out, drawn, fonts, page_size_pt)
+        first_key = structure.next_key
+        first_page = exhibit_pdf.append_pages(out, drawn, fonts, page_size_pt, first_key)
+        leaf = None
+        if first_page is not None:
+            element = pikepdf.Name.StructElem
+            heading = pikepdf.Dictionary(
+                Type=element, S=pikepdf.Name.H2, P=structure.document, Pg=first_page, K=0
+            )
+            table = pikepdf.Dictionary(Type=element, S=pikepdf.Name.Table, P=structure.document)
+            structure.document.K = pikepdf.Array(
+                [
+                    *structure.document.get("/K", []),
+                    out.make_indirect(heading),
+                    out.make_indirect(table),
+                ]
+            )
+            structure.next_key += len(drawn)
+            limits = pikepdf.Array([first_key, structure.next_key - 1])
+            leaf = out.make_indirect(pikepdf.Dictionary(Limits=limits, Nums=pikepdf.Array()))
+        pdf_tags.install(out, structure, leaf)
         marks.extend((label, first_drawn + index) for label, index in drawn_marks)
         with out.open_outline() as outline:
             parent: pikepdf.OutlineItem | None = None
@@ -574,12 +612,44 @@ def _assemble(
         out.docinfo["/Title"] = title
         out.Root.PageMode = pikepdf.Name.UseOutlines
         buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True, compress_streams=True)
-        return buffer.getvalue(), len(out.pages)
+        out.save(
+            buffer,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        page_count = len(out.pages)
     finally:
         for src in sources:
             src.close()
         out.close()
+    if not drawn:
+        return buffer.getvalue(), page_count
+    # The placeholders' numbers in the saved file (saving renumbers objects).
+    with pikepdf.open(buffer) as saved:
+        tree = saved.Root.StructTreeRoot
+        document = tree.K[0]
+        tags = exhibit_pdf.TableTags(
+            document=document.objgen[0],
+            table=document.K[-1].objgen[0],
+            parent_tree_leaf=tree.ParentTree.Kids[-1].objgen[0],
+            heading=document.K[-2].objgen[0],
+            first_key=first_key,
+            first_new=int(saved.trailer.Size),
+        )
+        page_numbers = _page_numbers(saved.Root.Pages)[first_drawn:]
+    objects = exhibit_pdf.table_objects(
+        tags, list(zip(page_numbers, drawn_rows, strict=True)), columns
+    )
+    return pdf_tags.append_objects(buffer.getvalue(), objects), page_count
+
+
+def _page_numbers(node: pikepdf.Object) -> list[int]:
+    """Object numbers of the pages under a page-tree node, in order (quicker than `Pdf.pages`,
+    which wraps every page: half a second for 4,000 pages)."""
+    if node.get("/Type") != pikepdf.Name.Pages:
+        return [node.objgen[0]]
+    return [number for kid in node.Kids for number in _page_numbers(kid)]
 
 
 def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
@@ -643,7 +713,9 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
         ),
         fonts,
     )
-    contents = [drawer.page(number, page) for number, page in enumerate(pages, 1)]
+    contents = [
+        drawer.page(number, page, opens_table=number == 1) for number, page in enumerate(pages, 1)
+    ]
     groups = _row_groups(pages, contents, chunk_rows)
 
     # Volumes: the motion, the cover and as many row groups as fit under 90 % of the size limit.
@@ -668,13 +740,18 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
         else:
             drawn_marks.append((f"{label} (continued)", 0))
         first_page = members[0].first_page
+        drawn = contents[first_page : members[-1].end_page]
+        if v > 1:  # a later volume's first exhibit page opens its table (heading, header row)
+            drawn[0] = drawer.page(first_page + 1, pages[first_page], opens_table=True)
         for group in members:
             marks_at = group.first_page - first_page
             drawn_marks.append((f"  Rows {group.first_row:,}\u2013{group.last_row:,}", marks_at))
         title = spec.title if len(volume_groups) == 1 else f"{spec.title}, Volume {v}"
         data, npages = _assemble(
             parts,
-            contents[first_page : members[-1].end_page],
+            drawn,
+            [len(page) for page in pages[first_page : members[-1].end_page]],
+            len(widths),
             drawn_marks,
             fonts,
             title,

@@ -4,6 +4,7 @@ filing rules (fonts embedded, margins, font size, PDF/A claim), and equal input 
 
 from __future__ import annotations
 
+import collections
 import io
 import re
 import shutil
@@ -19,6 +20,7 @@ from docgen.group import group_charges
 from docgen.packs import REPO_ROOT, load_pack
 from docgen.render_pdf import PdfRenderer
 from tests.conftest import RUN_DATE
+from tests.test_accessibility import assert_in_order, struct_text
 from tests.test_california import _charges
 
 PACK = "ca-los-angeles"
@@ -146,3 +148,178 @@ def test_every_drawn_line_stays_inside_its_column(drawn) -> None:
             assert right <= edges[column + 1] - PAD_X_PT + 0.01, (text, column)
             checked += 1
     assert checked > 500
+
+
+# ---------------------------------------------------------------- tags (accessibility)
+
+
+def _layout(pack_name: str, rows: list[tuple[str, ...]]) -> tuple[list[str], list[list[str]]]:
+    """(header cells, data rows) as drawn: each cell's wrapped lines joined by a space."""
+    pack = load_pack(pack_name)
+    headers = list(bulk.bulk_settings(pack)["exhibit_headers"])
+    head, pages = bulk.paginate(rows, headers, bulk.geometry(pack))
+    return [" ".join(c) for c in head], [[" ".join(c) for c in r] for page in pages for r in page]
+
+
+def _page_marks(page: pikepdf.Page) -> tuple[dict[int, str], int]:
+    """(text of each MCID on the page, text-showing operators neither in an MCID nor an
+    Artifact), read from the content stream through each font's ToUnicode map."""
+    unicode: dict[str, dict[int, str]] = {}
+    for name, font in page.Resources.Font.items():
+        cmap = font.ToUnicode.read_bytes().decode("ascii")
+        unicode[str(name)] = {
+            int(gid, 16): bytes.fromhex(text).decode("utf-16-be")
+            for gid, text in re.findall(r"<([0-9A-F]{4})> <([0-9A-F]+)>", cmap)
+        }
+    texts: dict[int, str] = {}
+    last_y: dict[int, float] = {}
+    stack: list[tuple[str, int | None]] = []
+    font, y, untagged = "", 0.0, 0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "BDC":
+            props = operands[1]
+            mcid = (
+                int(props.MCID)
+                if isinstance(props, pikepdf.Dictionary) and "/MCID" in props
+                else None
+            )
+            stack.append((str(operands[0]), mcid))
+            if mcid is not None:
+                assert mcid not in texts, f"MCID {mcid} used twice on a page"
+                texts[mcid] = ""
+        elif op == "BMC":
+            stack.append((str(operands[0]), None))
+        elif op == "EMC":
+            stack.pop()
+        elif op == "Tf":
+            font = str(operands[0])
+        elif op == "Tm":
+            y = float(operands[5])
+        elif op in ("Tj", "TJ", "'", '"'):
+            mcid = next((m for _, m in reversed(stack) if m is not None), None)
+            if mcid is None:
+                untagged += not any(tag == "/Artifact" for tag, _ in stack)
+                continue
+            raw = bytes(operands[0])
+            chars = "".join(
+                unicode[font][int.from_bytes(raw[i : i + 2], "big")] for i in range(0, len(raw), 2)
+            )
+            gap = " " if mcid in last_y and last_y[mcid] != y else ""  # a new line of the cell
+            texts[mcid] += gap + chars
+            last_y[mcid] = y
+    assert not stack, "unbalanced marked content"
+    return texts, untagged
+
+
+def _parent_tree(tree: pikepdf.Dictionary) -> dict[int, pikepdf.Object]:
+    entries: dict[int, pikepdf.Object] = {}
+
+    def walk(node: pikepdf.Object) -> None:
+        nums = node.get("/Nums", [])
+        for i in range(0, len(nums), 2):
+            assert int(nums[i]) not in entries
+            entries[int(nums[i])] = nums[i + 1]
+        for kid in node.get("/Kids", []):
+            walk(kid)
+
+    walk(tree.ParentTree)
+    return entries
+
+
+def _check_exhibit_tags(data: bytes, head: list[str], expected_rows: list[list[str]]) -> None:
+    """The file's last /Table is the exhibit: its rows read the header, then `expected_rows`;
+    every MCID on the exhibit pages is referenced once from the ParentTree; nothing untagged."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        assert pdf.Root.MarkInfo.Marked
+        pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        parent_tree = _parent_tree(tree)
+        keys = [int(p.obj.StructParents) for p in pdf.pages]
+        assert len(set(keys)) == len(keys)  # the joined parts' keys no longer collide
+        assert set(keys) <= set(parent_tree)
+        assert int(tree.ParentTreeNextKey) > max(keys)
+        for page in pdf.pages:  # the motion's and cover's slots too: each names its own page
+            for element in parent_tree[int(page.obj.StructParents)]:
+                assert element.Pg.objgen == page.objgen
+        document = tree.K[0]
+        heading, table = document.K[-2], document.K[-1]
+        assert (str(heading.S), str(table.S)) == ("/H2", "/Table")
+        exhibit_pages = sorted({pages[cell.Pg.objgen] for tr in table.K for cell in tr.K})
+        assert exhibit_pages == list(range(exhibit_pages[0], len(pdf.pages)))
+        marks = {}
+        for index in exhibit_pages:
+            texts, untagged = _page_marks(pdf.pages[index])
+            assert untagged == 0, f"page {index + 1}: text outside tags and artifacts"
+            marks[index] = texts
+        assert pages[heading.Pg.objgen] == exhibit_pages[0] and int(heading.K) == 0
+        assert marks[exhibit_pages[0]][0].startswith("EXHIBIT A")
+        read: list[list[str]] = []
+        for r, tr in enumerate(table.K):
+            assert str(tr.S) == "/TR" and tr.P.objgen == table.objgen
+            cells = []
+            for cell in tr.K:
+                assert str(cell.S) == ("/TH" if r == 0 else "/TD")
+                assert cell.P.objgen == tr.objgen
+                cells.append(marks[pages[cell.Pg.objgen]][int(cell.K)])
+            read.append(cells)
+        assert read == [head, *expected_rows]
+        # Every MCID on an exhibit page: one ParentTree slot, naming the element that owns it.
+        referenced: collections.Counter = collections.Counter()
+        for index in exhibit_pages:
+            page = pdf.pages[index]
+            slots = parent_tree[int(page.obj.StructParents)]
+            assert len(slots) == len(marks[index])
+            for mcid, element in enumerate(slots):
+                assert mcid in marks[index]
+                assert int(element.K) == mcid and element.Pg.objgen == page.objgen
+                referenced[element.objgen] += 1
+        elements = [cell.objgen for tr in table.K for cell in tr.K] + [heading.objgen]
+        assert sorted(referenced) == sorted(elements)
+        assert set(referenced.values()) == {1}
+
+
+def test_exhibit_is_tagged_as_one_table(drawn, tmp_path: Path) -> None:
+    """Screen readers get one table: the header row once, then every drawn row's cells in order
+    (CJK names too); rules, "Page X of Y", repeated headers and the footer are artifacts."""
+    volumes, rows = drawn
+    head, expected = _layout(PACK, rows)
+    assert len(expected) == len(rows)
+    _check_exhibit_tags(volumes[0].data, head, expected)
+    # The motion's and the cover's own tags survive the join, before the exhibit's.
+    path = tmp_path / "motion.pdf"
+    path.write_bytes(volumes[0].data)
+    types, pieces = struct_text(path)
+    assert types.count("/Document") == 1 and types.count("/H2") == 1
+    assert_in_order(
+        pieces,
+        [
+            "SUPERIOR COURT OF THE STATE OF CALIFORNIA",
+            "WHEREFORE",
+            "EXHIBIT A",
+            "List of convictions",
+        ],
+    )
+    # (struct_text reads text through pypdf, which hands a run over when the next one moves,
+    # by then under the next tag; _check_exhibit_tags reads the exhibit's operators directly.)
+
+
+def test_a_later_volume_opens_its_own_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packs = tmp_path / "packs"
+    shutil.copytree(REPO_ROOT / "templates", packs)
+    toml = packs / PACK / "pack.toml"
+    text = toml.read_text().replace("chunk_rows = 2000", "chunk_rows = 100")
+    toml.write_text(text.replace("max_document_bytes = 26214400", "max_document_bytes = 120000"))
+    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    volumes, rows = _volumes(400)
+    assert len(volumes) >= 2
+    head, expected = _layout(PACK, rows)
+    start = 0
+    for volume in volumes:
+        assert len(volume.data) <= 120000  # the size estimate counts the tags
+        count = len(volume.rows)
+        _check_exhibit_tags(volume.data, head, expected[start : start + count])
+        start += count
+    assert start == len(expected)
