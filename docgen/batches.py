@@ -61,12 +61,17 @@ def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
 
 
 def identify_bundle(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
-    """PDF/A: the bundle inherits the first part's output intent and XMP identification."""
+    """PDF/A: the bundle inherits the first part's output intent and XMP identification.
+
+    Not the parts' tags: joining pages leaves their structure trees behind, so a bundle does not
+    claim to be tagged (/MarkInfo) unless its maker installs a tree (docgen.pdf_tags, as the bulk
+    motion does). The tagged documents are the per-case files; a print file's volume of 2,000
+    pages would hold some 300,000 structure elements.
+    """
     if "/OutputIntents" in first.Root:
         out.Root.OutputIntents = _copy_into(out, first.Root.OutputIntents)
     if "/Lang" in first.Root:
         out.Root.Lang = first.Root.Lang
-    out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
     meta_src = first.open_metadata()
     with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         for key in (

@@ -57,6 +57,9 @@ def test_letters_print_file_in_volumes(split_run) -> None:
     for path in volumes:
         with pikepdf.open(split_run.run_dir / path) as pdf:
             assert files[path]["pages"] == len(pdf.pages)  # passed through, and true
+            # Joined pages leave their parts' structure trees behind: no claim to be tagged.
+            assert "/MarkInfo" not in pdf.Root and "/StructTreeRoot" not in pdf.Root
+            assert pdf.Root.OutputIntents  # still PDF/A, from the first letter
             with pdf.open_outline() as outline:
                 bookmarks += len(outline.root)
                 assert len(pdf.pages) <= 3 or len(outline.root) == 1
