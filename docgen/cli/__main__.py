@@ -1,0 +1,5 @@
+"""python -m docgen.cli (the usual ways in are `docgen` and `python -m docgen`)."""
+
+from docgen.cli import app
+
+app()

@@ -1,0 +1,297 @@
+"""Batch commands: generate, validate, check, synth, packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from docgen.cli import _guard, _parse_date, app, err, out
+from docgen.cli.options import (
+    AsOfOpt,
+    CountyOpt,
+    EncodingOpt,
+    FormatOpt,
+    InputArg,
+    ModeOpt,
+    RulesOpt,
+)
+
+
+@app.command()
+def generate(
+    input_path: InputArg,
+    pack: Annotated[
+        str, typer.Option(help="Jurisdiction pack, e.g. il-cook (see `docgen packs`).")
+    ],
+    run_date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Date printed on the documents (YYYY-MM-DD). Default: today. "
+            "The same input, options and date give byte-identical files.",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for runs; each run gets out/<run-id>/.")
+    ] = Path("out"),
+    encoding: EncodingOpt = None,
+    input_format: FormatOpt = None,
+    formats: Annotated[
+        str, typer.Option("--formats", help="Comma-separated: pdf,docx.")
+    ] = "pdf,docx",
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any row is rejected.")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: one per core).")
+    ] = None,
+    run_id: Annotated[
+        str | None, typer.Option(help="Name of the run folder (default: pack-date-inputhash).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    addresses: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV of person_id and address columns, for inputs without addresses (gogen)."
+        ),
+    ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DOCGEN_CLUSTER",
+            help="Render on a Dask cluster: the scheduler's address, e.g. tcp://host:8786.",
+        ),
+    ] = None,
+    cluster_output: Annotated[
+        str,
+        typer.Option(
+            help="With --cluster: 'returned' (workers send the files back) or 'shared' "
+            "(workers write into --out, which must be the same path on every worker)."
+        ),
+    ] = "returned",
+    batch_pages: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Split the letters print file and the judge's signing batch into volumes of "
+            "at most this many pages (batches/letters-print-0001.pdf, "
+            "batches/orders-for-judge-0001.pdf, ...).",
+        ),
+    ] = 2000,
+    rules: RulesOpt = None,
+    county: CountyOpt = None,
+    as_of: AsOfOpt = None,
+    mode: ModeOpt = None,
+) -> None:
+    """Make the motions, orders, letters, batches, manifest and report for one results file."""
+    from docgen.pipeline import FORMATS, RunOptions, run
+
+    input_name = None
+    if rules:
+        # Raw records: determine into the run folder first (determinations.csv), then generate.
+        from docgen.rules.engine import determine_for_run
+
+        input_name = input_path.name
+        input_path, run_id, _ = _guard(
+            lambda: determine_for_run(
+                input_path,
+                rules,
+                _parse_date(as_of),
+                county,
+                mode,
+                out_dir,
+                pack,
+                _parse_date(run_date),
+                run_id,
+            )
+        )
+        input_format = None
+
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(
+            f"use pdf, docx or pdf,docx (got {formats!r})", param_hint="--formats"
+        )
+    options = RunOptions(
+        input_path=input_path,
+        pack_name=pack,
+        run_date=_parse_date(run_date),
+        out_dir=out_dir,
+        encoding=encoding,
+        input_format=input_format.value if input_format else None,
+        formats=chosen,
+        workers=workers,
+        run_id=run_id,
+        addresses=addresses,
+        cluster=cluster or None,
+        cluster_output=cluster_output,
+        input_name=input_name,
+        batch_pages=batch_pages,
+    )
+    if cluster_output not in ("returned", "shared"):
+        raise typer.BadParameter("use returned or shared", param_hint="--cluster-output")
+
+    def body() -> Any:
+        if quiet or not err.is_terminal:
+            return run(options)
+        from rich.progress import Progress
+
+        from docgen.cli.progress import progress_columns
+
+        with Progress(*progress_columns(), console=err, transient=True) as bar:
+            task = bar.add_task("render", total=None)
+            return run(
+                options, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+
+    result = _guard(body)
+    out.print(
+        f"Run {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in documents"
+        f" + {result.rows_not_eligible} not eligible + {result.rows_needs_review} needs review"
+        f" + {result.rows_rejected} rejected"
+        + (f" + {result.rows_automatic} automatic expungement" if result.rows_automatic else "")
+        + (f" + {result.rows_context} context rows." if result.rows_context else ".")
+        + f" {result.cases} cases, {result.letters} letters, "
+        f"{len(result.people_without_address)} people without address."
+        f" Output: {result.run_dir} ({result.seconds:.1f} s)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if result.rows_rejected:
+        out.print(
+            f"{result.rows_rejected} row(s) rejected: see {result.run_dir / 'rejects.csv'}",
+            highlight=False,
+        )
+    if not result.accounted:
+        err.print("[bold red]Error:[/] the row accounting does not add up; please report this.")
+        raise typer.Exit(1)
+    if strict and result.rows_rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    input_path: InputArg,
+    encoding: EncodingOpt = None,
+    input_format: FormatOpt = None,
+    run_date: Annotated[
+        str | None,
+        typer.Option("--date", help="Dates after this are rejected as future. Default: today."),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any row is rejected.")] = False,
+) -> None:
+    """Check a results file and list every problem (file, row, column) without making documents."""
+    from docgen.pipeline import RunOptions, validate_input
+
+    options = RunOptions(
+        input_path=input_path,
+        pack_name="",
+        run_date=_parse_date(run_date),
+        out_dir=Path("."),
+        encoding=encoding,
+        input_format=input_format.value if input_format else None,
+    )
+    result = _guard(lambda: validate_input(options))
+    for reject in result.rejects:
+        where = f"{result.file}, row {reject.row}" + (
+            f", column {reject.column}" if reject.column else ""
+        )
+        out.print(f"{where}: {reject.reason}", highlight=False, soft_wrap=True)
+    out.print(
+        f"{result.file}: {result.input_rows} rows, {len(result.charges)} valid, {len(result.rejects)} rejected."
+        + (
+            f" {result.context_rows} context rows (no determination)."
+            if result.context_rows
+            else ""
+        ),
+        highlight=False,
+    )
+    if strict and result.rejects:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    run_dir: Annotated[
+        Path, typer.Argument(help="A run folder, out/<run-id>/ (it holds manifest.json).")
+    ],
+) -> None:
+    """Check every court document of a run against its pack's filing rules (pack.toml's rules
+    table)."""
+    from docgen.check import check_run
+
+    report = _guard(lambda: check_run(run_dir))
+    for file in report.failed:
+        out.print(f"{file.path}: FAIL", highlight=False, soft_wrap=True)
+        for failure in file.failures:
+            out.print(f"  - {failure}", highlight=False, soft_wrap=True)
+    passed = len(report.files) - len(report.failed)
+    out.print(
+        f"{report.run_dir}: {len(report.files)} court document(s) checked against the "
+        f"{report.pack} rules: {passed} pass, {len(report.failed)} fail.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def synth(
+    cases: Annotated[int, typer.Option(min=1, help="Number of cases to make.")] = 50,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same file.")] = 1,
+    output: Annotated[Path, typer.Option("--out", help="CSV file to write.")] = Path(
+        "out/demo-results.csv"
+    ),
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="Write Illinois raw records (for `docgen determine --rules il-crta`) instead "
+            "of eligibility results.",
+        ),
+    ] = False,
+) -> None:
+    """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
+    from docgen.synth import synth_raw_rows, synth_rows, write_csv
+
+    def body() -> int:
+        if raw:
+            from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
+
+            rows = synth_raw_rows(cases, seed)
+            columns: tuple[str, ...] = RAW_COLUMN_ORDER
+        else:
+            from docgen.model import ALL_COLUMNS
+
+            rows = synth_rows(cases, seed)
+            columns = ALL_COLUMNS
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(rows, output, columns)
+        return len(rows)
+
+    count = _guard(body)
+    kind = "raw record rows" if raw else "rows"
+    out.print(f"Wrote {count} {kind} for {cases} cases to {output}", highlight=False)
+
+
+@app.command()
+def packs() -> None:
+    """List the jurisdiction packs and the documents each makes."""
+    from docgen.packs import available_packs, load_pack
+
+    def body() -> list[str]:
+        lines = []
+        for name in available_packs():
+            p = load_pack(name).config
+            lines.append(f"{name}  {p.pack.title}")
+            lines.append(
+                f"    filing: {p.pack.filing_mode}; documents for: "
+                f"{', '.join(p.determinations.documents)}; letters for: "
+                f"{', '.join(p.determinations.letters)}; languages: {', '.join(p.pack.languages)}"
+            )
+        return lines
+
+    for line in _guard(body):
+        out.print(line, highlight=False)
