@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgen import bulk
+from docgen import bulk, bulk_render
 from docgen.group import group_charges
 from docgen.packs import load_pack
 from docgen.render_pdf import PdfRenderer
@@ -75,7 +75,7 @@ def main() -> int:
     specs = bulk.bulk_specs(pack, people, run_date)
     renderer = PdfRenderer(pack, run_date)
     args.out.mkdir(parents=True, exist_ok=True)
-    volumes = bulk.render_bulk_motion_pdf(renderer, specs[0])
+    volumes = bulk_render.render_bulk_motion_pdf(renderer, specs[0])
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for vol in volumes:

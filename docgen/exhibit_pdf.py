@@ -1,22 +1,23 @@
 """Exhibit A's table pages drawn straight into PDF: pre-wrapped lines at fixed places, no HTML.
 
-docgen/bulk.py decides every cell's line breaks (from the font's advance widths) and every page's
-rows before anything is drawn, so nothing is left for a layout engine to decide. Laying those lines
-out again with WeasyPrint cost about 7 ms a row (a box per cell, a line box per line, a tag tree,
-then joining the chunks), which made a 50,000-row exhibit take minutes. Here a page is one content
-stream of positioned text runs and thin filled rectangles for the rules: about 0.1 ms a row.
+docgen/exhibit_layout.py decides every cell's line breaks (from the font's advance widths) and
+every page's rows before anything is drawn, so nothing is left for a layout engine to decide.
+Laying those lines out again with WeasyPrint cost about 7 ms a row (a box per cell, a line box per
+line, a tag tree, then joining the chunks), which made a 50,000-row exhibit take minutes. Here a
+page is one content stream of positioned text runs and thin filled rectangles for the rules:
+about 0.1 ms a row.
 
 What the pages keep: the title line with "Page X of Y", the header row on every page, the rules
 under every row, the document title in the footer, text that is searchable and copyable (each
 font carries a ToUnicode map), and PDF/A-2b (fonts embedded as CID TrueType subsets with their
-widths; the bundle takes its output intent and XMP from the motion, see bulk.render_bulk_motion_pdf),
+widths; the bundle takes its output intent and XMP from the motion, see bulk_render.render_bulk_motion_pdf),
 and tags like the rest of the document: every cell is a marked-content sequence (/TH, /TD) with
 an MCID, page furniture is /Artifact, and `table_objects` writes the /Table of /TR rows of cells
 that a screen reader follows (PageDrawer.page says which parts are content and why).
 The bundled Liberation Serif draws the text; characters it lacks (CJK names) fall back to
-WenQuanYi Micro Hei, as in the HTML documents. No kerning: bulk.wrap measured without it.
+WenQuanYi Micro Hei, as in the HTML documents. No kerning: exhibit_layout.wrap measured without it.
 
-Geometry (in step with bulk.paginate and the pack's `[bulk]` exhibit settings): the page size and
+Geometry (in step with exhibit_layout.paginate and the pack's `[bulk]` exhibit settings): the page size and
 margin from the pack (default Letter landscape, 0.75 in), 12 pt text on 14 pt lines, a title line of 2 lines + 6 pt, cells padded
 2 pt x 3 pt with a 0.5 pt rule below (and one above the header), the first column right-aligned,
 the footer at 10 pt centred 0.25 in into the bottom margin.

@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from docgen import bulk
+from docgen import bulk, bulk_render, exhibit_layout
 from docgen.group import group_charges
 from docgen.model import ChargeRow
 from docgen.packs import load_pack
@@ -171,10 +171,12 @@ def test_exhibit_chunks_and_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     pack = load_pack("ca-los-angeles")
     people = group_charges(_charges(1200), "t").people
     spec = bulk.bulk_specs(pack, people, RUN_DATE)[0]
-    _head, layout = bulk.paginate(
-        spec.context["exhibit_rows"], spec.context["exhibit"]["headers"], bulk.geometry(pack)
+    _head, layout = exhibit_layout.paginate(
+        spec.context["exhibit_rows"],
+        spec.context["exhibit"]["headers"],
+        exhibit_layout.geometry(pack),
     )
-    volumes = bulk.render_bulk_motion_pdf(PdfRenderer(pack, RUN_DATE), spec)
+    volumes = bulk_render.render_bulk_motion_pdf(PdfRenderer(pack, RUN_DATE), spec)
     assert len(volumes) >= 2
     rows = [r for v in volumes for r in v.rows]
     assert sorted(rows) == list(range(2, 1202))
@@ -192,8 +194,8 @@ def test_exhibit_chunks_and_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_wrap_never_exceeds_the_column() -> None:
     for text in ["MARIA GUADALUPE DEL CARMEN ESPERANZA", "2011-CR-000123456789", "", "李小龍 X"]:
-        for line in bulk.wrap(text, 60):
-            assert bulk.text_width(line) <= 60 or len(line) == 1
+        for line in exhibit_layout.wrap(text, 60):
+            assert exhibit_layout.text_width(line) <= 60 or len(line) == 1
 
 
 def test_per_case_orders_is_a_pack_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from docgen import bulk
+from docgen import bulk, bulk_render, exhibit_layout
 from docgen.check import check_pdf, rules_of
 from docgen.group import group_charges
 from docgen.packs import REPO_ROOT, load_pack
@@ -26,7 +26,7 @@ from tests.test_california import _charges
 PACK = "ca-los-angeles"
 
 
-def _volumes(n: int, cjk_every: int = 0) -> tuple[list[bulk.Volume], list[tuple[str, ...]]]:
+def _volumes(n: int, cjk_every: int = 0) -> tuple[list[bulk_render.Volume], list[tuple[str, ...]]]:
     charges = _charges(n)
     if cjk_every:
         charges = [
@@ -37,13 +37,13 @@ def _volumes(n: int, cjk_every: int = 0) -> tuple[list[bulk.Volume], list[tuple[
         ]
     pack = load_pack(PACK)
     spec = bulk.bulk_specs(pack, group_charges(charges, "t").people, RUN_DATE)[0]
-    return bulk.render_bulk_motion_pdf(PdfRenderer(pack, RUN_DATE), spec), spec.context[
+    return bulk_render.render_bulk_motion_pdf(PdfRenderer(pack, RUN_DATE), spec), spec.context[
         "exhibit_rows"
     ]
 
 
 @pytest.fixture(scope="module")
-def drawn() -> tuple[list[bulk.Volume], list[tuple[str, ...]]]:
+def drawn() -> tuple[list[bulk_render.Volume], list[tuple[str, ...]]]:
     return _volumes(120, cjk_every=5)
 
 
@@ -123,7 +123,7 @@ def test_every_drawn_line_stays_inside_its_column(drawn) -> None:
     from docgen.exhibit_pdf import MARGIN_PT, PAD_X_PT, Fonts
 
     volumes, _ = drawn
-    widths = bulk.geometry(load_pack(PACK)).column_widths_pt
+    widths = exhibit_layout.geometry(load_pack(PACK)).column_widths_pt
     edges = [MARGIN_PT]
     for w in widths:
         edges.append(edges[-1] + w)
@@ -156,8 +156,8 @@ def test_every_drawn_line_stays_inside_its_column(drawn) -> None:
 def _layout(pack_name: str, rows: list[tuple[str, ...]]) -> tuple[list[str], list[list[str]]]:
     """(header cells, data rows) as drawn: each cell's wrapped lines joined by a space."""
     pack = load_pack(pack_name)
-    headers = list(bulk.bulk_settings(pack)["exhibit_headers"])
-    head, pages = bulk.paginate(rows, headers, bulk.geometry(pack))
+    headers = list(exhibit_layout.bulk_settings(pack)["exhibit_headers"])
+    head, pages = exhibit_layout.paginate(rows, headers, exhibit_layout.geometry(pack))
     return [" ".join(c) for c in head], [[" ".join(c) for c in r] for page in pages for r in page]
 
 

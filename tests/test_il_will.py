@@ -19,8 +19,9 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from docgen.bulk import exhibit_rows, geometry, paginate
+from docgen.bulk import exhibit_rows
 from docgen.cli import app
+from docgen.exhibit_layout import geometry, paginate
 from docgen.group import group_charges
 from docgen.packs import load_pack, packs_dir
 from docgen.pipeline import RunOptions, validate_input
