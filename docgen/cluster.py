@@ -136,8 +136,12 @@ def render_on_cluster(
     output: str = "returned",
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
-) -> list[FileEntry]:
-    """Render every spec on the cluster at `address`; a bounded number of chunks in flight."""
+    into: Any = None,
+) -> Any:
+    """Render every spec on the cluster at `address`; a bounded number of chunks in flight.
+
+    Returns the file entries: a list, or `into` (anything with `append` and `extend`, e.g. a
+    docgen.file_index.FileIndex) after adding them to it."""
     from distributed import as_completed
 
     from docgen.pipeline import RunCancelled
@@ -147,7 +151,7 @@ def render_on_cluster(
         raise ClusterError(f"--cluster-output must be one of {', '.join(OUTPUT_MODES)}")
     fingerprint = code_fingerprint(pack_name)
     client = connect(address)
-    entries: list[FileEntry] = []
+    entries = into if into is not None else []
     try:
         threads = sum(client.nthreads().values()) or 1
         window = max(2, threads * IN_FLIGHT_PER_WORKER)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import logging
 import multiprocessing
@@ -16,7 +17,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
-    ALL_COMPLETED,
     FIRST_COMPLETED,
     Future,
     ProcessPoolExecutor,
@@ -38,6 +38,7 @@ from docgen.batches import (
     write_bundle,
 )
 from docgen.charge_store import ChargeStore, count_determinations
+from docgen.file_index import DocumentRef, FileEntry, FileIndex
 from docgen.group import StoredGroups, group_store
 from docgen.model import NO_DOCUMENT_DETERMINATIONS, ChargeRow, Person, Reject
 from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
@@ -52,6 +53,10 @@ log = logging.getLogger("docgen.pipeline")
 FORMATS = ("pdf", "docx")
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
+# Documents a render worker makes before a fresh one replaces it (render_all): bounds whatever
+# a worker accumulates. A fresh worker's first documents cost about 1 s more (fonts, caches):
+# under 1% of the time 5,000 documents take.
+WORKER_DOCUMENTS = 5000
 
 Progress = Callable[[int, int], None]
 # Asked between documents; True stops the run (RunCancelled). Files already written stay complete.
@@ -86,30 +91,6 @@ class RunOptions:
 
 
 @dataclass(slots=True)
-class FileEntry:
-    path: str
-    kind: str
-    format: str
-    sha256: str
-    bytes: int
-    pages: int | None
-    rows: list[int]
-    language: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "kind": self.kind,
-            "format": self.format,
-            "sha256": self.sha256,
-            "bytes": self.bytes,
-            "pages": self.pages,
-            "language": self.language,
-            "rows": self.rows,
-        }
-
-
-@dataclass(slots=True)
 class RunResult:
     run_id: str
     run_dir: Path
@@ -128,7 +109,9 @@ class RunResult:
     letters: int
     people_without_address: list[dict[str, str]]
     rejects: list[Reject]
-    files: list[FileEntry] = field(default_factory=list)
+    # Every file written, on disk (docgen.file_index): `len`, iteration (sorted by path) and
+    # `.get(path)`; deleted when the result is.
+    files: FileIndex = field(default_factory=FileIndex)
     seconds: float = 0.0
     rows_context: int = 0  # gogen rows without a determination: the rest of the record
     rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
@@ -490,6 +473,12 @@ def _reusable_entries(run_dir: Path, spec: DocumentSpec, formats: tuple[str, ...
     return entries
 
 
+def _chunks(specs: Iterable[DocumentSpec], size: int) -> Iterator[list[DocumentSpec]]:
+    items = iter(specs)
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
 def render_all(
     specs: Iterable[DocumentSpec],
     run_dir: Path,
@@ -500,15 +489,17 @@ def render_all(
     total: int | None = None,
     reuse: bool = False,
     stats: dict[str, int] | None = None,
-) -> list[FileEntry]:
-    """Render every spec (streamed: few view models exist at once) and return the file entries.
+    into: FileIndex | None = None,
+) -> Any:
+    """Render every spec (streamed: few view models exist at once) and return the file entries:
+    a list, or `into` (a FileIndex the entries were added to: run() keeps none in memory).
 
     reuse: skip documents already complete on disk (a resumed run; see docgen.resume); their
     entries are recomputed from the files and counted in stats["reused"].
     Local worker processes by default; a Dask cluster when options.cluster is set.
     """
     workers = options.workers or os.cpu_count() or 1
-    entries: list[FileEntry] = []
+    entries: FileIndex | list[FileEntry] = into if into is not None else []
     if total is None:
         specs = list(specs)
         total = len(specs)
@@ -534,19 +525,18 @@ def render_all(
             if progress:
                 progress(rendered + stats["reused"], total)
 
-        entries.extend(
-            render_on_cluster(
-                options.cluster,
-                to_render(),
-                total,
-                run_dir,
-                options.pack_name,
-                options.run_date,
-                options.formats,
-                output=options.cluster_output,
-                progress=cluster_progress,
-                cancel=cancel,
-            )
+        render_on_cluster(
+            options.cluster,
+            to_render(),
+            total,
+            run_dir,
+            options.pack_name,
+            options.run_date,
+            options.formats,
+            output=options.cluster_output,
+            progress=cluster_progress,
+            cancel=cancel,
+            into=entries,
         )
         return entries
     if workers <= 1 or total < PARALLEL_THRESHOLD:
@@ -570,51 +560,61 @@ def render_all(
     context.set_forkserver_preload([*_FORKSERVER_PRELOAD])
     chunk_size = max(1, min(50, total // (workers * 8) or 1))
     window = workers * 4  # chunks in flight: memory stays bounded however many cases
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(options.pack_name, options.run_date, options.formats),
-    ) as pool:
-        in_flight: dict[Future[list[FileEntry]], int] = {}
+    # A worker grows with what it renders (the renderers' caches): each pool renders at most
+    # WORKER_DOCUMENTS per worker, then a fresh pool takes over (its workers fork from the fork
+    # server, renderers preloaded) while the old one finishes its chunks and exits.
+    # (Not max_tasks_per_child: it can deadlock on Python 3.11, cpython gh-115634.)
+    pool_documents = workers * WORKER_DOCUMENTS
+    pools: list[ProcessPoolExecutor] = []
+    in_flight: dict[Future[list[FileEntry]], int] = {}
 
-        def collect(block: bool) -> None:
-            nonlocal done
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED if block else ALL_COMPLETED)
-            for future in finished:
-                entries.extend(future.result())
-                done += in_flight.pop(future)
-            if progress:
-                progress(done, total)
-            if cancel and done < total and cancel():
-                pool.shutdown(wait=True, cancel_futures=True)
-                raise RunCancelled()
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(options.pack_name, options.run_date, options.formats),
+        )
 
-        chunk: list[DocumentSpec] = []
-        for spec in to_render():
-            chunk.append(spec)
-            if len(chunk) < chunk_size:
-                continue
-            in_flight[pool.submit(_render_chunk, run_dir, chunk)] = len(chunk)
-            chunk = []
-            if len(in_flight) >= window:
-                collect(block=True)
-        if chunk:
-            in_flight[pool.submit(_render_chunk, run_dir, chunk)] = len(chunk)
-        while in_flight:
-            collect(block=True)
-        if progress and total:
+    def collect() -> None:
+        nonlocal done
+        finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in finished:
+            entries.extend(future.result())
+            done += in_flight.pop(future)
+        if progress:
             progress(done, total)
+        if cancel and done < total and cancel():
+            raise RunCancelled()
+
+    given = 0  # documents given to the newest pool
+    try:
+        for chunk in _chunks(to_render(), chunk_size):
+            if not pools or given >= pool_documents:
+                if pools:
+                    pools[-1].shutdown(wait=False)  # it renders what it has, then its workers exit
+                pools.append(new_pool())
+                given = 0
+            in_flight[pools[-1].submit(_render_chunk, run_dir, chunk)] = len(chunk)
+            given += len(chunk)
+            if len(in_flight) >= window:
+                collect()
+        while in_flight:
+            collect()
+    finally:
+        for pool in pools:  # all done, or a failure or cancel: what was not started is dropped
+            pool.shutdown(wait=True, cancel_futures=True)
+    if progress and total:
+        progress(done, total)
     return entries
 
 
 # ---------------------------------------------------------------- the run
 
 
-def _remove_stale_batches(run_dir: Path, files: list[FileEntry]) -> None:
+def _remove_stale_batches(run_dir: Path, written: FileIndex) -> None:
     """Delete batch files this run did not write: a rerun into the same folder with another
     --batch-pages must not leave the old volumes (or the unsplit file) beside the new ones."""
-    written = {e.path for e in files}
     batches = run_dir / "batches"
     if not batches.is_dir():
         return
@@ -673,14 +673,35 @@ def _entry_for_file(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _SpecRef:
-    """What the batches need of a document once its view model is gone."""
+def _write_letter_batches(run_dir: Path, index: FileIndex, batch_pages: int) -> None:
+    """The letters' print batch, by sort key (ZIP code first), in volumes of at most
+    `batch_pages` pages (a join holds all of its pages). Letters are read from the index a
+    volume at a time; only their page counts are held all at once."""
+    relpath, kind = "batches/letters-print.pdf", "letters-batch"
+    title = "Letters for mailing, by ZIP code"
 
-    kind: str
-    relpath: str
-    bookmark: str
-    sort_key: tuple[str, ...]
+    def letters() -> Iterator[DocumentRef]:
+        return index.documents(("letter",), by="sort_key")
+
+    counts = [index[f"{s.relpath}.pdf"].pages or 0 for s in letters()]
+    if not counts:
+        return
+    volumes = plan_volumes(counts, batch_pages)
+    in_order = letters()
+    for number, span in enumerate(volumes, 1):
+        part_specs = list(itertools.islice(in_order, span.stop - span.start))
+        volume_path = volume_relpath(relpath, number, len(volumes))
+        volume_title = title
+        if len(volumes) > 1:
+            volume_title = f"{title}, volume {number} of {len(volumes)}"
+        write_bundle(
+            run_dir / volume_path,
+            [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in part_specs],
+            volume_title,
+        )
+        rows = sorted(r for s in part_specs for r in index[f"{s.relpath}.pdf"].rows)
+        pages = sum(counts[span.start : span.stop])
+        index.add(_entry_for_file(run_dir, volume_path, kind, rows, pages))
 
 
 def validate_input(options: RunOptions) -> ValidationResult:
@@ -732,16 +753,17 @@ def run(
     run_key = resume.run_key(options.pack_name, options.run_date.isoformat(), key_digest)
     reuse = resume.begin(run_dir, run_key)
 
-    # Specs are built as they are rendered; only what the batches need is kept of each.
-    refs: list[_SpecRef] = []
+    # Specs are built as they are rendered; what the batches need of each, and every file
+    # entry, go to an index on disk (docgen.file_index): memory does not grow with the run.
+    files = FileIndex()
 
     def streamed() -> Iterator[DocumentSpec]:
         for spec in plan.specs:
-            refs.append(_SpecRef(spec.kind, spec.relpath, spec.bookmark, spec.sort_key))
+            files.add_document(DocumentRef(spec.kind, spec.relpath, spec.bookmark, spec.sort_key))
             yield spec
 
     stats: dict[str, int] = {}
-    files = render_all(
+    render_all(
         streamed(),
         run_dir,
         options,
@@ -750,57 +772,32 @@ def run(
         total=len(plan.specs),
         reuse=reuse,
         stats=stats,
+        into=files,
     )
     if stats["reused"]:
         log.info("resumed: %d documents were already complete on disk", stats["reused"])
     if cancel and cancel():
         raise RunCancelled()
-    files.sort(key=lambda e: e.path)
+    plan.specs = LazySpecs()  # all rendered: the deferred documents (one per file) may go
 
     if "pdf" in options.formats:
-        by_path = {e.path: e for e in files}
-        letters = sorted((s for s in refs if s.kind == "letter"), key=lambda s: s.sort_key)
-        for relpath, kind, title, specs in (
-            (
-                "batches/letters-print.pdf",
-                "letters-batch",
-                "Letters for mailing, by ZIP code",
-                letters,
-            ),
-        ):
-            if not specs:
-                continue
-            # Volumes of at most options.batch_pages pages: a join holds all of its pages.
-            counts = [by_path[f"{s.relpath}.pdf"].pages or 0 for s in specs]
-            volumes = plan_volumes(counts, options.batch_pages)
-            for number, span in enumerate(volumes, 1):
-                part_specs = specs[span.start : span.stop]
-                volume_path = volume_relpath(relpath, number, len(volumes))
-                volume_title = title
-                if len(volumes) > 1:
-                    volume_title = f"{title}, volume {number} of {len(volumes)}"
-                write_bundle(
-                    run_dir / volume_path,
-                    [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in part_specs],
-                    volume_title,
-                )
-                rows = sorted(r for s in part_specs for r in by_path[f"{s.relpath}.pdf"].rows)
-                pages = sum(counts[span.start : span.stop])
-                files.append(_entry_for_file(run_dir, volume_path, kind, rows, pages))
+        _write_letter_batches(run_dir, files, options.batch_pages)
     # The judge's signing batch (index, page codes, PDF and DOCX): docgen.signing.
     from docgen.signing import write_judge_batches
 
-    judge_orders = [
-        (s.kind, s.relpath, s.bookmark) for s in refs if s.kind in ("order", "bulk-order")
-    ]
+    judge_orders = (
+        (d.kind, d.relpath, d.bookmark)
+        for d in files.documents(("order", "bulk-order"), by="relpath")
+    )
     for relpath, kind, rows, pages in write_judge_batches(
         run_dir,
         pack,
         run_id,
         options.run_date,
-        judge_orders,
-        {e.path: e for e in files},
+        list(judge_orders),
+        files,  # looked up by path
         options.batch_pages,  # the letters' volume size: the judge's batch splits alike
+        workers=1 if options.cluster else (options.workers or os.cpu_count() or 1),
     ):
         files.append(_entry_for_file(run_dir, relpath, kind, rows, pages))
     _remove_stale_batches(run_dir, files)
@@ -813,10 +810,8 @@ def run(
     )
 
     determinations = count_determinations(validation.charges)
-    documents = Counter(
-        f"{e.kind}.{e.format}"
-        for e in files
-        if e.kind in ("motion", "order", "letter", "bulk-motion", "bulk-order", "notice-of-filing")
+    documents = files.count_by_format(
+        ("motion", "order", "letter", "bulk-motion", "bulk-order", "notice-of-filing")
     )
     result = RunResult(
         run_id=run_id,
@@ -848,7 +843,7 @@ def run(
         documents=dict(sorted(documents.items())),
         cases=plan.cases,
         people=plan.people,
-        letters=sum(1 for s in refs if s.kind == "letter"),
+        letters=files.count_documents("letter"),
         people_without_address=[
             {"person_id": person_id, "name": name, "cases": cases}
             for person_id, name, cases in plan.people_without_address
@@ -859,7 +854,7 @@ def run(
     )
     report_entries = report.write_report(result, pack, options)
     files.extend(report_entries)
-    manifest = build_manifest(result, options, input_digest)
+    manifest = build_manifest(result, options, input_digest, streamed=True)
     manifest["resume_key"] = run_key  # a later run with the same key may reuse these files
     write_atomic(run_dir / "manifest.json", json_pieces(manifest))
     resume.finish(run_dir)
@@ -867,15 +862,26 @@ def run(
     return result
 
 
+class StreamedList:
+    """A list json_pieces writes item by item as `items` yields them, never holding them all.
+
+    Only as a value of the top-level dict (the manifest's "files"); single use.
+    """
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
 def json_pieces(value: Any, piece_chars: int = 1 << 20) -> Iterator[bytes]:
-    """`json.dumps(value, indent=2, ensure_ascii=False) + "\n"`, encoded piece by piece.
+    """`json.dumps(value, indent=2, ensure_ascii=False) + "\n"`, encoded piece by piece, where
+    a StreamedList stands for the list of its items.
 
     Why: dumping a 250,000-file manifest whole holds every fragment and then their join (about
     600 MB measured); this holds about `piece_chars` characters. Same bytes.
     """
     pieces: list[str] = []
     size = 0
-    for fragment in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(value):
+    for fragment in _json_fragments(value):
         pieces.append(fragment)
         size += len(fragment)
         if size >= piece_chars:
@@ -885,7 +891,44 @@ def json_pieces(value: Any, piece_chars: int = 1 << 20) -> Iterator[bytes]:
     yield "".join(pieces).encode()
 
 
-def build_manifest(result: RunResult, options: RunOptions, input_sha256: str) -> dict[str, Any]:
+def _json_fragments(value: Any) -> Iterator[str]:
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    if not isinstance(value, dict) or not any(isinstance(v, StreamedList) for v in value.values()):
+        yield from encoder.iterencode(value)
+        return
+    # The rest of the dict is dumped with a marker string for each streamed list (top level:
+    # its items are indented by 4 spaces, its "]" by 2), then each marker is replaced.
+    streamed: dict[str, StreamedList] = {}
+    plain: dict[Any, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, StreamedList):
+            marker = f"\0docgen streamed list {len(streamed)}\0"
+            streamed[encoder.encode(marker)] = item
+            item = marker
+        plain[key] = item
+    text = encoder.encode(plain)
+    at = 0
+    for match in re.finditer("|".join(re.escape(m) for m in streamed), text):
+        yield text[at : match.start()]
+        opening = "["
+        for item in streamed[match.group()].items:
+            # JSON text has no raw newline inside a string: every "\n" starts a line to indent
+            # (not str.splitlines, which also splits at U+2028 and other separators).
+            yield opening + "\n    " + encoder.encode(item).replace("\n", "\n    ")
+            opening = ","
+        yield "[]" if opening == "[" else "\n  ]"
+        at = match.end()
+    yield text[at:]
+
+
+def build_manifest(
+    result: RunResult, options: RunOptions, input_sha256: str, *, streamed: bool = False
+) -> dict[str, Any]:
+    """The manifest; "files" sorted by path: a list, or (streamed) a StreamedList read from the
+    run's FileIndex as json_pieces writes it (the same bytes, without holding every entry)."""
+    entries = (e.as_dict() for e in sorted(result.files, key=lambda e: e.path))
+    if isinstance(result.files, FileIndex):  # iterated sorted by path already
+        entries = (e.as_dict() for e in result.files)
     return {
         "docgen_manifest": 1,
         "run_id": result.run_id,
@@ -907,5 +950,5 @@ def build_manifest(result: RunResult, options: RunOptions, input_sha256: str) ->
             "automatic_expungement": result.rows_automatic,
             "balanced": result.accounted,
         },
-        "files": [e.as_dict() for e in sorted(result.files, key=lambda e: e.path)],
+        "files": StreamedList(entries) if streamed else list(entries),
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,12 +26,11 @@ def _env() -> SandboxedEnvironment:
 
 
 def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[str, Any]:
-    by_kind: dict[str, dict[str, int]] = defaultdict(lambda: {"files": 0, "bytes": 0, "pages": 0})
-    for entry in result.files:
-        row = by_kind[f"{entry.kind} ({entry.format.upper()})"]
-        row["files"] += 1
-        row["bytes"] += entry.bytes
-        row["pages"] += entry.pages or 0
+    # Counted by the index (docgen.file_index), not by reading every entry.
+    by_kind = {
+        f"{t.kind} ({t.format.upper()})": {"files": t.files, "bytes": t.bytes, "pages": t.pages}
+        for t in result.files.totals_by_kind()
+    }
     total = max(result.input_rows, 1)
     accounting = [
         ("In documents", result.rows_in_documents),
@@ -57,7 +55,7 @@ def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[s
         ],
         "sum_holds": result.accounted,
         "by_kind": sorted(by_kind.items()),
-        "batches": [e for e in result.files if e.kind.endswith("-batch")],
+        "batches": result.files.with_kind_suffix("-batch"),
     }
 
 

@@ -20,6 +20,7 @@ volume, so page 3 of volume 2 is never taken for page 3 of volume 1. The one map
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import multiprocessing
@@ -509,6 +510,10 @@ def _write_volume(
         from docgen.signing_docx import write_signing_batch_docx
 
         docx = list(write_signing_batch_docx(run_dir, run_id, run_date, volume.documents, volume))
+    # A volume leaves reference cycles (python-docx and WeasyPrint objects) holding large lxml
+    # and layout trees in native memory, which does not prompt Python's collector: without this,
+    # a 40-volume batch grew the process by about 7 MB a volume (measured).
+    gc.collect()
     return pdf, docx
 
 

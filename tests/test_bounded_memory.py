@@ -404,3 +404,46 @@ def test_planning_memory_per_case_is_small(tmp_path: Path) -> None:
         assert len(plan.specs) > cases
         del plan
     assert (held[3000] - held[300]) / 2700 < 1500, held
+
+
+# ---------------------------------------------------------------- render workers are replaced
+
+
+def test_render_workers_are_replaced_and_the_files_stay_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pool renders at most WORKER_DOCUMENTS per worker, then a fresh pool takes over: the
+    run's files are byte for byte those of a run with one pool."""
+    import hashlib
+
+    from docgen import pipeline
+    from tests.conftest import run_pipeline
+
+    def tree(run_dir: Path) -> dict[str, str]:
+        return {
+            str(p.relative_to(run_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(run_dir.rglob("*"))
+            if p.is_file() and p.name != "manifest.json"  # its resume key holds the code digest
+        }
+
+    pools: list[object] = []
+
+    class CountedPool(pipeline.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    path = _synth_csv(tmp_path, 20)
+    options = {"workers": 2, "formats": ("docx",)}
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    one_pool = run_pipeline(path, tmp_path / "one", **options)
+    assert len(pools) == 1
+    documents = sum(one_pool.documents.values())
+    assert documents > pipeline.PARALLEL_THRESHOLD  # rendered by worker processes
+    pools.clear()
+    monkeypatch.setattr(pipeline, "WORKER_DOCUMENTS", 2)
+    recycled = run_pipeline(path, tmp_path / "recycled", **options)
+    assert len(pools) >= documents // (2 * 2 * 2)  # chunks of up to 2 documents, 2 workers
+    assert tree(recycled.run_dir) == tree(one_pool.run_dir)
+    manifest = json.loads((recycled.run_dir / "manifest.json").read_text())
+    assert len(manifest["files"]) == len(tree(recycled.run_dir))
