@@ -65,11 +65,11 @@ def write_report(result: RunResult, pack: Pack, options: RunOptions) -> list[Fil
 
     context = report_context(result, pack, options)
     template = _env().get_template("report.html")
-    html_bytes = template.render(context, list_limit=None).encode()
+    html_bytes = template.render(context, list_limit=None, pdf=False).encode()
     # The PDF lists the first rows of each long list (the HTML has them all): a WeasyPrint table
     # of thousands of rows costs time and memory that grow faster than the rows.
     pdf_bytes = html_to_pdf(
-        template.render(context, list_limit=PDF_LIST_ROWS),
+        template.render(context, list_limit=PDF_LIST_ROWS, pdf=True),
         base_dir=TEMPLATES,
         title=context["title"],
         lang="en",

@@ -86,8 +86,8 @@ def test_report_pdf_lists_a_bounded_number_of_rows(golden_run) -> None:
     options = RunOptions(Path("in.csv"), "il-cook", RUN_DATE, Path("out"))
     context = report_context(result, load_pack("il-cook"), options)
     template = _env().get_template("report.html")
-    full = template.render(context, list_limit=None)
-    short = template.render(context, list_limit=PDF_LIST_ROWS)
+    full = template.render(context, list_limit=None, pdf=False)
+    short = template.render(context, list_limit=PDF_LIST_ROWS, pdf=True)
     total = len(review)
     assert all(f">C-{i}<" in full for i in range(total))
     assert f">C-{PDF_LIST_ROWS - 1}<" in short and f">C-{PDF_LIST_ROWS}<" not in short

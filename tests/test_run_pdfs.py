@@ -62,3 +62,23 @@ def test_stamp_box_is_blank_on_every_motion(golden_run) -> None:
         # ...and the box itself is drawn, so the clerk sees where to stamp.
         border = image.crop((left, top, left + 2 * dpi, top + 2))
         assert border.getextrema()[0] < 200, path
+
+
+def test_report_names_the_batches_without_links_that_point_elsewhere(golden_run) -> None:
+    """The HTML report links each batch file (relative to the run folder). The PDF names them
+    only: WeasyPrint would resolve a relative link against the template folder, an address that
+    is wrong and that changes the PDF's bytes with the folder docgen is installed in."""
+    html = (golden_run.run_dir / "report.html").read_text(encoding="utf-8")
+    assert '<a href="batches/orders-for-judge.pdf">' in html
+    with pikepdf.open(golden_run.run_dir / "report.pdf") as pdf:
+        uris = [
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.obj.get("/Annots", [])
+            if "/A" in annot and "/URI" in annot.A
+        ]
+    document = pypdfium2.PdfDocument(str(golden_run.run_dir / "report.pdf"))
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    assert uris == []
+    assert "batches/orders-for-judge.pdf" in text
