@@ -56,15 +56,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from docgen.packs import load_pack  # noqa: E402
-from docgen.pipeline import (  # noqa: E402
-    PARALLEL_THRESHOLD,
-    RunOptions,
-    plan_documents,
-    render_all,
-    validate_input,
-)
+from docgen.pipeline import RunOptions, render_all, validate_input  # noqa: E402
+from docgen.plan import plan_documents  # noqa: E402
 from docgen.render_docx import DocxRenderer, render_docxtpl_uncached  # noqa: E402
 from docgen.render_pdf import PdfRenderer  # noqa: E402
+from docgen.render_pool import PARALLEL_THRESHOLD  # noqa: E402
 from docgen.synth import synth_rows, write_csv  # noqa: E402
 from docgen.viewmodel import DocumentSpec  # noqa: E402
 
@@ -284,7 +280,7 @@ def bench_rss(sizes: list[int], formats: str, workers: int, tmp: Path, timeout: 
 PLAN_ONLY = (
     "import sys; sys.path.insert(0, sys.argv[1]); from datetime import date; "
     "from pathlib import Path; from docgen.packs import load_pack; "
-    "from docgen.pipeline import RunOptions, plan_documents, validate_input; "
+    "from docgen.pipeline import RunOptions, validate_input; from docgen.plan import plan_documents; "
     "o = RunOptions(Path(sys.argv[2]), sys.argv[3], date.fromisoformat(sys.argv[4]), Path('.')); "
     "plan = plan_documents(load_pack(o.pack_name), validate_input(o), o.run_date); "
     "print('specs=%d' % sum(1 for _ in plan.specs))"

@@ -18,7 +18,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from docgen.bulk_render import write_bulk_motion as write_bulk_motion  # docgen.pipeline uses it
 from docgen.errors import PackError
 from docgen.exhibit_layout import bulk_settings, geometry, paginate
 from docgen.model import Case, ChargeRow, Person

@@ -315,7 +315,7 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
 
 def write_bulk_motion(run_dir: Path, spec: DocumentSpec, renderers: dict[str, Any]) -> list:
     """Render and write the bulk motion in every format; FileEntries for the manifest."""
-    from docgen.pipeline import FileEntry
+    from docgen.file_index import FileEntry
 
     entries = []
     pdf = renderers.get("pdf")

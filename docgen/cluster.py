@@ -28,7 +28,7 @@ from docgen.output import write_atomic
 from docgen.viewmodel import DocumentSpec
 
 if TYPE_CHECKING:
-    from docgen.pipeline import FileEntry
+    from docgen.file_index import FileEntry
 
 log = logging.getLogger("docgen.cluster")
 
@@ -47,7 +47,7 @@ class ClusterError(DocgenError):
 
 def _prepare(pack_name: str, run_date: date, formats: tuple[str, ...], fingerprint: str) -> None:
     """On a worker: check it renders like the client, then set up renderers once per process."""
-    from docgen import pipeline
+    from docgen import render_pool
     from docgen.packs import packs_dir
     from docgen.resume import cached_code_fingerprint
 
@@ -61,7 +61,7 @@ def _prepare(pack_name: str, run_date: date, formats: tuple[str, ...], fingerpri
             f"(fingerprint {mine[:12]} here, {fingerprint[:12]} on the client): install the same "
             "docgen version, packs and fonts on every worker"
         )
-    pipeline._init_worker(pack_name, run_date, formats)
+    render_pool._init_worker(pack_name, run_date, formats)
     _ready["key"] = key
 
 
@@ -73,12 +73,12 @@ def render_returned(
     specs: list[DocumentSpec],
 ) -> list[tuple[FileEntry, bytes]]:
     """Task: render `specs` in a private folder and return each file's entry and bytes."""
-    from docgen import pipeline
+    from docgen import render_pool
 
     with _lock:
         _prepare(pack_name, run_date, formats, fingerprint)
         with tempfile.TemporaryDirectory(prefix="docgen-worker-") as tmp:
-            entries = pipeline._render_chunk(Path(tmp), specs)
+            entries = render_pool._render_chunk(Path(tmp), specs)
             return [(e, (Path(tmp) / e.path).read_bytes()) for e in entries]
 
 
@@ -91,13 +91,13 @@ def render_shared(
     specs: list[DocumentSpec],
 ) -> list[FileEntry]:
     """Task: render `specs` straight into the shared run folder."""
-    from docgen import pipeline
+    from docgen import render_pool
 
     with _lock:
         _prepare(pack_name, run_date, formats, fingerprint)
         if not Path(run_dir).is_dir():
             raise RuntimeError(f"the run folder {run_dir} is not visible on this worker")
-        return pipeline._render_chunk(Path(run_dir), specs)
+        return render_pool._render_chunk(Path(run_dir), specs)
 
 
 def connect(address: str) -> Any:
@@ -144,7 +144,7 @@ def render_on_cluster(
     docgen.file_index.FileIndex) after adding them to it."""
     from distributed import as_completed
 
-    from docgen.pipeline import RunCancelled
+    from docgen.render_pool import RunCancelled
     from docgen.resume import code_fingerprint
 
     if output not in OUTPUT_MODES:

@@ -124,7 +124,7 @@ def update_manifest(
 
 
 def file_entry(run_dir: Path, relpath: str, kind: str, rows: list[int]) -> dict[str, Any]:
-    """A manifest entry for a file in the run folder (the fields docgen.pipeline.FileEntry has)."""
+    """A manifest entry for a file in the run folder (the fields docgen.file_index.FileEntry has)."""
     import hashlib
 
     data = (run_dir / relpath).read_bytes()

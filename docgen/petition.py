@@ -37,7 +37,8 @@ from docgen.errors import DocgenError, RowProblem
 from docgen.group import group_charges
 from docgen.model import ALL_COLUMNS, Case, Person
 from docgen.packs import Pack, load_pack, unprintable
-from docgen.pipeline import LazySpecs, Plan, RunOptions, RunResult, plan_documents, run
+from docgen.pipeline import RunOptions, RunResult, run
+from docgen.plan import LazySpecs, Plan, plan_documents
 from docgen.validate import ValidationResult
 from docgen.viewmodel import DocumentSpec, long_date
 

@@ -26,7 +26,7 @@ import json
 import multiprocessing
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -535,6 +535,7 @@ def write_judge_batches(
     max_pages: int = DEFAULT_VOLUME_PAGES,
     *,
     workers: int = 1,
+    on_volume: Callable[[int, int], None] | None = None,
 ) -> list[tuple[str, str, list[int], int | None]]:
     """The run's signing batches from its orders: (kind, relpath, bookmark) and file entries.
 
@@ -542,7 +543,8 @@ def write_judge_batches(
     case-number order (their folder names); a bookmark reads "<case> — <name>" (docgen.viewmodel.case_document).
     Above `max_pages` pages the batch is split into volumes (the letters' rule): each volume is
     a PDF and a DOCX with its own index; one map lists them all. Volumes are written by up to
-    `workers` processes; the files are the same bytes either way.
+    `workers` processes; the files are the same bytes either way. `on_volume(done, total)`:
+    before the first volume and after each (in volume order).
     """
     documents = []
     for kind, relpath, bookmark in sorted(orders, key=lambda o: o[1]):
@@ -572,27 +574,34 @@ def write_judge_batches(
     # known here, so the manifest need not open the file again to count them.
     written: list[tuple[str, str, list[int], int | None]] = []
     pdfs: list[tuple[str, int]] = []
+    results: list[tuple[tuple[str, int] | None, list[str]]] = []
+    if on_volume:
+        on_volume(0, len(volumes))
     if workers > 1 and len(volumes) > 1:
         # Each volume is independent (its own index, codes and files): one per core. A 50,000
         # case batch is about 40 volumes of 15 s each (index layout, QR codes, joining).
         context = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(min(workers, len(volumes)), mp_context=context) as pool:
-            results = list(
-                pool.map(
-                    _write_volume_by_pack_name,
-                    *zip(
-                        *(
-                            (run_dir, pack.name, run_id, run_date, v, geometry, with_docx)
-                            for v in volumes
-                        ),
-                        strict=True,
+            for result in pool.map(
+                _write_volume_by_pack_name,
+                *zip(
+                    *(
+                        (run_dir, pack.name, run_id, run_date, v, geometry, with_docx)
+                        for v in volumes
                     ),
-                )
-            )
+                    strict=True,
+                ),
+            ):
+                results.append(result)
+                if on_volume:
+                    on_volume(len(results), len(volumes))
     else:
-        results = [
-            _write_volume(run_dir, pack, run_id, run_date, v, geometry, with_docx) for v in volumes
-        ]
+        for volume in volumes:
+            results.append(
+                _write_volume(run_dir, pack, run_id, run_date, volume, geometry, with_docx)
+            )
+            if on_volume:
+                on_volume(len(results), len(volumes))
     for volume, (pdf, docx_paths) in zip(volumes, results, strict=True):
         rows = sorted(r for d in volume.documents for r in d.rows)
         if pdf is not None:

@@ -27,6 +27,7 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 def run_pipeline(input_path: Path, out_dir: Path, **kwargs):
     from docgen.pipeline import RunOptions, run
 
+    stage = kwargs.pop("stage", None)  # run()'s stage callback, not an option
     options = RunOptions(
         input_path=input_path,
         pack_name=kwargs.pop("pack_name", "il-cook"),
@@ -35,7 +36,7 @@ def run_pipeline(input_path: Path, out_dir: Path, **kwargs):
         workers=kwargs.pop("workers", 1),
         **kwargs,
     )
-    return run(options)
+    return run(options, stage=stage)
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from docgen import resume
+from docgen.manifest import json_pieces
 from docgen.output import write_atomic
-from docgen.pipeline import json_pieces
 
 
 def _manifest(files: int) -> dict:
@@ -296,7 +296,7 @@ def test_store_groups_exactly_like_the_in_memory_grouping(tmp_path: Path) -> Non
 def _in_memory_specs(pack, validation, run_date) -> list:
     """The documents as plan_documents decided them when every charge was held (per-case packs)."""
     from docgen import viewmodel
-    from docgen.pipeline import _unfit_for_documents
+    from docgen.plan import _unfit_for_documents
 
     documents = tuple(pack.config.determinations.documents)
     letters = tuple(pack.config.determinations.letters)
@@ -317,7 +317,7 @@ def _in_memory_specs(pack, validation, run_date) -> list:
 
 def test_plan_is_the_in_memory_plan(tmp_path: Path) -> None:
     from docgen.packs import load_pack
-    from docgen.pipeline import plan_documents
+    from docgen.plan import plan_documents
     from tests.conftest import GOLDEN_INPUT, RUN_DATE
 
     pack = load_pack("il-cook")
@@ -340,7 +340,7 @@ def _live_charge_rows_while_planning(
     from docgen import charge_store, group, validate
     from docgen.model import ChargeRow
     from docgen.packs import load_pack
-    from docgen.pipeline import plan_documents
+    from docgen.plan import plan_documents
     from tests.conftest import RUN_DATE
 
     live: weakref.WeakSet = weakref.WeakSet()
@@ -385,7 +385,7 @@ def test_planning_memory_per_case_is_small(tmp_path: Path) -> None:
     import tracemalloc
 
     from docgen.packs import load_pack
-    from docgen.pipeline import plan_documents
+    from docgen.plan import plan_documents
     from tests.conftest import RUN_DATE
 
     pack = load_pack("il-cook")
@@ -416,7 +416,7 @@ def test_render_workers_are_replaced_and_the_files_stay_the_same(
     run's files are byte for byte those of a run with one pool."""
     import hashlib
 
-    from docgen import pipeline
+    from docgen import render_pool
     from tests.conftest import run_pipeline
 
     def tree(run_dir: Path) -> dict[str, str]:
@@ -428,20 +428,20 @@ def test_render_workers_are_replaced_and_the_files_stay_the_same(
 
     pools: list[object] = []
 
-    class CountedPool(pipeline.ProcessPoolExecutor):
+    class CountedPool(render_pool.ProcessPoolExecutor):
         def __init__(self, *args: object, **kwargs: object) -> None:
             pools.append(self)
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     path = _synth_csv(tmp_path, 20)
     options = {"workers": 2, "formats": ("docx",)}
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(render_pool, "ProcessPoolExecutor", CountedPool)
     one_pool = run_pipeline(path, tmp_path / "one", **options)
     assert len(pools) == 1
     documents = sum(one_pool.documents.values())
-    assert documents > pipeline.PARALLEL_THRESHOLD  # rendered by worker processes
+    assert documents > render_pool.PARALLEL_THRESHOLD  # rendered by worker processes
     pools.clear()
-    monkeypatch.setattr(pipeline, "WORKER_DOCUMENTS", 2)
+    monkeypatch.setattr(render_pool, "WORKER_DOCUMENTS", 2)
     recycled = run_pipeline(path, tmp_path / "recycled", **options)
     assert len(pools) >= documents // (2 * 2 * 2)  # chunks of up to 2 documents, 2 workers
     assert tree(recycled.run_dir) == tree(one_pool.run_dir)

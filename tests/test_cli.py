@@ -121,3 +121,50 @@ def test_synth_writes_a_file_generate_accepts(tmp_path: Path) -> None:
     assert result.exit_code == 0
     validated = invoke("validate", str(target), "--strict")
     assert validated.exit_code == 0, validated.output
+
+
+def test_the_progress_bar_follows_the_run_stages() -> None:
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from docgen.cli.progress import StageBar, progress_columns
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=160, color_system=None)
+    with Progress(*progress_columns(), console=console, auto_refresh=False) as bar:
+        stage = StageBar(bar)
+        stage("Rendering", 0, 40)
+        stage("Rendering", 40, 40)
+        (task,) = bar.tasks
+        assert (task.description, task.completed, task.total) == ("Rendering", 40, 40)
+        stage("Judge's batch", 0, 3)
+        stage("Judge's batch", 1, 3)
+        (task,) = bar.tasks  # one bar, restarted: count, total, rate and ETA are the stage's
+        assert (task.description, task.completed, task.total) == ("Judge's batch", 1, 3)
+        assert task.fields["unit"] == "volumes"
+        bar.refresh()
+        assert "Judge's batch" in screen.getvalue() and "1/3 volumes" in screen.getvalue()
+        stage("Report", 0, 1)
+        bar.refresh()
+        assert "0/1" in screen.getvalue().rsplit("Report", 1)[-1]
+
+
+def test_generate_shows_the_stage_bar_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    import docgen.cli.run
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=160, color_system=None)
+    monkeypatch.setattr(docgen.cli.run, "err", terminal)
+    args = ["generate", str(GOLDEN_INPUT), "--pack", "il-cook", "--date", "2026-12-01"]
+    result = invoke(*args, "--formats", "pdf", "--out", str(tmp_path), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "0 rejected" in result.output
+    assert "Rendering" in screen.getvalue()  # the bar was drawn (then cleared: transient)

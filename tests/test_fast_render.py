@@ -25,7 +25,8 @@ from docgen import bulk, petition, viewmodel
 from docgen.group import group_charges
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import available_packs, load_pack
-from docgen.pipeline import RunOptions, plan_documents, validate_input
+from docgen.pipeline import RunOptions, validate_input
+from docgen.plan import plan_documents
 from docgen.render_docx import DocxRenderer, docx_text, render_docxtpl_uncached
 from docgen.viewmodel import DocumentSpec
 from tests.golden_files import docx_xml, image_diff_share, pdf_text, render_pages

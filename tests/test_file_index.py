@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docgen.file_index import DocumentRef, FileEntry, FileIndex, sort_key_bytes
-from docgen.pipeline import StreamedList, build_manifest, json_pieces
+from docgen.manifest import StreamedList, build_manifest, json_pieces
 from tests.conftest import GOLDEN_INPUT, RUN_DATE
 
 KINDS = ("motion", "order", "letter", "letters-batch", "orders-batch", "report")

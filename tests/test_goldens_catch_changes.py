@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from docgen.packs import REPO_ROOT, load_pack
-from docgen.pipeline import RunOptions, plan_documents, validate_input
+from docgen.pipeline import RunOptions, validate_input
+from docgen.plan import plan_documents
 from docgen.render_docx import DocxRenderer
 from docgen.render_pdf import PdfRenderer
 from tests.conftest import GOLDEN_INPUT, RUN_DATE

@@ -611,9 +611,9 @@ def test_fork_server_preloads_the_renderers() -> None:
     # not import is skipped there without a word, and every worker would import it again.
     import importlib
 
-    from docgen import pipeline
+    from docgen import render_pool
 
-    names = [name for name in pipeline._FORKSERVER_PRELOAD if name != "__main__"]
+    names = [name for name in render_pool._FORKSERVER_PRELOAD if name != "__main__"]
     assert {"docgen.render_pdf", "docgen.render_docx"} <= set(names)
     for name in names:
         importlib.import_module(name)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen import pipeline, resume
+from docgen import render_pool, resume
 from docgen.pipeline import RunCancelled, RunOptions, run
 from tests.conftest import GOLDEN_INPUT, RUN_DATE, run_pipeline
 
@@ -30,13 +30,13 @@ def tree(run_dir: Path) -> dict[str, str]:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The relpath of every document rendered in this process (workers=1 renders in-process)."""
     seen: list[str] = []
-    real = pipeline._render_and_write
+    real = render_pool._render_and_write
 
     def counting(run_dir: Path, spec):  # type: ignore[no-untyped-def]
         seen.append(spec.relpath)
         return real(run_dir, spec)
 
-    monkeypatch.setattr(pipeline, "_render_and_write", counting)
+    monkeypatch.setattr(render_pool, "_render_and_write", counting)
     return seen
 
 
@@ -115,7 +115,7 @@ def test_files_from_another_version_or_input_are_not_reused(
 def test_parallel_rerun_also_resumes(
     tmp_path: Path, clean: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)  # the worker pool, even for 16
+    monkeypatch.setattr(render_pool, "PARALLEL_THRESHOLD", 1)  # the worker pool, even for 16
     first = run_pipeline(GOLDEN_INPUT, tmp_path / "out", workers=2)
     for path in sorted(first.run_dir.glob("cases/*/order.pdf"))[:3]:
         path.unlink()

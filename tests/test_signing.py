@@ -304,8 +304,48 @@ SPLIT_PAGES = 4  # the golden run's six two-page orders: three volumes of two or
 
 
 @pytest.fixture(scope="module")
-def split_run(tmp_path_factory: pytest.TempPathFactory):
-    return run_pipeline(GOLDEN_INPUT, tmp_path_factory.mktemp("split"), batch_pages=SPLIT_PAGES)
+def split_run_stages(tmp_path_factory: pytest.TempPathFactory):
+    """The split run and every (stage, done, total) its `stage` callback was given."""
+    stages: list[tuple[str, int, int | None]] = []
+    result = run_pipeline(
+        GOLDEN_INPUT,
+        tmp_path_factory.mktemp("split"),
+        batch_pages=SPLIT_PAGES,
+        stage=lambda *event: stages.append(event),
+    )
+    return result, stages
+
+
+@pytest.fixture(scope="module")
+def split_run(split_run_stages):
+    return split_run_stages[0]
+
+
+def _counts(stages: list[tuple[str, int, int | None]], label: str) -> list[tuple[int, int | None]]:
+    return [(done, total) for name, done, total in stages if name == label]
+
+
+def test_a_run_reports_each_stage_in_order_with_its_counts(split_run_stages) -> None:
+    from docgen.pipeline import STAGES
+
+    result, stages = split_run_stages
+    labels = [label for label, _, _ in stages]
+    in_order = [label for i, label in enumerate(labels) if i == 0 or labels[i - 1] != label]
+    assert in_order == list(STAGES)  # each stage once, none interleaved
+    manifest = json.loads((result.run_dir / "manifest.json").read_text())
+    kinds = [f["kind"] for f in manifest["files"] if f["format"] == "pdf"]
+    documents = sum(kinds.count(k) for k in ("motion", "order", "letter"))
+    rendering = _counts(stages, "Rendering")
+    assert rendering[0] == (0, documents) and rendering[-1] == (documents, documents)
+    assert [d for d, _ in rendering] == sorted(d for d, _ in rendering)
+    letter_volumes = kinds.count("letters-batch")
+    assert letter_volumes > 1  # split too: batch_pages applies to the letters as well
+    assert _counts(stages, "Letters print file") == [
+        (n, letter_volumes) for n in range(letter_volumes + 1)
+    ]
+    assert _counts(stages, "Judge's batch") == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert _counts(stages, "Report") == [(0, 1), (1, 1)]
+    assert _counts(stages, "Manifest") == [(0, 1), (1, 1)]
 
 
 def test_page_codes_name_the_volume_and_read_back() -> None:
@@ -397,7 +437,16 @@ def test_a_split_batch_is_volumes_each_with_its_own_index(split_run) -> None:
 
 def test_split_batch_bytes_are_reproducible(split_run, tmp_path: Path) -> None:
     """Again, with the volumes written side by side by two processes: the same bytes."""
-    again = run_pipeline(GOLDEN_INPUT, tmp_path, batch_pages=SPLIT_PAGES, workers=2)
+    stages: list[tuple[str, int, int | None]] = []
+    again = run_pipeline(
+        GOLDEN_INPUT,
+        tmp_path,
+        batch_pages=SPLIT_PAGES,
+        workers=2,
+        stage=lambda *event: stages.append(event),
+    )
+    # The volumes written by a process pool are counted as they come back, in order.
+    assert _counts(stages, "Judge's batch") == [(0, 3), (1, 3), (2, 3), (3, 3)]
     paths = sorted(p.name for p in (split_run.run_dir / "batches").glob("orders-for-judge*"))
     assert len(paths) == 7  # three PDFs, three DOCX, one map
     for name in paths:

@@ -10,6 +10,7 @@ from typing import Any
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
+    Progress,
     ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -17,23 +18,51 @@ from rich.progress import (
 )
 from rich.text import Text
 
+# What each stage counts (docgen.pipeline.STAGES): shown after the count and in the rate.
+UNITS = {"Rendering": "documents", "Letters print file": "volumes", "Judge's batch": "volumes"}
+
 
 class RateColumn(ProgressColumn):
-    """Documents per second (rich's own speed column counts bytes)."""
+    """Documents (or volumes) per second (rich's own speed column counts bytes)."""
 
     def render(self, task: Any) -> Text:
+        unit = task.fields.get("unit", "")
+        if not unit:  # a one-step stage (report, manifest): no rate
+            return Text("")
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.1f} docs/s" if speed else "- docs/s", style="progress.data.speed")
+        short = "docs" if unit == "documents" else unit
+        return Text(
+            f"{speed:,.1f} {short}/s" if speed else f"- {short}/s", style="progress.data.speed"
+        )
 
 
 def progress_columns() -> tuple[ProgressColumn, ...]:
     return (
-        TextColumn("Rendering"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("documents"),
+        TextColumn("{task.fields[unit]}"),
         RateColumn(),
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
+
+
+class StageBar:
+    """The `stage` callback of docgen.pipeline.run on one rich bar: a new stage restarts the
+    bar (its description, count, total, rate and ETA follow the stage)."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.stage: str | None = None
+        self.task = bar.add_task("Starting", total=None, unit="")
+
+    def __call__(self, label: str, done: int, total: int | None) -> None:
+        if label != self.stage:
+            self.stage = label
+            self.bar.reset(
+                self.task, total=total, completed=done, description=label, unit=UNITS.get(label, "")
+            )
+        else:
+            self.bar.update(self.task, completed=done, total=total)

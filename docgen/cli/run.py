@@ -137,13 +137,10 @@ def generate(
             return run(options)
         from rich.progress import Progress
 
-        from docgen.cli.progress import progress_columns
+        from docgen.cli.progress import StageBar, progress_columns
 
         with Progress(*progress_columns(), console=err, transient=True) as bar:
-            task = bar.add_task("render", total=None)
-            return run(
-                options, progress=lambda done, total: bar.update(task, completed=done, total=total)
-            )
+            return run(options, stage=StageBar(bar))
 
     result = _guard(body)
     out.print(

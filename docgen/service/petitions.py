@@ -55,7 +55,7 @@ FORM_SCHEMA = {
     },
 }
 # One petition at a time in this process: an in-process run keeps its pack's renderers in the
-# pipeline's module state (docgen.pipeline._worker_state), which two threads would share.
+# pipeline's module state (docgen.render_pool._worker_state), which two threads would share.
 _ONE_AT_A_TIME = threading.Lock()
 
 
