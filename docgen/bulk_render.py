@@ -15,7 +15,6 @@ take about 1 s and 7.7 MB (bench/ca_exhibit.py).
 
 from __future__ import annotations
 
-import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,15 +323,8 @@ def write_bulk_motion(run_dir: Path, spec: DocumentSpec, renderers: dict[str, An
             relpath = f"{vol.relpath}.pdf"
             write_atomic(run_dir / relpath, vol.data)
             entries.append(
-                FileEntry(
-                    path=relpath,
-                    kind=spec.kind,
-                    format="pdf",
-                    sha256=hashlib.sha256(vol.data).hexdigest(),
-                    bytes=len(vol.data),
-                    pages=vol.pages,
-                    rows=vol.rows,
-                    language=spec.lang,
+                FileEntry.of(
+                    relpath, spec.kind, vol.data, vol.rows, pages=vol.pages, language=spec.lang
                 )
             )
     docx = renderers.get("docx")
@@ -340,16 +332,5 @@ def write_bulk_motion(run_dir: Path, spec: DocumentSpec, renderers: dict[str, An
         data = docx.render(spec)
         relpath = f"{spec.relpath}.docx"
         write_atomic(run_dir / relpath, data)
-        entries.append(
-            FileEntry(
-                path=relpath,
-                kind=spec.kind,
-                format="docx",
-                sha256=hashlib.sha256(data).hexdigest(),
-                bytes=len(data),
-                pages=None,
-                rows=list(spec.rows),
-                language=spec.lang,
-            )
-        )
+        entries.append(FileEntry.of(relpath, spec.kind, data, list(spec.rows), language=spec.lang))
     return entries

@@ -13,6 +13,7 @@ the order they were added): the order `sorted(entries, key=lambda e: e.path)` gi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections import Counter
@@ -31,6 +32,29 @@ class FileEntry:
     pages: int | None
     rows: list[int]
     language: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        relpath: str,
+        kind: str,
+        data: bytes,
+        rows: list[int],
+        *,
+        pages: int | None = None,
+        language: str | None = None,
+    ) -> FileEntry:
+        """The entry of a file written from `data` (its format is the path's extension)."""
+        return cls(
+            path=relpath,
+            kind=kind,
+            format=relpath.rsplit(".", 1)[-1],
+            sha256=hashlib.sha256(data).hexdigest(),
+            bytes=len(data),
+            pages=pages,
+            rows=rows,
+            language=language,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {

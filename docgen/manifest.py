@@ -35,16 +35,8 @@ def file_digest(path: Path) -> str:
 
 
 def entry_for(run_dir: Path, relpath: str, kind: str, data: bytes, rows: list[int]) -> FileEntry:
-    fmt = relpath.rsplit(".", 1)[-1]
-    return FileEntry(
-        path=relpath,
-        kind=kind,
-        format=fmt,
-        sha256=hashlib.sha256(data).hexdigest(),
-        bytes=len(data),
-        pages=pdf_pages(data) if fmt == "pdf" else None,
-        rows=rows,
-    )
+    pages = pdf_pages(data) if relpath.endswith(".pdf") else None
+    return FileEntry.of(relpath, kind, data, rows, pages=pages)
 
 
 def entry_for_file(

@@ -86,16 +86,7 @@ def _render_and_write(run_dir: Path, spec: DocumentSpec) -> list[FileEntry]:
         relpath = f"{spec.relpath}.{fmt}"
         write_atomic(run_dir / relpath, data)
         entries.append(
-            FileEntry(
-                path=relpath,
-                kind=spec.kind,
-                format=fmt,
-                sha256=hashlib.sha256(data).hexdigest(),
-                bytes=len(data),
-                pages=pages,
-                rows=list(spec.rows),
-                language=spec.lang,
-            )
+            FileEntry.of(relpath, spec.kind, data, list(spec.rows), pages=pages, language=spec.lang)
         )
     return entries
 
