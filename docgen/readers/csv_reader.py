@@ -1,0 +1,201 @@
+"""CSV: the text encoding (detected unless given), the delimiter (sniffed), then the records.
+
+The header is row 1; a record's row is its position in the file as a spreadsheet shows it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from docgen.errors import InputFileError
+from docgen.model import SourceRow
+from docgen.readers.table import SourceTable, _header_map, _is_blank
+
+DELIMITERS = ",;\t|"
+_SAMPLE_CHARS = 64 * 1024
+_UTF8_LATIN = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
+_DETECT_BYTES = 256 * 1024
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (BOM or not), then UTF-32/16 by BOM, then charset-normalizer, else cp1252."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            return "utf-32"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        fh.seek(0)
+        # Whole-file UTF-8 check, streamed: a non-UTF-8 byte on the last line still counts.
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        consumed = 0
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+                consumed += len(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError as exc:
+            bad_at = max(consumed + exc.start, 0)
+        fh.seek(0)
+        sample = fh.read(_DETECT_BYTES)
+        # Accented Latin letters as UTF-8 (C2/C3 + continuation byte) in a file that is not
+        # UTF-8: two encodings in one file (e.g. pasted rows). Any single reading garbles names.
+        if sample.count(0) <= len(sample) // 8 and _UTF8_LATIN.search(sample):
+            fh.seek(0)
+            line = fh.read(bad_at).count(b"\n") + 1
+            raise InputFileError(
+                f"{path}, line {line}: the file mixes UTF-8 with another encoding "
+                "(some accented letters are UTF-8, this line's are not)",
+                hint="Save the whole file again as UTF-8, or pass --encoding to force one reading.",
+            )
+    # Not UTF-8. US office exports are almost always Windows-1252, and charset-normalizer's
+    # guesses on short Western text are unreliable (cp1250 turns "ñ" into "ń", big5 makes a
+    # dash a Chinese character). So its guess is used only where cp1252 is clearly wrong:
+    # UTF-16/32 without a BOM (many NUL bytes), or bytes cp1252 does not define.
+    from charset_normalizer import from_bytes
+
+    looks_wide = sample.count(0) > len(sample) // 8
+    if not looks_wide:
+        try:
+            sample.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(sample).best()
+    if best is not None:
+        return codecs.lookup(best.encoding).name
+    return "cp1252"
+
+
+def _sniff_delimiter(sample: str, suffix: str) -> str:
+    lines = sample.splitlines()
+    header = next((ln for ln in lines if ln.strip()), "")
+    counts = {d: header.count(d) for d in DELIMITERS}
+    # Cut the sample at its last line break so the sniffer never sees half a record.
+    cut = sample.rfind("\n")
+    text = sample[: cut + 1] if cut > 0 else sample
+    try:
+        sniffed = csv.Sniffer().sniff(text, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ""
+    if sniffed and counts.get(sniffed, 0) > 0:
+        return sniffed
+    if suffix == ".tsv" and counts["\t"] > 0:
+        return "\t"
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _runs_on(value: str, delimiter: str, width: int) -> bool:
+    """A field holding a whole record on one of its later lines: an unclosed quote ate it."""
+    if "\n" not in value and "\r" not in value:
+        return False
+    return any(line.count(delimiter) >= width - 1 for line in value.splitlines()[1:])
+
+
+def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
+    if encoding:
+        try:
+            enc = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputFileError(f"{name}: unknown encoding {encoding!r}") from None
+        if enc == "utf-8":
+            enc = "utf-8-sig"  # a BOM is never data
+    else:
+        enc = detect_encoding(path)
+    fh = path.open("r", encoding=enc, newline="")
+    try:
+        sample = fh.read(_SAMPLE_CHARS)
+        fh.seek(0)
+    except UnicodeDecodeError:
+        fh.close()
+        raise InputFileError(
+            f"{name}: cannot be read as {enc}", hint="Pass the right --encoding."
+        ) from None
+    delimiter = _sniff_delimiter(sample, path.suffix.lower())
+    # Excel's "sep=;" first line names the delimiter; Excel does not show it as a row, so it is
+    # not counted and the header stays row 1.
+    if excel_sep := re.match(r"\ufeff?sep=([^\r\n])\r?\n", sample):
+        delimiter = excel_sep.group(1)
+        fh.readline()
+    reader = csv.reader(fh, delimiter=delimiter)
+    table = SourceTable(
+        file=name, columns=[], rows=iter(()), format="csv", encoding=enc, delimiter=delimiter
+    )
+    table._close = fh.close
+
+    record = 0
+
+    def next_record() -> list[str] | None:
+        nonlocal record
+        try:
+            values = next(reader)
+        except StopIteration:
+            return None
+        except UnicodeDecodeError:
+            table.close()
+            raise InputFileError(
+                f"{name}, row {record + 1}: cannot be read as {enc}",
+                hint="Pass the right --encoding (e.g. cp1252 or utf-8).",
+            ) from None
+        except csv.Error:
+            table.close()
+            raise InputFileError(
+                f"{name}, row {record + 1}: cannot be parsed as CSV "
+                "(a field is very long or a quote is not closed)",
+            ) from None
+        record += 1
+        return values
+
+    try:
+        while (header := next_record()) is not None and _is_blank(header):
+            pass
+    except BaseException:
+        table.close()
+        raise
+    if header is None:
+        table.close()
+        raise InputFileError(
+            f"{name}: the file is empty", hint="The first row must name the columns."
+        )
+    try:
+        mapping = _header_map(table, header)
+    except InputFileError:
+        table.close()
+        raise
+    table.columns = [col for _, col in mapping]
+    width = len(header)
+
+    def rows() -> Iterator[SourceRow]:
+        try:
+            while (values := next_record()) is not None:
+                if _is_blank(values):
+                    table.blank_rows += 1
+                    continue
+                if width > 2 and any(_runs_on(v, delimiter, width) for v in values):
+                    raise InputFileError(
+                        f"{name}, row {record}: a quoted field runs on over the lines after it, "
+                        "so a quote is probably not closed (the rows after it cannot be counted)",
+                        hint="Check the quotes in this row and save the file again.",
+                    )
+                if len(values) > width and not _is_blank(values[width:]):
+                    table._problem(
+                        record,
+                        None,
+                        f"the row has {len(values)} fields but the header has {width} "
+                        "(check quotes and the delimiter)",
+                    )
+                cells = {col: values[pos] if pos < len(values) else "" for pos, col in mapping}
+                yield SourceRow(file=name, row=record, cells=cells)
+        finally:
+            table.close()
+
+    table.rows = rows()
+    return table

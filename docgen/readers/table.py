@@ -1,0 +1,100 @@
+"""The table every reader gives: `SourceTable`, column names and cells as plain strings.
+
+The format readers (csv_reader, xlsx_reader, jsonl_reader, and docgen.gogen) build it; the
+contract they keep (row numbers, problems, messages) is in `docgen.readers`' docstring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from docgen.errors import InputFileError, RowProblem
+from docgen.model import SourceRow
+
+
+@dataclass
+class SourceTable:
+    """A table being read. `rows` streams; `blank_rows` is final once `rows` is exhausted."""
+
+    file: str  # the path as the user gave it (for messages)
+    columns: list[str]  # normalised column names in file order
+    rows: Iterator[SourceRow]
+    blank_rows: int = 0
+    context_rows: int = 0  # gogen: rows without a determination (the rest of the record)
+    format: str = "csv"
+    encoding: str | None = None  # the text encoding used (CSV, JSON Lines)
+    delimiter: str | None = None  # CSV only
+    problems: dict[int, list[RowProblem]] = field(default_factory=dict)  # by row number
+    _close: Callable[[], None] | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Release the file early (also done when `rows` is exhausted)."""
+        if self._close is not None:
+            close, self._close = self._close, None
+            close()
+
+    def __enter__(self) -> SourceTable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _problem(self, row: int, column: str | None, message: str) -> None:
+        self.problems.setdefault(row, []).append(RowProblem(self.file, row, column, message))
+
+
+def normalise_column(name: object) -> str:
+    """' First Name\\ufeff' -> 'first_name'; 'date-of-birth' -> 'date_of_birth'."""
+    text = "" if name is None else str(name)
+    text = text.replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def cell_text(value: object) -> str:
+    """An XLSX/JSON cell as text: dates ISO, whole numbers without '.0', None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        if value.time() == time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _header_map(table: SourceTable, raw_names: list[Any]) -> list[tuple[int, str]]:
+    """(position, normalised name) for every named column; raises on duplicates."""
+    seen: dict[str, int] = {}
+    mapping: list[tuple[int, str]] = []
+    for pos, raw in enumerate(raw_names):
+        col = normalise_column(raw)
+        if not col:
+            continue  # unnamed column (e.g. trailing empty header cells): ignored
+        if col in seen:
+            raise InputFileError(
+                f"{table.file}: column {col!r} appears twice in the header "
+                f"(columns {seen[col] + 1} and {pos + 1})",
+                hint="Rename or remove one of them.",
+            )
+        seen[col] = pos
+        mapping.append((pos, col))
+    return mapping
+
+
+def _is_blank(values: list[str]) -> bool:
+    return all(not v.strip() for v in values)

@@ -1,0 +1,76 @@
+"""XLSX: the first worksheet (or the one named), read-only; rows are the sheet's own numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from docgen.errors import InputFileError
+from docgen.model import SourceRow
+from docgen.readers.table import SourceTable, _header_map, _is_blank, cell_text
+
+
+def _read_xlsx(path: Path, name: str, sheet: str | None) -> SourceTable:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(
+            f"{name}: not a readable .xlsx workbook ({type(exc).__name__})",
+            hint="Open it in Excel and save it again as .xlsx, or export a CSV.",
+        ) from None
+    try:
+        if sheet is not None:
+            if sheet not in wb.sheetnames:
+                raise InputFileError(
+                    f"{name}: no sheet named {sheet!r}",
+                    hint="sheets in the workbook: " + ", ".join(wb.sheetnames),
+                )
+            ws = wb[sheet]
+        else:
+            ws = wb.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # some writers store a wrong sheet size; read what is there
+        it = ws.iter_rows(min_row=1, values_only=True)
+        table = SourceTable(file=name, columns=[], rows=iter(()), format="xlsx")
+        table._close = wb.close
+        rownum = 0
+        header: list[str] | None = None
+        for values in it:
+            rownum += 1
+            texts = [cell_text(v) for v in values]
+            if not _is_blank(texts):
+                header = texts
+                break
+        if header is None:
+            others = [t for t in wb.sheetnames if t != ws.title]
+            raise InputFileError(
+                f"{name}: the file is empty (its first sheet, {ws.title!r}, has no rows)",
+                hint="docgen reads the first sheet of a workbook; move the data there"
+                + (f" (other sheets: {', '.join(others)})" if others else ""),
+            )
+        mapping = _header_map(table, header)
+    except BaseException:
+        wb.close()
+        raise
+    table.columns = [col for _, col in mapping]
+
+    def rows() -> Iterator[SourceRow]:
+        nonlocal rownum
+        try:
+            for values in it:
+                rownum += 1
+                texts = [cell_text(v) for v in values]
+                if _is_blank(texts):
+                    table.blank_rows += 1
+                    continue
+                cells = {col: texts[pos] if pos < len(texts) else "" for pos, col in mapping}
+                yield SourceRow(file=name, row=rownum, cells=cells)
+        finally:
+            table.close()
+
+    table.rows = rows()
+    return table
