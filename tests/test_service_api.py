@@ -7,8 +7,11 @@ whole job there.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import secrets
+import shutil
 import stat
 import threading
 import time
@@ -233,11 +236,121 @@ def test_upload_runs_to_done_with_counts(done_job: dict[str, Any]) -> None:
     assert done_job["status"] == "done", done_job
     assert done_job["file"] == "golden-input.csv"
     assert done_job["progress"]["done"] == done_job["progress"]["total"] > 0
+    # The last stage of the pipeline, finished (docgen.pipeline.STAGES).
+    progress = done_job["progress"]
+    assert (progress["stage"], progress["stage_done"], progress["stage_total"]) == (
+        "Manifest",
+        1,
+        1,
+    )
     summary = done_job["summary"]
     assert summary["input_rows"] == 9
     assert summary["balanced"] is True
     assert summary["cases"] == 6 and summary["letters"] == 4
     assert {p["kind"] for p in done_job["previews"]} >= {"motion", "order", "letter"}
+
+
+def test_the_worker_stores_each_stage_while_the_job_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run one job in this process (as the worker process does), with 2-page print volumes so the
+    judge's batch has several, and record the stage the store holds after every write."""
+    from docgen import pipeline
+    from docgen.service import worker
+    from docgen.service.jobs_api import job_json
+
+    store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
+    store.create_schema()
+    job_id = secrets.token_hex(16)
+    store.insert_job(
+        id=job_id,
+        office="Cook SAO",
+        pack="il-cook",
+        run_date="2026-12-01",
+        formats="pdf",
+        input_ext="csv",
+        input_name="golden-input.csv",
+        input_bytes=GOLDEN_INPUT.stat().st_size,
+        status="running",
+    )
+    data_dir = tmp_path / "data"
+    worker.job_dir(data_dir, job_id).mkdir(parents=True)
+    shutil.copy(GOLDEN_INPUT, worker.job_dir(data_dir, job_id) / "input.csv")
+    monkeypatch.setattr(
+        pipeline, "RunOptions", functools.partial(pipeline.RunOptions, batch_pages=2)
+    )
+    monkeypatch.setattr(worker, "PROGRESS_EVERY", 0.0)  # every call written: the whole sequence
+
+    stored: list[tuple[str | None, int | None, int | None]] = []
+    update_job = store.update_job
+
+    def recording_update(job: str, **values: Any) -> bool:
+        changed = update_job(job, **values)
+        row = store.get_job(job)
+        assert row is not None
+        stored.append(
+            (row["progress_stage"], row["progress_stage_done"], row["progress_stage_total"])
+        )
+        return changed
+
+    monkeypatch.setattr(store, "update_job", recording_update)
+    try:
+        assert worker.run_job(store, data_dir, job_id, pipeline_workers=1) == "done"
+        job = store.get_job(job_id)
+    finally:
+        store.dispose()
+    assert job is not None
+
+    labels = [label for label, _, _ in stored]
+    in_order = [label for i, label in enumerate(labels) if i == 0 or labels[i - 1] != label]
+    assert in_order == list(pipeline.STAGES)  # PDF letters and orders: every stage, in order
+    judge = [(done, total) for label, done, total in stored if label == "Judge's batch"]
+    volumes = judge[-1][1]
+    run_dir = worker.job_dir(data_dir, job_id) / job["run_dir"]
+    assert volumes == len(list(run_dir.glob("batches/orders-for-judge-*.pdf"))) >= 2
+    assert [done for done, _ in judge] == sorted(done for done, _ in judge)  # counts up
+    assert len({done for done, _ in judge}) >= 2 and judge[-1] == (volumes, volumes)
+    rendering = [(done, total) for label, done, total in stored if label == "Rendering"]
+    assert rendering[0][0] == 0 and rendering[-1][0] == rendering[-1][1] == job["progress_total"]
+    assert stored[-1] == ("Manifest", 1, 1)
+    progress = job_json(job)["progress"]
+    assert progress["done"] == progress["total"] == job["progress_total"] > 0
+    assert (progress["stage"], progress["stage_done"], progress["stage_total"]) == (
+        "Manifest",
+        1,
+        1,
+    )
+
+
+def test_stage_writes_are_throttled_and_only_pipeline_stages_are_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from docgen.service import worker
+
+    writes: list[dict[str, Any]] = []
+
+    class RecordingStore:
+        def update_job(self, job_id: str, **values: Any) -> bool:
+            writes.append(values)
+            return True
+
+    monkeypatch.setattr(worker, "PROGRESS_EVERY", 3600.0)
+    watch = worker._Watch(RecordingStore(), "job")  # type: ignore[arg-type]
+    for done in range(501):
+        watch.stage("Rendering", done, 500)
+    for done in range(41):
+        watch.stage("Judge's batch", done, 40)
+    watch.stage("Smith, Jane 1990-01-01", 0, 1)  # not a pipeline stage: never stored
+    # Each stage's start and end are written; the calls in between wait for PROGRESS_EVERY.
+    assert [(w["progress_stage"], w["progress_stage_done"]) for w in writes] == [
+        ("Rendering", 0),
+        ("Rendering", 500),
+        ("Judge's batch", 0),
+        ("Judge's batch", 40),
+    ]
+    assert writes[1]["progress_done"] == writes[1]["progress_total"] == 500
+    assert "progress_done" not in writes[3]  # the document count stays as rendering left it
+    assert (watch.done, watch.total) == (500, 500)
 
 
 def test_download_zip_holds_the_manifest_and_every_document(
@@ -687,3 +800,55 @@ def test_page_is_served_with_a_strict_policy(service: dict[str, Any]) -> None:
     assert '<label for="file">' in html and '<label for="api-key">' in html
     assert 'role="progressbar"' in html and 'aria-live="polite"' in html
     assert '<option value="il-cook">' in html
+
+
+def test_the_page_shows_the_stage_after_rendering(tmp_path: Path) -> None:
+    """In Chromium: a running job past rendering shows its stage's own count, not documents at
+    100 %. The job is written to the store by hand (no worker runs), one stage after another."""
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    settings = make_settings(tmp_path / "data")
+    key = add_key(settings, "Cook SAO")
+    job_id = _insert_job(settings, "Cook SAO", "running", 1)
+    store = Store(settings.db_url)
+
+    def at(stage: str, done: int, total: int, documents: int = 40) -> None:
+        store.update_job(
+            job_id,
+            progress_done=documents,
+            progress_total=40,
+            progress_stage=stage,
+            progress_stage_done=done,
+            progress_stage_total=total,
+        )
+
+    at("Judge's batch", 3, 38)
+    expect.set_options(timeout=15_000)
+    try:
+        with ThreadServer(settings, run_jobs=False) as server, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(server.url)
+                page.get_by_label("API key").fill(key)
+                page.keyboard.press("Enter")
+                page.get_by_role("button", name="Open job for golden-input.csv").click()
+                bar = page.get_by_role("progressbar", name="Judge's batch")
+                expect(bar).to_have_attribute("aria-valuetext", "3 of 38 volumes")
+                expect(page.locator("#status")).to_have_text("Judge's batch: 3 of 38 volumes.")
+                page.screenshot(path=str(tmp_path / "judge-stage.png"))
+
+                at("Manifest", 0, 1)  # the page polls while the job runs
+                expect(page.locator("#status")).to_have_text("Writing the manifest…")
+                at("Rendering", 12, 40, documents=12)  # a resumed job starts over: documents again
+                expect(page.get_by_role("progressbar", name="Documents made")).to_have_attribute(
+                    "aria-valuetext", "12 of 40 documents"
+                )
+            finally:
+                browser.close()
+    finally:
+        store.dispose()

@@ -16,11 +16,13 @@ from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import MetaData, create_engine
 from typer.testing import CliRunner
 
 from docgen.cli import app
 from tests.pg_server import PostgresServer, pg_server, pg_url  # noqa: F401  (fixtures)
 from tests.test_service_api import ThreadServer, make_settings, upload, wait_for
+from tests.test_service_store import old_jobs_table
 
 runner = CliRunner()
 
@@ -69,6 +71,12 @@ def test_a_whole_job_on_postgresql(pg_service: dict[str, Any]) -> None:
         job = wait_for(cook, response.json()["id"])
         assert job["status"] == "done", job
         assert job["progress"]["done"] == job["progress"]["total"] > 0
+        progress = job["progress"]
+        assert (progress["stage"], progress["stage_done"], progress["stage_total"]) == (
+            "Manifest",
+            1,
+            1,
+        )
         assert job["summary"]["input_rows"] == 9 and job["summary"]["balanced"] is True
         assert job["summary"]["cases"] == 6 and job["summary"]["letters"] == 4
 
@@ -90,10 +98,11 @@ def test_a_whole_job_on_postgresql(pg_service: dict[str, Any]) -> None:
 
     # The row in PostgreSQL, read with the database's own client library.
     with psycopg.connect(pg_service["url"]) as conn:
-        status, attempts, summary, started = conn.execute(
-            "SELECT status, attempts, summary, started_at FROM jobs WHERE id = %s", (job["id"],)
+        status, attempts, summary, started, stage = conn.execute(
+            "SELECT status, attempts, summary, started_at, progress_stage FROM jobs WHERE id = %s",
+            (job["id"],),
         ).fetchone()
-    assert (status, attempts) == ("done", 1)
+    assert (status, attempts, stage) == ("done", 1, "Manifest")
     assert summary["run_id"] == run_id  # JSON comes back as JSON
     assert started.endswith("Z")
 
@@ -101,6 +110,67 @@ def test_a_whole_job_on_postgresql(pg_service: dict[str, Any]) -> None:
     with server.client(pg_service["keys"]["other"]) as other:
         assert other.get(f"/api/jobs/{job['id']}").status_code == 404
         assert job["id"] not in [j["id"] for j in other.get("/api/jobs").json()]
+
+
+def test_a_database_from_before_stages_serves_jobs_after_migration(
+    pg_server: PostgresServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A PostgreSQL job store made by the release before progress stages, with a finished job in
+    it: `docgen keys create` migrates it, the old job still reads, and a new job runs."""
+    url = pg_server.create_database()
+    old_metadata = MetaData()
+    old_jobs = old_jobs_table(old_metadata)
+    engine = create_engine(url)  # psycopg: SQLAlchemy 2.1's default
+    old_metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            old_jobs.insert().values(
+                id="a" * 32,
+                office="Cook SAO",
+                status="done",
+                pack="il-cook",
+                run_date="2026-11-01",
+                formats="pdf",
+                input_ext="csv",
+                input_name="older.csv",
+                input_bytes=10,
+                created_at="2026-11-01T09:00:00Z",
+                progress_done=4,
+                progress_total=4,
+                attempts=1,
+                cancel_requested=False,
+            )
+        )
+    engine.dispose()
+
+    data_dir = tmp_path / "data"
+    key = cli_key("Cook SAO", url, data_dir)  # creates the key table, adds the stage columns
+    with psycopg.connect(url) as conn:
+        columns = {
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'jobs'"
+            )
+        }
+    assert {"progress_stage", "progress_stage_done", "progress_stage_total"} <= columns
+
+    with (
+        ThreadServer(make_settings(data_dir, database_url=url)) as server,
+        server.client(key) as cook,
+    ):
+        older = cook.get(f"/api/jobs/{'a' * 32}").json()
+        assert older["status"] == "done" and older["file"] == "older.csv"
+        assert older["progress"] == {
+            "done": 4,
+            "total": 4,
+            "stage": None,
+            "stage_done": None,
+            "stage_total": None,
+        }
+        job = wait_for(cook, upload(cook).json()["id"])
+        assert job["status"] == "done", job
+        assert job["progress"]["stage"] == "Manifest"
 
 
 def test_delete_on_postgresql(pg_service: dict[str, Any]) -> None:

@@ -12,11 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy import inspect as sa_inspect
 
+from docgen.service.jobs_api import job_json
 from docgen.service.keys import create_key, office_for_key, revoke_key
 from docgen.service.settings import Settings
-from docgen.service.store import Store, normalise_url, safe_url
+from docgen.service.store import ADDED_COLUMNS, Store, normalise_url, safe_url
 from tests.pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
 
@@ -155,6 +167,85 @@ def test_nul_characters_are_dropped_not_refused(store: Store) -> None:
     job = store.get_job(values["id"])
     assert job is not None
     assert job["input_name"] == "results.csv" and job["message"] == "bad row"
+
+
+def old_jobs_table(metadata: MetaData) -> Table:
+    """`jobs` as the first release created it: no progress_stage columns."""
+    return Table(
+        "jobs",
+        metadata,
+        Column("id", String(32), primary_key=True),
+        Column("office", String(200), nullable=False, index=True),
+        Column("status", String(16), nullable=False, index=True),
+        Column("pack", String(100), nullable=False),
+        Column("run_date", String(10), nullable=False),
+        Column("formats", String(20), nullable=False),
+        Column("input_ext", String(8), nullable=False),
+        Column("input_name", String(255), nullable=False),
+        Column("input_bytes", BigInteger, nullable=False),
+        Column("created_at", String(32), nullable=False),
+        Column("started_at", String(32)),
+        Column("finished_at", String(32)),
+        Column("progress_done", Integer, nullable=False, default=0),
+        Column("progress_total", Integer),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("cancel_requested", Boolean, nullable=False, default=False),
+        Column("worker_pid", Integer),
+        Column("message", Text),
+        Column("problems", JSON),
+        Column("summary", JSON),
+        Column("run_dir", String(300)),
+    )
+
+
+def test_a_database_from_before_stages_is_migrated_and_keeps_working(db_url: str) -> None:
+    old_metadata = MetaData()
+    old_jobs = old_jobs_table(old_metadata)
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
+    old = Store(db_url)
+    old_metadata.create_all(old.engine)
+    finished = job_values(status="done", progress_done=16, progress_total=16, summary={"cases": 6})
+    with old.engine.begin() as conn:
+        conn.execute(old_jobs.insert().values(created_at="2026-01-01T00:00:00Z", **finished))
+        conn.execute(
+            old_jobs.insert().values(
+                created_at="2026-01-01T00:00:01Z", progress_done=0, **job_values(status="queued")
+            )
+        )
+    old.dispose()
+    assert ADDED_COLUMNS[0] not in {c["name"] for c in sa_inspect(old.engine).get_columns("jobs")}
+
+    store = Store(db_url)
+    try:
+        store.create_schema()
+        store.create_schema()  # a second start finds the columns there
+        columns = {c["name"] for c in sa_inspect(store.engine).get_columns("jobs")}
+        assert set(ADDED_COLUMNS) <= columns
+        # The old finished job reads back whole; its stage is unknown, not invented.
+        job = store.get_job(finished["id"])
+        assert job is not None and job["status"] == "done" and job["summary"] == {"cases": 6}
+        shown = job_json(job)["progress"]
+        assert (shown["done"], shown["total"], shown["stage"]) == (16, 16, None)
+        # The old queued job is claimed and its stage recorded like a new one's.
+        claimed = store.claim_next_queued()
+        assert claimed is not None and claimed["progress_stage"] is None
+        assert store.update_job(
+            claimed["id"],
+            progress_stage="Judge's batch",
+            progress_stage_done=3,
+            progress_stage_total=38,
+        )
+        shown = job_json(store.get_job(claimed["id"]))["progress"]  # type: ignore[arg-type]
+        assert (shown["stage"], shown["stage_done"], shown["stage_total"]) == (
+            "Judge's batch",
+            3,
+            38,
+        )
+        store.insert_job(**job_values())  # and new jobs go in
+        assert len(store.list_jobs("Cook SAO")) == 3
+    finally:
+        store.dispose()
 
 
 def test_keys_list_and_revoke(store: Store) -> None:

@@ -52,6 +52,9 @@ def recover(store: Store, settings: Settings) -> None:
                 status="queued",
                 worker_pid=None,
                 progress_done=0,
+                progress_stage=None,
+                progress_stage_done=None,
+                progress_stage_total=None,
                 message="resumed after a server restart",
             )
 

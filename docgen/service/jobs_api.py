@@ -70,7 +70,16 @@ def job_json(job: dict[str, Any], full: bool = True) -> dict[str, Any]:
         "created_at": job["created_at"],
         "started_at": job["started_at"],
         "finished_at": job["finished_at"],
-        "progress": {"done": job["progress_done"] or 0, "total": job["progress_total"]},
+        # done/total: documents rendered. stage: the pipeline's stage (docgen.pipeline.STAGES) or
+        # None before it starts; stage_done/stage_total count that stage's units (documents,
+        # volumes, or 0/1 for the report and manifest).
+        "progress": {
+            "done": job["progress_done"] or 0,
+            "total": job["progress_total"],
+            "stage": job["progress_stage"],
+            "stage_done": job["progress_stage_done"],
+            "stage_total": job["progress_stage_total"],
+        },
         "message": job["message"],
         "cancel_requested": bool(job["cancel_requested"]),
         "problem_count": len(problems),

@@ -6,6 +6,10 @@ correctly as text, read back the same on both databases, and existing SQLite fil
 Postgres needs what SQLite lets pass: lengths are enforced (names are cut to fit), sizes can pass
 2 GiB (BIGINT), text can hold no NUL character (removed), and two processes creating the tables
 at once must not collide (an advisory lock; on SQLite, another pass).
+
+Columns added after the first release are added to an existing `jobs` table by create_schema
+(ADDED_COLUMNS: ALTER TABLE ... ADD COLUMN, nullable, so older rows stay valid); a database from
+an older version keeps working without a manual step.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Connection,
     Engine,
     Integer,
     MetaData,
@@ -27,6 +32,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
     select,
     text,
     update,
@@ -68,6 +74,11 @@ jobs = Table(
     Column("finished_at", String(32)),
     Column("progress_done", Integer, nullable=False, default=0),
     Column("progress_total", Integer),
+    # The pipeline's stage (docgen.pipeline.STAGES, never personal data) and how far it is, e.g.
+    # "Judge's batch", 3, 38 (volumes): after rendering, documents alone stay at 100 % for minutes.
+    Column("progress_stage", Text),
+    Column("progress_stage_done", Integer),
+    Column("progress_stage_total", Integer),
     Column("attempts", Integer, nullable=False, default=0),
     Column("cancel_requested", Boolean, nullable=False, default=False),
     Column("worker_pid", Integer),
@@ -76,6 +87,9 @@ jobs = Table(
     Column("summary", JSON),  # counts of the finished run
     Column("run_dir", String(300)),  # relative to the job folder
 )
+
+# Added to `jobs` after tables existed in the field; create_schema adds them where missing.
+ADDED_COLUMNS = ("progress_stage", "progress_stage_done", "progress_stage_total")
 
 
 def now() -> str:
@@ -139,6 +153,7 @@ class Store:
             with self.engine.begin() as conn:
                 conn.execute(text("SELECT pg_advisory_xact_lock(72710001)"))
                 metadata.create_all(conn)
+                self._add_missing_columns(conn)
         else:
             # SQLite: another process may create a table between the check and the CREATE;
             # the next pass sees it and goes on.
@@ -149,11 +164,30 @@ class Store:
                 except OperationalError as exc:
                     if "already exists" not in str(exc) or attempt == 4:
                         raise
+            for attempt in range(5):
+                try:
+                    with self.engine.begin() as conn:
+                        self._add_missing_columns(conn)
+                    break
+                except OperationalError as exc:
+                    # Another process added the column between the look and the ALTER.
+                    if "duplicate column" not in str(exc) or attempt == 4:
+                        raise
         if sqlite_path:
             path = sqlite_path
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(path + suffix):
                     os.chmod(path + suffix, 0o600)
+
+    @staticmethod
+    def _add_missing_columns(conn: Connection) -> None:
+        """Bring a `jobs` table made by an older version up to date (ADDED_COLUMNS)."""
+        present = {c["name"] for c in inspect(conn).get_columns("jobs")}
+        for name in ADDED_COLUMNS:
+            if name in present:
+                continue
+            column_type = jobs.c[name].type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE jobs ADD COLUMN {name} {column_type}"))
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -247,6 +281,9 @@ class Store:
                 started_at=now(),
                 attempts=job["attempts"] + 1,
                 progress_done=0,
+                progress_stage=None,
+                progress_stage_done=None,
+                progress_stage_total=None,
             )
             if claimed:
                 return self.get_job(job["id"])

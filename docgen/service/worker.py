@@ -56,7 +56,12 @@ def problem_dicts(rejects: list[Any]) -> list[dict[str, Any]]:
 
 
 class _Watch:
-    """Progress writes and cancel checks, throttled so the store is not hammered."""
+    """Progress writes and cancel checks, throttled so the store is not hammered.
+
+    `stage` is the pipeline's Stage callback: while "Rendering" it also counts the documents
+    (progress_done/progress_total, as before stages existed); every stage is written when it
+    starts and when it ends, and in between at most every PROGRESS_EVERY seconds.
+    """
 
     def __init__(self, store: Store, job_id: str) -> None:
         self.store = store
@@ -67,6 +72,9 @@ class _Watch:
         self.cancel_flag = False
         self.done = 0
         self.total = 0
+        self.stage_label: str | None = None
+        self.stage_done = 0
+        self.stage_total: int | None = None
 
     def progress(self, done: int, total: int) -> None:
         self.done, self.total = done, total
@@ -74,6 +82,29 @@ class _Watch:
         if done == total or t - self._last_progress >= PROGRESS_EVERY:
             self._last_progress = t
             self.store.update_job(self.job_id, progress_done=done, progress_total=total)
+
+    def stage(self, label: str, done: int, total: int | None) -> None:
+        from docgen.pipeline import STAGES
+
+        if label not in STAGES:  # only the pipeline's fixed labels reach the store
+            return
+        values: dict[str, Any] = {}
+        if label == "Rendering" and total is not None:
+            self.done, self.total = done, total
+            values = {"progress_done": done, "progress_total": total}
+        started = label != self.stage_label
+        self.stage_label, self.stage_done, self.stage_total = label, done, total
+        t = time.monotonic()
+        if started or done == total or t - self._last_progress >= PROGRESS_EVERY:
+            self._last_progress = t
+            self.store.update_job(self.job_id, **values, **self.stage_values())
+
+    def stage_values(self) -> dict[str, Any]:
+        return {
+            "progress_stage": self.stage_label,
+            "progress_stage_done": self.stage_done if self.stage_label else None,
+            "progress_stage_total": self.stage_total,
+        }
 
     def cancel(self) -> bool:
         if self.cancel_flag:
@@ -118,7 +149,7 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
         cluster=os.environ.get("DOCGEN_CLUSTER") or None,
     )
     try:
-        result = run(options, progress=watch.progress, cancel=watch.cancel)
+        result = run(options, cancel=watch.cancel, stage=watch.stage)
     except RunCancelled:
         if watch.stop_requested and not watch.cancel_flag:
             # Server shutdown: the job stays "running" and the next start resumes it.
@@ -183,6 +214,7 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
         finished_at=now(),
         progress_done=watch.total,
         progress_total=watch.total,
+        **watch.stage_values(),  # the last stage: "Manifest", 1 of 1
         run_dir=run_rel,
         summary=summary,
         problems=problem_dicts(result.rejects),

@@ -150,13 +150,38 @@
 
   // ------------------------------------------------------------ following a job
 
-  function setProgress(done, total) {
+  function setProgress(done, total, unit) {
     const bar = $("progress");
     const max = total || 0;
     bar.setAttribute("aria-valuemax", String(max || 100));
     bar.setAttribute("aria-valuenow", String(done));
-    bar.setAttribute("aria-valuetext", max ? done + " of " + max + " documents" : "preparing");
+    bar.setAttribute("aria-valuetext", max ? done + " of " + max + " " + (unit || "documents") : "preparing");
     bar.querySelector(".bar").style.width = max ? Math.round((100 * done) / max) + "%" : "0";
+  }
+
+  // The pipeline's stages after rendering (docgen.pipeline.STAGES): what the bar counts in each.
+  const STAGE_UNITS = { "Letters print file": "volumes", "Judge's batch": "volumes" };
+  const STAGE_TEXT = { "Report": "Writing the report…", "Manifest": "Writing the manifest…" };
+
+  // A running job's bar and status line: documents while rendering, then the stage's own count
+  // (e.g. "Judge's batch: 3 of 38 volumes"), so a long batch does not look stuck at 100 %.
+  function showRunning(p) {
+    const stage = p.stage;
+    if (!stage || stage === "Rendering") {
+      $("progress-label").textContent = "Documents made";
+      setProgress(p.done, p.total);
+      say(p.total ? "Making documents: " + p.done + " of " + p.total + " done." : "Reading the file…");
+      return;
+    }
+    $("progress-label").textContent = stage + (p.total ? " (all " + p.total + " documents made)" : "");
+    const unit = STAGE_UNITS[stage];
+    if (unit) {
+      setProgress(p.stage_done || 0, p.stage_total, unit);
+      say(p.stage_total ? stage + ": " + (p.stage_done || 0) + " of " + p.stage_total + " " + unit + "." : stage + "…");
+    } else {
+      setProgress(p.stage_done || 0, p.stage_total, "steps");
+      say(STAGE_TEXT[stage] || stage + "…");
+    }
   }
 
   function follow(job) {
@@ -179,9 +204,8 @@
     $("cancel-button").hidden = job.finished;
     if (!job.finished) {
       $("progress-wrap").hidden = false;
-      setProgress(done, total);
-      if (job.status === "queued") say("Waiting for a free worker…");
-      else say(total ? "Making documents: " + done + " of " + total + " done." : "Reading the file…");
+      if (job.status === "queued") { setProgress(done, total); say("Waiting for a free worker…"); }
+      else showRunning(job.progress);
       if (job.problems && job.problems.length) {
         showProblems(job.problems, "These rows are left out of the documents (see rejects.csv in the download). Everything else is being made.");
       }
@@ -190,6 +214,7 @@
     }
     $("progress-wrap").hidden = job.status !== "done";
     if (job.status === "done") {
+      $("progress-label").textContent = "Documents made";
       setProgress(total || 0, total || 0);
       const s = job.summary;
       say("Finished: " + s.cases + " cases, " + s.letters + " letters. " +
