@@ -27,7 +27,7 @@ def printable_characters(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
     """Code points the bundled fonts can draw in every style of at least one family.
 
     Why: fonts come only from the fonts folder, so a character none of them has would come out
-    as an empty box in a court filing; such rows are rejected instead (docgen.pipeline).
+    as an empty box in a court filing; such rows are rejected instead (docgen.plan).
     """
     from fontTools.ttLib import TTCollection, TTFont
 
