@@ -207,6 +207,9 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
         "seconds": round(result.seconds, 2),
         "previews": previews,
     }
+    # The run's file index is a temporary database: closed here, not left to the garbage
+    # collector, since a worker runs job after job.
+    result.files.close()
     store.update_job(
         job_id,
         only_if_status=("running",),
