@@ -20,29 +20,28 @@ def _label(disposition: str, config: RuleConfig) -> str:
     return config.dispositions[disposition].label
 
 
+def _route(
+    test: str, disposition: str, config: RuleConfig, *, conviction: bool, law: str
+) -> Finding:
+    """Passes when the disposition is (conviction=True) or is not a conviction, citing `law`."""
+    label = _label(disposition, config)
+    kind = is_conviction(disposition, config)
+    if kind is None:
+        return undecided(test, f"Disposition: {label}; the route cannot be chosen without it", law)
+    what = "a conviction" if kind else "not a conviction"
+    verdict = passes if kind == conviction else fails
+    return verdict(test, f"Disposition: {label}, {what} ({law})", law)
+
+
 def conviction_on_record(disposition: str, config: RuleConfig) -> Finding:
     """The motion to vacate and expunge is for convictions."""
-    law, label = config.law, _label(disposition, config)
-    kind = is_conviction(disposition, config)
-    test = "conviction_on_record"
-    if kind is None:
-        return undecided(
-            test, f"Disposition: {label}; the route cannot be chosen without it", law.relief
-        )
-    if kind:
-        return passes(test, f"Disposition: {label}, a conviction ({law.relief})", law.relief)
-    return fails(test, f"Disposition: {label}, not a conviction ({law.relief})", law.relief)
+    return _route(
+        "conviction_on_record", disposition, config, conviction=True, law=config.law.relief
+    )
 
 
 def no_conviction_on_record(disposition: str, config: RuleConfig) -> Finding:
     """Automatic expungement is for records of arrest that did not end in a conviction."""
-    law, label = config.law, _label(disposition, config)
-    kind = is_conviction(disposition, config)
-    test = "no_conviction_on_record"
-    if kind is None:
-        return undecided(
-            test, f"Disposition: {label}; the route cannot be chosen without it", law.automatic
-        )
-    if kind:
-        return fails(test, f"Disposition: {label}, a conviction ({law.automatic})", law.automatic)
-    return passes(test, f"Disposition: {label}, not a conviction ({law.automatic})", law.automatic)
+    return _route(
+        "no_conviction_on_record", disposition, config, conviction=False, law=config.law.automatic
+    )
