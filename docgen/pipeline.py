@@ -236,7 +236,7 @@ def run(
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
     rejects_data = csv_bytes(("row", "column", "case_number", "reason"), reject_rows)
     write_atomic(run_dir / "rejects.csv", rejects_data)
-    files.append(
+    files.add(
         entry_for(run_dir, "rejects.csv", "rejects", rejects_data, [r.row for r in plan.rejects])
     )
 

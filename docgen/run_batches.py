@@ -85,7 +85,7 @@ def write_judge_batch(
         workers=workers,
         on_volume=on_volume,
     ):
-        index.append(entry_for_file(run_dir, relpath, kind, rows, pages))
+        index.add(entry_for_file(run_dir, relpath, kind, rows, pages))
 
 
 def remove_stale_batches(run_dir: Path, written: FileIndex) -> None:

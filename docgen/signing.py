@@ -547,12 +547,16 @@ def write_judge_batches(
     before the first volume and after each (in volume order).
     """
     documents = []
+    # Whether every order in the batch has a PDF (and a DOCX): known from the lookups here.
+    with_pdf = with_docx = True
     for kind, relpath, bookmark in sorted(orders, key=lambda o: o[1]):
         pdf = entries.get(f"{relpath}.pdf")
         docx = entries.get(f"{relpath}.docx")
         entry = pdf or docx
         if entry is None:
             continue
+        with_pdf = with_pdf and pdf is not None
+        with_docx = with_docx and docx is not None
         key, _, name = bookmark.partition(" — ")
         documents.append(
             BatchDocument(
@@ -567,8 +571,6 @@ def write_judge_batches(
     if not documents:
         return []
     volumes = plan_batch_volumes(documents, max_pages)
-    with_pdf = all(f"{d.relpath}.pdf" in entries for d in documents)
-    with_docx = all(f"{d.relpath}.docx" in entries for d in documents)
     geometry = load_geometry(pack, documents[0].kind) if with_pdf else None
     # (relpath, manifest kind, rows, pages): a PDF volume's pages are its index and its orders,
     # known here, so the manifest need not open the file again to count them.
