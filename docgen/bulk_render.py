@@ -22,7 +22,7 @@ from typing import Any
 
 import pikepdf
 
-from docgen import exhibit_pdf, pdf_tags
+from docgen import exhibit_pdf, pdf_fonts, pdf_tags
 from docgen.errors import PackError
 from docgen.exhibit_layout import (
     EXHIBIT_FONT_PT,
@@ -93,7 +93,7 @@ def _assemble(
     drawn_rows: list[int],
     columns: int,
     drawn_marks: list[tuple[str, int]],
-    fonts: exhibit_pdf.Fonts,
+    fonts: pdf_fonts.Fonts,
     title: str,
     identity: bytes,
     page_size_pt: tuple[float, float],
@@ -245,7 +245,7 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
         },
     )
 
-    fonts = exhibit_pdf.Fonts()
+    fonts = pdf_fonts.Fonts()
     total = len(pages)
     widths = geo.column_widths_pt
     page_label_width = fonts.width(f"Page {total} of {total}", "bold", EXHIBIT_FONT_PT)

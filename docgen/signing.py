@@ -45,9 +45,9 @@ from docgen.batches import (
     write_bundle,
 )
 from docgen.errors import PackError
-from docgen.exhibit_pdf import Fonts
 from docgen.output import write_atomic
 from docgen.packs import Pack
+from docgen.pdf_fonts import Fonts
 
 BATCH_PDF = "batches/orders-for-judge.pdf"
 BATCH_DOCX = "batches/orders-for-judge.docx"
@@ -222,7 +222,7 @@ def _marker_ops(
     Drawn straight into the page rather than laid out: one line of known text at a fixed place
     needs no layout engine, and laying out one overlay page per batch page with WeasyPrint was
     about 40 % of the batch's time (5 ms a page). The glyphs come from the bundled font, embedded
-    as a subset with a ToUnicode map (docgen.exhibit_pdf), so the line stays searchable text:
+    as a subset with a ToUnicode map (docgen.pdf_fonts), so the line stays searchable text:
     ingest reads the page by it.
     """
     left, top = page_top_left

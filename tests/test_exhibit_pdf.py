@@ -85,10 +85,10 @@ def test_exhibit_passes_the_filing_rules(drawn) -> None:
 
 
 def test_equal_input_gives_equal_bytes(drawn) -> None:
-    from docgen import exhibit_pdf
+    from docgen import pdf_fonts
 
     volumes, _ = drawn
-    exhibit_pdf._subset_bytes.cache_clear()  # the font subsets are made again, not reused
+    pdf_fonts._subset_bytes.cache_clear()  # the font subsets are made again, not reused
     again, _ = _volumes(120, cjk_every=5)
     assert [v.data for v in again] == [v.data for v in volumes]
 
@@ -120,7 +120,8 @@ def test_page_size_and_margin_come_from_the_pack(
 
 def test_every_drawn_line_stays_inside_its_column(drawn) -> None:
     """Text never runs into the next column: each run ends before its column's padding."""
-    from docgen.exhibit_pdf import MARGIN_PT, PAD_X_PT, Fonts
+    from docgen.exhibit_pdf import MARGIN_PT, PAD_X_PT
+    from docgen.pdf_fonts import Fonts
 
     volumes, _ = drawn
     widths = exhibit_layout.geometry(load_pack(PACK)).column_widths_pt
