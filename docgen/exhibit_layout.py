@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from docgen.packs import FONTS_DIR, Pack
+from docgen.packs import Pack
 
 # Exhibit page geometry (must match the pack's style.css `@page exhibit` and `.exhibit` rules).
 PT_PER_IN = 72.0
@@ -52,14 +52,13 @@ class _Advances(dict[int, int]):
 
 @lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[_Advances, int]:
-    from fontTools.ttLib import TTFont
+    # The metrics of the very font the pages are drawn with (docgen.pdf_fonts), per code point.
+    from docgen.pdf_fonts import font_program
 
-    name = "LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"
-    font = TTFont(FONTS_DIR / name, lazy=True)
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"].metrics
-    upm = font["head"].unitsPerEm
-    return _Advances({code: hmtx[glyph][0] for code, glyph in cmap.items()}, upm), upm
+    program = font_program("bold" if bold else "regular")
+    upm = program.units_per_em
+    widths = {code: program.advances[gid] for code, gid in program.glyphs.items()}
+    return _Advances(widths, upm), upm
 
 
 def text_width(text: str, size: float = EXHIBIT_FONT_PT, bold: bool = False) -> float:
