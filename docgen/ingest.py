@@ -57,7 +57,8 @@ from docgen.ingest_pages import (
     read_page,
     text_in,
 )
-from docgen.signing import PageCode, map_volumes, read_batch_map
+from docgen.page_codes import PageCode
+from docgen.signing import map_volumes, read_batch_map
 from docgen.viewmodel import safe_stem
 
 log = logging.getLogger("docgen.ingest")

@@ -18,17 +18,8 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from docgen.signing import (
-    BATCH_DOCX,
-    BATCH_MAP,
-    BATCH_PDF,
-    BatchDocument,
-    PageCode,
-    code_payload,
-    marker_text,
-    parse_marker,
-    parse_payload,
-)
+from docgen.page_codes import PageCode, code_payload, marker_text, parse_marker, parse_payload
+from docgen.signing import BATCH_DOCX, BATCH_MAP, BATCH_PDF, BatchDocument
 from docgen.signing_docx import write_signing_batch_docx
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
