@@ -12,8 +12,9 @@ import pikepdf
 import pytest
 from typer.testing import CliRunner
 
-from docgen.check import check_pdf, check_run, rules_of
+from docgen.check import check_pdf, check_run
 from docgen.cli import app
+from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
 from tests.conftest import run_pipeline
 

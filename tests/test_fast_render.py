@@ -21,7 +21,7 @@ from typing import Any
 import pikepdf
 import pytest
 
-from docgen import bulk, petition, viewmodel
+from docgen import bulk, petition_documents, petition_input, viewmodel
 from docgen.group import group_charges
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import available_packs, load_pack
@@ -107,8 +107,8 @@ def _illinois_specs(pack_name: str) -> list[DocumentSpec]:
         viewmodel.order(pack, who, case, RUN_DATE),
     ]
     specs += bulk.bulk_specs(pack, people, RUN_DATE)
-    settings = petition.PetitionSettings()
-    specs.append(petition.notice_of_filing(pack, who, case, RUN_DATE, settings))
+    settings = petition_input.PetitionSettings()
+    specs.append(petition_documents.notice_of_filing(pack, who, case, RUN_DATE, settings))
     return specs
 
 

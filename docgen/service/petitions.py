@@ -16,13 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from docgen.output import DIR_MODE
-from docgen.petition import (
-    FORM_COLUMNS,
-    PetitionError,
-    PetitionRequest,
-    PetitionSettings,
-    make_petition,
-)
+from docgen.petition import PetitionRequest, make_petition
+from docgen.petition_input import FORM_COLUMNS, PetitionError, PetitionSettings
 
 SETTINGS_FIELDS = (
     "phone",

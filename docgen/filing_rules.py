@@ -1,0 +1,117 @@
+"""A pack's filing rules: the schema of its `[rules]` table and `rules_of`, which reads it.
+
+The rules are data in the pack (page size, margins, allowed ink, fonts, size cap, stamp box,
+forbidden text, pleading line numbers, exhibit pages, bookmarks), so `docgen check` never branches
+on a court's name; a bad table is a PackError naming pack.toml and the key, never a value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from docgen.errors import PackError
+from docgen.packs import Pack
+
+
+class Margins(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+class InkBox(BaseModel):
+    """A box, from the page's top-left corner, where ink in a margin is allowed."""
+
+    model_config = ConfigDict(extra="forbid")
+    what: str = ""
+    left_in: float
+    top_in: float
+    width_in: float
+    height_in: float
+
+
+class LineNumbers(BaseModel):
+    """Pleading-paper line numbers `first`..`last`, left of the text, at a fixed pitch."""
+
+    model_config = ConfigDict(extra="forbid")
+    first: int = 1
+    last: int = 28
+    left_in: float  # the band (from the left edge) the numbers are looked for in
+    right_in: float
+    pitch_pt: float | None = None  # baseline to baseline; checked when given
+
+
+class PageLayout(BaseModel):
+    """Pages of another size that a filing may carry (a landscape exhibit)."""
+
+    model_config = ConfigDict(extra="forbid")
+    page_size_in: tuple[float, float]
+    margins_in: Margins
+    footer_band_in: tuple[float, float] | None = None
+    allowed_ink_in: list[InkBox] = []
+
+
+class StampBox(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str]
+    page: int = 1
+    left_in: float
+    top_in: float
+    width_in: float
+    height_in: float
+
+
+class FilingRules(BaseModel):
+    """The schema of a pack's `[rules]` table."""
+
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str]
+    page_size_in: tuple[float, float]
+    margins_in: Margins
+    footer_band_in: tuple[float, float] | None = None
+    allowed_ink_in: list[InkBox] = []
+    min_font_pt: float
+    footer_min_font_pt: float | None = None
+    max_bytes: int
+    pdfa: str | None = None
+    searchable: bool = True
+    fonts_embedded: bool = True
+    case_number_on_every_page: bool = False
+    stamp_box: StampBox | None = None
+    forbidden_text: dict[str, str] = {}
+    line_numbers: LineNumbers | None = None  # required on every page of page_size_in
+    exhibit_pages: PageLayout | None = None  # pages of this size are exhibit pages
+    required_bookmarks: dict[str, list[str]] = {}  # kind -> outline titles (prefixes) it must have
+
+    @property
+    def main_layout(self) -> PageLayout:
+        return PageLayout(
+            page_size_in=self.page_size_in,
+            margins_in=self.margins_in,
+            footer_band_in=self.footer_band_in,
+            allowed_ink_in=self.allowed_ink_in,
+        )
+
+
+def rules_of(pack: Pack) -> FilingRules:
+    raw = (pack.config.model_extra or {}).get("rules")
+    toml = pack.directory / "pack.toml"
+    if raw is None:
+        raise PackError(f"{toml}: no [rules] table, so there is nothing to check filings against")
+    try:
+        rules = FilingRules.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"rules.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise PackError(f"{toml}: {problems}") from None
+    for name, pattern in rules.forbidden_text.items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise PackError(f"{toml}: rules.forbidden_text.{name}: bad pattern: {exc}") from None
+    return rules
