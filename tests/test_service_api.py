@@ -11,7 +11,6 @@ import functools
 import io
 import json
 import secrets
-import shutil
 import stat
 import threading
 import time
@@ -30,6 +29,7 @@ from docgen.service.settings import Settings
 from docgen.service.store import Store
 from tests.conftest import GOLDEN_INPUT
 from tests.pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
+from tests.service_helpers import running_job
 
 MAX_UPLOAD = 256 * 1024
 
@@ -259,23 +259,7 @@ def test_the_worker_stores_each_stage_while_the_job_runs(
     from docgen.service import worker
     from docgen.service.jobs_api import job_json
 
-    store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
-    store.create_schema()
-    job_id = secrets.token_hex(16)
-    store.insert_job(
-        id=job_id,
-        office="Cook SAO",
-        pack="il-cook",
-        run_date="2026-12-01",
-        formats="pdf",
-        input_ext="csv",
-        input_name="golden-input.csv",
-        input_bytes=GOLDEN_INPUT.stat().st_size,
-        status="running",
-    )
-    data_dir = tmp_path / "data"
-    worker.job_dir(data_dir, job_id).mkdir(parents=True)
-    shutil.copy(GOLDEN_INPUT, worker.job_dir(data_dir, job_id) / "input.csv")
+    store, job_id, data_dir = running_job(tmp_path, "pdf")
     monkeypatch.setattr(
         pipeline, "RunOptions", functools.partial(pipeline.RunOptions, batch_pages=2)
     )
@@ -648,7 +632,6 @@ def test_delete_a_running_job_stops_it(
 
 
 def _insert_job(settings: Settings, office: str, status: str, attempts: int) -> str:
-    import secrets
 
     job_id = secrets.token_hex(16)
     folder = settings.jobs_dir / job_id

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
-import shutil
 from pathlib import Path
 
 import pytest
 
 from docgen.service import worker
-from docgen.service.store import Store
 from tests.conftest import GOLDEN_INPUT, run_pipeline
+from tests.service_helpers import running_job
 
 distributed = pytest.importorskip("distributed")
 
@@ -26,23 +24,7 @@ def _documents(run_dir: Path) -> dict[str, str]:
 def test_a_service_job_renders_on_the_cluster(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
-    store.create_schema()
-    job_id = secrets.token_hex(16)
-    store.insert_job(
-        id=job_id,
-        office="Cook SAO",
-        pack="il-cook",
-        run_date="2026-12-01",
-        formats="pdf,docx",
-        input_ext="csv",
-        input_name="golden-input.csv",
-        input_bytes=GOLDEN_INPUT.stat().st_size,
-        status="running",
-    )
-    data_dir = tmp_path / "data"
-    worker.job_dir(data_dir, job_id).mkdir(parents=True)
-    shutil.copy(GOLDEN_INPUT, worker.job_dir(data_dir, job_id) / "input.csv")
+    store, job_id, data_dir = running_job(tmp_path, "pdf,docx")
 
     rendered_on: set[str] = set()
     from docgen import cluster as cluster_module
