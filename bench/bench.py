@@ -12,6 +12,9 @@ One run on synthetic cases (docgen.synth, fixed seed) prints a table and writes 
   in this process; (b) the production path (pipeline.render_all: cached fonts and stylesheets,
   files written atomically, page counts from the layout) with 1 worker; (c) the same with all
   cores. ms/document, documents/s, and the ratios b/a and c/a (speed-ups over naive).
+- --cluster: (c)'s documents again through Dask (`generate --cluster`) on a LocalCluster of this
+  machine's cores: Dask's own cost per document against the local pool's, the figure to scale
+  when an office adds machines.
 - DOCX: naive docxtpl (a fresh DocxTemplate per document) against the fast path
   (render_docx._FastTemplate: each template parsed once); outputs are byte-identical (tested).
 - The California bulk motion with an N-row Exhibit A, by bench/ca_exhibit.py in a subprocess:
@@ -159,6 +162,42 @@ def bench_pdf(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, A
     out["ratio_b_over_a_cpu"] = round(
         naive["cpu_ms_per_document"] / out["b_production_1_worker"]["cpu_ms_per_document"], 2
     )
+    return out
+
+
+def bench_cluster(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, Any]:
+    """The production path through Dask (`--cluster`) on a LocalCluster of this machine's cores.
+
+    Same documents and cores as (c): what remains is Dask's own cost per document (scheduling,
+    returning the files' bytes to the client), the figure that scales a cluster of N machines.
+    """
+    try:
+        import distributed
+    except ImportError:
+        return {"unavailable": "dask[distributed] is not installed"}
+    out: dict[str, Any] = {"load": _load(), "workers": workers}
+    with distributed.LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        for label, sample in (("startup_run", specs[:PARALLEL_THRESHOLD]), ("run", specs)):
+            run_dir = tmp / f"pdf-cluster-{label}"
+            run_dir.mkdir()
+            options = RunOptions(
+                input_path=tmp / "unused.csv",
+                pack_name=PACK,
+                run_date=RUN_DATE,
+                out_dir=tmp,
+                formats=("pdf",),
+                cluster=local.scheduler_address,
+            )
+            start = time.perf_counter()
+            entries = render_all(list(sample), run_dir, options)
+            out[label] = _rate(time.perf_counter() - start, len(entries))
+            shutil.rmtree(run_dir)
+    run, few = out["run"], out["startup_run"]
+    extra = run["documents"] - few["documents"]
+    if extra > 0 and run["seconds"] > few["seconds"]:
+        out["marginal_ms_per_document"] = round(1000 * (run["seconds"] - few["seconds"]) / extra, 2)
     return out
 
 
@@ -583,6 +622,18 @@ def _table(report: dict[str, Any]) -> str:
             f"  b {pdf['b_production_1_worker']['cpu_ms_per_document']}"
             f"  ratio b/a {pdf['ratio_b_over_a_cpu']}x"
         )
+    cl = report.get("pdf_cluster")
+    if cl and "unavailable" in cl:
+        lines.append(f"PDF on a local Dask cluster: {cl['unavailable']}")
+    elif cl:
+        row(f"(c) through Dask, LocalCluster of {cl['workers']} workers", cl["run"])
+        c = (pdf or {}).get("c_production_all_cores", {})
+        if cl.get("marginal_ms_per_document") and c.get("marginal_ms_per_document"):
+            lines.append(
+                f"  beyond the first {PARALLEL_THRESHOLD} documents: Dask "
+                f"{cl['marginal_ms_per_document']:.1f} ms/doc against the local pool's "
+                f"{c['marginal_ms_per_document']:.1f} (load {cl.get('load')})"
+            )
     docx = report.get("docx")
     if docx:
         lines.append(f"DOCX (load {docx.get('load')})")
@@ -680,6 +731,11 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--whole-run", action="store_true", help="also time `run` on all cases")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="also render (c)'s documents through Dask (--cluster) on a LocalCluster of this machine",
+    )
     parser.add_argument("--exhibit-rows", type=int, help="default 50000, quick 2000; 0 skips")
     parser.add_argument(
         "--rss-cases", help="comma-separated sizes (default 5000,50000; quick 300,1000); '' skips"
@@ -727,6 +783,9 @@ def main() -> int:
         report["pdf_sample"] = dict(Counter(s.kind for s in pdf_specs))
         print(f"PDF: {len(pdf_specs)} documents each way ...", file=sys.stderr)
         report["pdf"] = bench_pdf(pdf_specs, tmp, args.workers)
+        if args.cluster:
+            print("PDF on a local Dask cluster ...", file=sys.stderr)
+            report["pdf_cluster"] = bench_cluster(pdf_specs, tmp, args.workers)
         print("DOCX ...", file=sys.stderr)
         report["docx"] = bench_docx(_pick(specs, docx_docs))
         if args.whole_run:
