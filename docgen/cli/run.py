@@ -143,6 +143,8 @@ def generate(
             return run(options, stage=StageBar(bar))
 
     result = _guard(body)
+    # The file index is a temporary SQLite database: closed here, not left to the collector.
+    result.files.close()
     out.print(
         f"Run {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in documents"
         f" + {result.rows_not_eligible} not eligible + {result.rows_needs_review} needs review"
