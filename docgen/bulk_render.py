@@ -9,14 +9,16 @@ exhibit's table pages, laid out by docgen.exhibit_layout, are content streams of
 - a file that would pass `[pack] max_document_bytes` is split into numbered volumes, between
   groups of about `[bulk] chunk_rows` rows (one "Rows a-b" bookmark each).
 
-50,000 rows (3,855 pages): about 7 s, a few hundred MB and a 14 MB file, of which the tags
-take about 1 s and 7.7 MB (bench/ca_exhibit.py).
+50,000 rows (3,855 pages): about 7 s, a few hundred MB and a 15 MB file, of which the tags
+take about 1 s and 8.3 MB, the wrapped cells' /ActualText 0.6 MB of it (bench/ca_exhibit.py).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +67,7 @@ def _row_groups(pages: list, contents: list[bytes], chunk_rows: int) -> list[_Ro
         if count >= chunk_rows or i == len(pages) - 1:
             size = sum(len(c) + exhibit_pdf.PAGE_OVERHEAD_BYTES for c in contents[start : i + 1])
             size += sum(  # the rows' structure elements (tags)
-                len(row) * exhibit_pdf.TAG_BYTES_PER_CELL + exhibit_pdf.TAG_BYTES_PER_ROW
+                exhibit_pdf.tag_bytes(row)
                 for page_rows in pages[start : i + 1]
                 for row in page_rows
             )
@@ -97,6 +99,7 @@ def _assemble(
     title: str,
     identity: bytes,
     page_size_pt: tuple[float, float],
+    cell_actual_texts: Iterable[Sequence[str | None]] = (),
 ) -> tuple[bytes, int]:
     """One tagged PDF/A file: the pages of `parts` (rendered PDFs), then the `drawn` exhibit pages.
 
@@ -187,7 +190,7 @@ def _assemble(
         )
         page_numbers = _page_numbers(saved.Root.Pages)[first_drawn:]
     objects = exhibit_pdf.table_objects(
-        tags, list(zip(page_numbers, drawn_rows, strict=True)), columns
+        tags, list(zip(page_numbers, drawn_rows, strict=True)), columns, cell_actual_texts
     )
     return pdf_tags.append_objects(buffer.getvalue(), objects), page_count
 
@@ -305,6 +308,14 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
             title,
             identity=motion_pdf,
             page_size_pt=drawer.text.page_size_pt,
+            # Wrapped cells' whole text, header row first (exhibit_pdf.actual_texts).
+            cell_actual_texts=exhibit_pdf.actual_texts(
+                chain([head], chain.from_iterable(pages[first_page : members[-1].end_page])),
+                chain(
+                    [exhibit["headers"]],
+                    islice(rows, members[0].first_row - 1, members[-1].last_row),
+                ),
+            ),
         )
         relpath = spec.relpath if len(volume_groups) == 1 else f"{spec.relpath}-vol-{v:02d}"
         covered = row_numbers[members[0].first_row - 1 : members[-1].last_row]

@@ -13,7 +13,9 @@ font carries a ToUnicode map), and PDF/A-2b (fonts embedded as CID TrueType subs
 widths; the bundle takes its output intent and XMP from the motion, see bulk_render.render_bulk_motion_pdf),
 and tags like the rest of the document: every cell is a marked-content sequence (/TH, /TD) with
 an MCID, page furniture is /Artifact, and `table_objects` writes the /Table of /TR rows of cells
-that a screen reader follows (PageDrawer.page says which parts are content and why).
+that a screen reader follows (PageDrawer.page says which parts are content and why). A cell
+drawn on more than one line has its whole text as the /TD's (or /TH's) /ActualText, so assistive
+technology reads "2011-MC1-9550725" as one value, not "2011-MC1-" and "9550725" (`actual_texts`).
 The bundled Liberation Serif draws the text; characters it lacks (CJK names) fall back to
 WenQuanYi Micro Hei, as in the HTML documents. No kerning: exhibit_layout.wrap measured without it.
 
@@ -26,12 +28,13 @@ the footer at 10 pt centred 0.25 in into the bottom margin.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pikepdf
 
 from docgen.pdf_fonts import Fonts
+from docgen.pdf_tags import text_string
 
 PAGE_SIZE_PT = (792.0, 612.0)  # default: Letter landscape (`[bulk] exhibit_page_size_in`)
 MARGIN_PT = 54.0  # default: 0.75 in (`[bulk] exhibit_margin_in`)
@@ -239,6 +242,36 @@ def append_pages(
 # deflated content, which the volume split counts already.
 TAG_BYTES_PER_CELL = 16
 TAG_BYTES_PER_ROW = 24
+ACTUAL_TEXT_KEY = "/ActualText"
+
+
+def tag_bytes(row: Sequence[Sequence[str]]) -> int:
+    """A generous estimate of the bytes a data row's structure elements add to a file (the row's
+    cells as lines): the fixed share, plus each wrapped cell's /ActualText at half its raw
+    length. Deflated in the object streams they took about 6 bytes each (50,000 rows of
+    bench/ca_exhibit.py: 100,287 of them, 17.6 characters on average, added 604 KB)."""
+    size = len(row) * TAG_BYTES_PER_CELL + TAG_BYTES_PER_ROW
+    for lines in row:
+        if len(lines) > 1:  # " ".join is at least as long as the cell's own text
+            size += (len(ACTUAL_TEXT_KEY) + 2 + len(text_string(" ".join(lines)))) // 2
+    return size
+
+
+def actual_texts(
+    laid_out: Iterable[Sequence[Sequence[str]]], texts: Iterable[Sequence[str]]
+) -> Iterator[list[str | None]]:
+    """Each row's /ActualText per cell, for `table_objects`: the cell's whole text (whitespace
+    runs made one space, as `exhibit_layout.wrap` draws it) when it is drawn on more than one
+    line, else None (a one-line cell reads right as it is; 400,000 cells stay small).
+
+    `laid_out`: rows of cells as drawn lines; `texts`: the same rows' cell texts (a row may hold
+    more values than columns, e.g. the input row number). Made row by row, as they are written.
+    """
+    for lines_row, text_row in zip(laid_out, texts, strict=True):
+        yield [
+            " ".join(text.split()) if len(lines) > 1 else None
+            for lines, text in zip(lines_row, text_row, strict=False)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,17 +287,24 @@ class TableTags:
 
 
 def table_objects(
-    tags: TableTags, pages: Sequence[tuple[int, int]], columns: int
+    tags: TableTags,
+    pages: Sequence[tuple[int, int]],
+    columns: int,
+    cell_actual_texts: Iterable[Sequence[str | None]] = (),
 ) -> Iterator[tuple[int, bytes]]:
     """The exhibit's /TR, /TH and /TD elements, then the /Table and the ParentTree leaf, as
     (object number, body) for `pdf_tags.append_objects`, made as they are written.
 
     `pages`: (page object number, data rows drawn on it) for each exhibit page of the file, in
     order; the first opens the table (see PageDrawer.page for the MCIDs each page uses).
+    `cell_actual_texts` (from `actual_texts`): per table row, the header row first, each cell's
+    /ActualText or None. Each cell element owns exactly its cell's one marked-content sequence,
+    so the entry goes on the element; rows it does not reach get none.
     """
     rows: list[str] = []  # "n 0 R" of every /TR, header row first
     nums: list[str] = []
     number = tags.first_new
+    actual = iter(cell_actual_texts)
     th_attributes = "/A <</O /Table /Scope /Column>> "
     for index, (page, row_count) in enumerate(pages):
         parents: list[str] = []  # by MCID
@@ -279,8 +319,11 @@ def table_objects(
             number += 1
             cell_tag, attributes = ("/TH", th_attributes) if row < 0 else ("/TD", "")
             kids = []
-            for _ in range(columns):
-                cell = f"<</S {cell_tag} /P {tr} 0 R /Pg {page} 0 R {attributes}/K {mcid}>>"
+            texts = next(actual, None) or ()
+            for column in range(columns):
+                text = texts[column] if column < len(texts) else None
+                extra = "" if text is None else f"{ACTUAL_TEXT_KEY} {text_string(text)} "
+                cell = f"<</S {cell_tag} /P {tr} 0 R /Pg {page} 0 R {attributes}{extra}/K {mcid}>>"
                 yield number, cell.encode()
                 kids.append(f"{number} 0 R")
                 parents.append(f"{number} 0 R")

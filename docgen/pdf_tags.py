@@ -145,6 +145,17 @@ def install(out: pikepdf.Pdf, structure: Structure, extra: pikepdf.Object | None
     out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
 
 
+def text_string(text: str) -> str:
+    """`text` as a PDF text string token for a raw object (PDF 1.7, 7.9.2.2): a literal string
+    when it is printable ASCII (the same bytes in PDFDocEncoding), with "\\", "(" and ")"
+    escaped; otherwise UTF-16BE with its byte order mark, written in hex, so any character
+    (CJK names, line breaks, unbalanced parentheses) survives byte for byte."""
+    if text.isascii() and text.isprintable():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return f"({escaped})"
+    return f"<FEFF{text.encode('utf-16-be').hex().upper()}>"
+
+
 _XREF_ROW = struct.Struct(">BIH")  # /W [1 4 2]
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
