@@ -10,7 +10,8 @@ every order; the layout's signing.toml says where (and where the code goes).
 
 batches/orders-for-judge.json (the batch map) records which page is which, for ingest.
 batches/orders-for-judge.docx is the same batch for courts that sign in Word: an index table,
-then every order, a page break between (the orders' XML streamed into the zip one at a time).
+then every order in a section of its own, with its own footer (docgen.signing_docx; the orders'
+XML streamed into the zip one at a time).
 
 Above `--batch-pages` pages (the letters' rule, docgen.batches.plan_volumes) the batch is split
 into volumes, orders-for-judge-0001.pdf/.docx ...: each has its own index (its orders, "Volume 1

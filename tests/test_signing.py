@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -27,7 +28,6 @@ from tests.golden_files import GOLDENS_DIR, compare_pdf
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
 PT = 72.0
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-PAGE_BREAK_XML = f'<w:p xmlns:w="{W[1:-1]}"><w:r><w:br w:type="page"></w:br></w:r></w:p>'.encode()
 
 
 def _map(run_dir: Path) -> dict:
@@ -217,7 +217,8 @@ def test_docx_batch_has_the_index_table_then_every_order(golden_run) -> None:
     body = "\n".join(p.text for p in document.paragraphs)
     assert body.count("ORDER TO VACATE AND EXPUNGE") == 6
     xml = document.element.body.xml
-    assert xml.count('w:type="page"') >= 6  # a page break before every order
+    assert xml.count("<w:sectPr") == 7  # the index's section, then one per order
+    assert len(document.sections) == 7
     manifest = json.loads((run_dir / "manifest.json").read_text())
     listed = {f["path"]: f for f in manifest["files"]}
     for path in (BATCH_PDF, BATCH_DOCX, BATCH_MAP):
@@ -452,6 +453,14 @@ def _c14n(element) -> bytes:
     return etree.tostring(element, method="c14n", exclusive=True)
 
 
+def _without_sections(element):
+    """A copy of `element` without the section properties the batch put in its paragraph."""
+    element = copy.deepcopy(element)
+    for section in list(element.iter(f"{W}sectPr")):
+        section.getparent().remove(section)
+    return element
+
+
 def _batch_body_after_index(path: Path) -> list:
     """The batch's body elements after the index table, without the final section."""
     body = Document(str(path)).element.body
@@ -463,7 +472,8 @@ def _batch_body_after_index(path: Path) -> list:
 @pytest.mark.parametrize("which", ["unsplit", "split"])
 def test_docx_batch_is_the_index_then_each_order_exactly(which, golden_run, split_run) -> None:
     """What the former implementation (python-docx, every order's elements moved into one
-    tree) gave: each order's own body elements, unchanged, after a page-break paragraph."""
+    tree) gave: each order's own body elements, unchanged but for the section properties
+    (tests/test_signing_docx_footers.py) in its last paragraph, after the index's section."""
     run = golden_run if which == "unsplit" else split_run
     run_dir = run.run_dir
     batches = sorted((run_dir / "batches").glob("orders-for-judge*.docx"))
@@ -473,16 +483,19 @@ def test_docx_batch_is_the_index_then_each_order_exactly(which, golden_run, spli
         documents = [d for d in mapping["documents"] if d["volume"] == volume["number"]]
         expected = []
         for document in documents:
-            expected.append(PAGE_BREAK_XML)
             order = Document(str(run_dir / f"{document['relpath']}.docx")).element.body
             expected += [_c14n(c) for c in order if c.tag != f"{W}sectPr"]
-        actual = [_c14n(c) for c in _batch_body_after_index(path)]
-        assert actual == expected
+        index_break, *elements = _batch_body_after_index(path)
+        # The index's section ends with a paragraph holding only its section properties.
+        assert [c.tag for c in index_break] == [f"{W}pPr"]
+        assert [c.tag for c in index_break[0]] == [f"{W}sectPr"]
+        assert [_c14n(_without_sections(c)) for c in elements] == expected
+        sections = Document(str(path)).element.body.iter(f"{W}sectPr")
+        assert len(list(sections)) == 1 + len(documents)
         # python-docx reads it: the index's paragraphs, then each order's paragraphs' text.
         paragraphs = [p.text for p in Document(str(path)).paragraphs]
-        order_text = []
+        order_text = [""]  # the index's section break
         for document in documents:
-            order_text.append("")
             order_text += [
                 p.text for p in Document(str(run_dir / f"{document['relpath']}.docx")).paragraphs
             ]
