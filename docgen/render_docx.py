@@ -158,17 +158,54 @@ def _finish_plain(
     doc = tpl.docx
     word_lang = WORD_LANG.get(spec.lang, spec.lang)
     _set_language(doc, word_lang)
-    _set_core_properties(doc.core_properties, spec.title, word_lang, stamp)
+    set_core_properties(doc.core_properties._element, spec.title, word_lang, stamp)
     buf = io.BytesIO()
     doc.save(buf)
     return normalise_docx(buf.getvalue())
 
 
-def _set_core_properties(cp: Any, title: str, word_lang: str, stamp: datetime) -> None:
-    cp.title = title
-    cp.language = word_lang
-    cp.created = cp.modified = cp.last_printed = stamp
-    cp.revision = 1
+# docProps/core.xml (OPC core properties, ECMA-376 Part 2): the only namespaces it may use.
+CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
+def set_core_properties(core: Any, title: str, word_lang: str | None, stamp: datetime) -> None:
+    """Title, language, dates and revision on `core`, the root of docProps/core.xml.
+
+    Elements are addressed by namespace URI, never through python-docx's CoreProperties: once
+    docxcompose is imported (docxtpl imports it), python-docx's "cp" prefix means the
+    custom-properties namespace, so its setters add cp:revision and the like in the wrong
+    namespace, beside the real ones, and Word reports the file as unreadable content
+    (python-docx#1037, docxcompose#101). For the same reason anything outside the core, Dublin
+    Core and DC terms namespaces (such leftovers in a template) is dropped. No lastPrinted: a
+    generated document has not been printed.
+    """
+    for child in list(core):
+        namespace = etree.QName(child).namespace if isinstance(child.tag, str) else None
+        if namespace not in (CORE_NS, DC_NS, DCTERMS_NS):
+            core.remove(child)
+    set_core_value(core, DC_NS, "title", title)
+    if word_lang:
+        set_core_value(core, DC_NS, "language", word_lang)
+    set_core_value(core, CORE_NS, "lastModifiedBy", "docgen")
+    set_core_value(core, CORE_NS, "revision", "1")
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name in ("created", "modified"):
+        set_core_value(core, DCTERMS_NS, name, when).set(_XSI_TYPE, "dcterms:W3CDTF")
+    for printed in core.findall(f"{{{CORE_NS}}}lastPrinted"):
+        core.remove(printed)
+
+
+def set_core_value(core: Any, namespace: str, name: str, value: str) -> Any:
+    """Set the one {namespace}name child of `core` to `value` (adding it, dropping repeats)."""
+    found = core.findall(f"{{{namespace}}}{name}")
+    for repeat in found[1:]:
+        core.remove(repeat)
+    element = found[0] if found else etree.SubElement(core, f"{{{namespace}}}{name}")
+    element.text = value
+    return element
 
 
 _P_OPEN = re.compile(r"<w:p([ >])")
@@ -278,7 +315,6 @@ class _FastTemplate:
     def render(self, spec: DocumentSpec, stamp: datetime) -> bytes:
         import copy
 
-        from docx.opc.coreprops import CoreProperties
         from docx.opc.oxml import serialize_part_xml
         from docx.oxml.parser import parse_xml
 
@@ -298,7 +334,7 @@ class _FastTemplate:
         word_lang = WORD_LANG.get(spec.lang, spec.lang)
         entries.update(self._language_parts(word_lang))
         core = copy.deepcopy(self.core)
-        _set_core_properties(CoreProperties(core), spec.title, word_lang, stamp)
+        set_core_properties(core, spec.title, word_lang, stamp)
         entries[self.core_name] = serialize_part_xml(core)
         return _zip_entries(entries)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from docgen.output import atomic_file
+from docgen.render_docx import set_core_properties
 from docgen.signing import BATCH_DOCX, BatchDocument, Volume
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -99,10 +100,6 @@ def write_signing_batch_docx(
     to other parts go through docxcompose instead, which holds them all (it keeps no section,
     header or footer of the documents it appends: their sections are set here as when streamed).
     """
-    # Imported first whatever the path: docxcompose rebinds python-docx's "cp" prefix when
-    # imported (docxcompose.utils), which changes how the index's core properties are written;
-    # a worker process that had not imported it would write other bytes.
-    import docxcompose.composer  # noqa: F401
     from lxml import etree
 
     if not documents:
@@ -186,12 +183,8 @@ def _docx_index(
         final_section.remove(reference)
     for reference in references:
         index.part.drop_rel(reference.get(f"{_R}id"))
-    index.core_properties.title = volume.title
-    stamp = _docx_time(run_date)
-    index.core_properties.created = stamp
-    index.core_properties.modified = stamp
-    index.core_properties.last_modified_by = "docgen"
-    index.core_properties.revision = 1
+    # The first order's language stays (None): the index is in the orders' language.
+    set_core_properties(index.core_properties._element, volume.title, None, _docx_time(run_date))
     title = index.add_paragraph()
     title.add_run("Orders for signature").bold = True
     title.runs[0].font.size = Pt(14)

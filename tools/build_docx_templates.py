@@ -52,7 +52,13 @@ from docx.text.paragraph import Paragraph
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from docgen.render_docx import normalise_docx  # noqa: E402  (after the sys.path tweak)
+from docgen.render_docx import (  # noqa: E402  (after the sys.path tweak)
+    CORE_NS,
+    DC_NS,
+    normalise_docx,
+    set_core_properties,
+    set_core_value,
+)
 
 FONT = "Liberation Serif"
 TWIPS_PER_INCH = 1440
@@ -203,16 +209,18 @@ def base_document(title_hint: str) -> DocxDocument:
     docid = settings.find(qn("w14:docId"))
     if docid is not None:
         settings.remove(docid)
-    cp = doc.core_properties
-    cp.author = "docgen"
-    cp.last_modified_by = "docgen"
-    cp.comments = ""
-    cp.keywords = ""
-    cp.subject = ""
-    cp.title = ""  # set from spec.title at render time
-    cp.category = title_hint
-    cp.revision = 1
-    cp.created = cp.modified = cp.last_printed = TEMPLATE_DATE
+    # By namespace, not python-docx's setters: see render_docx.set_core_properties (docxcompose,
+    # imported by docxtpl, rebinds the "cp" prefix those setters use).
+    core = doc.core_properties._element
+    set_core_properties(core, "", None, TEMPLATE_DATE)  # the title is set at render time
+    for namespace, name, value in (
+        (DC_NS, "creator", "docgen"),
+        (DC_NS, "description", ""),
+        (DC_NS, "subject", ""),
+        (CORE_NS, "keywords", ""),
+        (CORE_NS, "category", title_hint),
+    ):
+        set_core_value(core, namespace, name, value)
     # Remove the default empty first paragraph so the document starts with our content.
     body = doc.element.body
     for p in body.findall(qn("w:p")):
