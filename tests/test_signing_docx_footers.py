@@ -16,8 +16,9 @@ import pypdfium2
 import pytest
 from docx import Document
 
+from docgen.docx_sections import per_order_page_count
 from docgen.signing import BATCH_DOCX, BATCH_MAP, BatchDocument
-from docgen.signing_docx import _per_order_page_count, write_signing_batch_docx
+from docgen.signing_docx import write_signing_batch_docx
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -227,7 +228,7 @@ def test_page_count_field_becomes_the_sections(field: str, pages: int, shown: st
         '<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
         f"<w:r><w:t> of </w:t></w:r>{field}</w:p></w:ftr>"
     ).encode()
-    copied = _per_order_page_count(xml, pages)
+    copied = per_order_page_count(xml, pages)
     instructions = _instructions(copied)
     assert "SECTIONPAGES" in instructions and " PAGE " in instructions
     assert "NUMPAGES" not in instructions.replace("SECTIONPAGES", "")
