@@ -170,6 +170,7 @@ def _docx_index(
         for cell, text in zip(cells, (str(no), document.key, document.name, ""), strict=True):
             cell.text = text
     _grid(table)
+    _column_widths(table, index.sections[0], INDEX_COLUMN_SHARES)
     _index_footer(index.sections[0].footer)
     set_in_order(final_section, "pgNumType", {"fmt": "lowerRoman", "start": "1"})
     final_section.addprevious(section_break(None, deepcopy(final_section)))
@@ -299,6 +300,21 @@ def _order_body_xml(
     # The body's own tags (and the namespace declarations lxml puts on them) are the batch's.
     xml = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
     return xml[xml.index(b">") + 1 : xml.rindex(b"</")]
+
+
+# No., case number, name, judge's notes: shares of the text width. Word's default is four equal
+# columns, where a long name breaks inside its words ("Wolfeschlegelsteinha|usen").
+INDEX_COLUMN_SHARES = (0.07, 0.23, 0.40, 0.30)
+
+
+def _column_widths(table: Any, section: Any, shares: Sequence[float]) -> None:
+    """Fixed column widths (grid and every cell, as Word and LibreOffice each read one)."""
+    width = section.page_width - section.left_margin - section.right_margin
+    table.autofit = False
+    for column, share in zip(table.columns, shares, strict=True):
+        column.width = int(width * share)
+        for cell in column.cells:
+            cell.width = int(width * share)
 
 
 def _grid(table: Any) -> None:

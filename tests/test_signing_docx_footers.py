@@ -20,6 +20,7 @@ from docgen.docx_sections import per_order_page_count
 from docgen.signing import BATCH_DOCX, BATCH_MAP, BatchDocument
 from docgen.signing_docx import write_signing_batch_docx
 from tests.conftest import GOLDEN_INPUT, run_pipeline
+from tests.test_signing import run_ca_per_case
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -114,20 +115,7 @@ def test_each_volume_keeps_its_orders_footers(split_docx_run) -> None:
 @pytest.fixture(scope="module")
 def california_run(tmp_path_factory: pytest.TempPathFactory):
     """ca-san-francisco with per-case orders, in Word too: pleading paper header and footer."""
-    tmp = tmp_path_factory.mktemp("ca-footers")
-    packs = tmp / "packs"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
-    toml = packs / "ca-san-francisco" / "pack.toml"
-    toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"'))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DOCGEN_PACKS_DIR", str(packs))
-        yield run_pipeline(
-            FIXTURES / "golden.csv",
-            tmp / "out",
-            pack_name="ca-san-francisco",
-            input_format="gogen",
-            formats=("pdf", "docx"),
-        )
+    yield from run_ca_per_case(tmp_path_factory.mktemp("ca-footers"), ("pdf", "docx"))
 
 
 def test_california_orders_keep_their_pleading_header_and_footer(california_run) -> None:
@@ -311,3 +299,20 @@ def test_a_footers_own_parts_are_copied_with_it(golden_run, tmp_path: Path) -> N
         assert not any("seal" in name for name in batch.namelist() if "order1" in name)
     footer = Document(str(tmp_path / BATCH_DOCX)).sections[2].footer.part
     assert [part.blob for part in footer.related_parts.values()] == [seal]
+
+
+def test_index_columns_give_the_name_the_widest_share(golden_run) -> None:
+    """Word's default is four equal columns; the name gets 40 % of the text width instead."""
+    from docgen.signing_docx import INDEX_COLUMN_SHARES
+
+    document = Document(str(golden_run.run_dir / BATCH_DOCX))
+    table = document.tables[0]
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [column.width for column in table.columns]
+    twip = 635  # Word stores widths in twentieths of a point; python-docx reads back EMUs
+    for width, share in zip(widths, INDEX_COLUMN_SHARES, strict=True):
+        assert abs(width - text_width * share) < twip
+    assert max(widths) == widths[2]  # the name
+    for row in table.rows:
+        assert [cell.width for cell in row.cells] == widths
