@@ -110,6 +110,19 @@ def _time_each(render: Callable[[DocumentSpec], Any], specs: list[DocumentSpec])
     return result
 
 
+def _pdf_options(tmp: Path, workers: int | None = None, cluster: str | None = None) -> RunOptions:
+    """Options for render_all of PDFs only (the input path is not read: specs are given)."""
+    return RunOptions(
+        input_path=tmp / "unused.csv",
+        pack_name=PACK,
+        run_date=RUN_DATE,
+        out_dir=tmp,
+        formats=("pdf",),
+        workers=workers,
+        cluster=cluster,
+    )
+
+
 def bench_pdf(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, Any]:
     pack = load_pack(PACK)
     renderer = PdfRenderer(pack, RUN_DATE)
@@ -118,14 +131,7 @@ def bench_pdf(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, A
     naive = _time_each(lambda s: renderer.render_with_pages(s, cached=False), specs)
     out["a_naive_one_pass_per_document"] = naive
     for label, n in (("b_production_1_worker", 1), ("c_production_all_cores", workers)):
-        options = RunOptions(
-            input_path=tmp / "unused.csv",
-            pack_name=PACK,
-            run_date=RUN_DATE,
-            out_dir=tmp,
-            formats=("pdf",),
-            workers=n,
-        )
+        options = _pdf_options(tmp, workers=n)
         run_dir = tmp / f"pdf-{label}"
         run_dir.mkdir()
         start, cpu_start = time.perf_counter(), time.process_time()
@@ -142,14 +148,7 @@ def bench_pdf(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[str, A
     if len(specs) > 2 * len(few):
         run_dir = tmp / "pdf-startup"
         run_dir.mkdir()
-        options = RunOptions(
-            input_path=tmp / "unused.csv",
-            pack_name=PACK,
-            run_date=RUN_DATE,
-            out_dir=tmp,
-            formats=("pdf",),
-            workers=workers,
-        )
+        options = _pdf_options(tmp, workers=workers)
         start = time.perf_counter()
         render_all(list(few), run_dir, options)
         few_seconds = time.perf_counter() - start
@@ -184,14 +183,7 @@ def bench_cluster(specs: list[DocumentSpec], tmp: Path, workers: int) -> dict[st
         for label, sample in (("startup_run", specs[:PARALLEL_THRESHOLD]), ("run", specs)):
             run_dir = tmp / f"pdf-cluster-{label}"
             run_dir.mkdir()
-            options = RunOptions(
-                input_path=tmp / "unused.csv",
-                pack_name=PACK,
-                run_date=RUN_DATE,
-                out_dir=tmp,
-                formats=("pdf",),
-                cluster=local.scheduler_address,
-            )
+            options = _pdf_options(tmp, cluster=local.scheduler_address)
             start = time.perf_counter()
             entries = render_all(list(sample), run_dir, options)
             out[label] = _rate(time.perf_counter() - start, len(entries))

@@ -5,7 +5,6 @@ one value rather than "2011-MC1-" and "9550725"; one-line cells carry none."""
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -13,11 +12,12 @@ import pytest
 
 from docgen import bulk, bulk_render, exhibit_layout
 from docgen.group import group_charges
-from docgen.packs import REPO_ROOT, load_pack
+from docgen.packs import load_pack
 from docgen.pdf_tags import text_string
 from docgen.render_pdf import PdfRenderer
 from tests.conftest import RUN_DATE
 from tests.test_california import _charges
+from tests.test_exhibit_pdf import use_small_volumes
 
 PACK = "ca-los-angeles"
 LONG_CASE = "2011-MC1-9550725-0042"  # wider than the case column: breaks after a hyphen
@@ -99,12 +99,7 @@ def test_volumes_stay_under_the_size_limit_when_every_row_wraps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The volume split's size estimate counts the /ActualText entries (exhibit_pdf.tag_bytes)."""
-    packs = tmp_path / "packs"
-    shutil.copytree(REPO_ROOT / "templates", packs)
-    toml = packs / PACK / "pack.toml"
-    text = toml.read_text().replace("chunk_rows = 2000", "chunk_rows = 100")
-    toml.write_text(text.replace("max_document_bytes = 26214400", "max_document_bytes = 120000"))
-    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    use_small_volumes(tmp_path, monkeypatch)
     charges = [
         c.model_copy(update={"case_number": f"{LONG_CASE}-{i:04d}", "first_name": TRICKY_FIRST})
         for i, c in enumerate(_charges(400))

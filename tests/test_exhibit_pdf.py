@@ -305,15 +305,21 @@ def test_exhibit_is_tagged_as_one_table(drawn, tmp_path: Path) -> None:
     # by then under the next tag; _check_exhibit_tags reads the exhibit's operators directly.)
 
 
-def test_a_later_volume_opens_its_own_table(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def use_small_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the packs where ca-los-angeles splits its bulk motion into volumes of 100-row
+    groups under 120,000 bytes (DOCGEN_PACKS_DIR points at it for the test)."""
     packs = tmp_path / "packs"
     shutil.copytree(REPO_ROOT / "templates", packs)
     toml = packs / PACK / "pack.toml"
     text = toml.read_text().replace("chunk_rows = 2000", "chunk_rows = 100")
     toml.write_text(text.replace("max_document_bytes = 26214400", "max_document_bytes = 120000"))
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+
+
+def test_a_later_volume_opens_its_own_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_small_volumes(tmp_path, monkeypatch)
     volumes, rows = _volumes(400)
     assert len(volumes) >= 2
     head, expected = _layout(PACK, rows)

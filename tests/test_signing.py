@@ -8,8 +8,10 @@ import json
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pypdfium2
@@ -235,7 +237,12 @@ def test_batch_bytes_are_reproducible(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def ca_per_case_run(tmp_path_factory: pytest.TempPathFactory):
     """ca-san-francisco with the pack setting `[bulk] orders = "per_case"`."""
-    tmp = tmp_path_factory.mktemp("ca-per-case")
+    yield from run_ca_per_case(tmp_path_factory.mktemp("ca-per-case"), ("pdf",))
+
+
+def run_ca_per_case(tmp: Path, formats: tuple[str, ...]) -> Iterator[Any]:
+    """The golden gogen file through a copy of the packs where ca-san-francisco makes an order
+    per case (`[bulk] orders = "per_case"`); yields the run's result (for a fixture)."""
     packs = tmp / "packs"
     shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
     toml = packs / "ca-san-francisco" / "pack.toml"
@@ -247,7 +254,7 @@ def ca_per_case_run(tmp_path_factory: pytest.TempPathFactory):
             tmp / "out",
             pack_name="ca-san-francisco",
             input_format="gogen",
-            formats=("pdf",),
+            formats=formats,
         )
 
 
