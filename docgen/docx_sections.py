@@ -16,6 +16,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from docgen.docx_package import ZIP_EPOCH
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 DOCUMENT = "word/document.xml"
@@ -382,7 +384,7 @@ def xml_bytes(root: Any) -> bytes:
 
 
 def fixed_member(name: str) -> zipfile.ZipInfo:
-    member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    member = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
     member.compress_type = zipfile.ZIP_DEFLATED
     member.external_attr = 0o600 << 16
     return member

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from docgen.docx_package import set_core_properties
 from docgen.docx_sections import (
     CONTENT_TYPES,
     DOCUMENT_RELS,
@@ -35,7 +36,6 @@ from docgen.docx_sections import (
     w_element,
 )
 from docgen.output import atomic_file
-from docgen.render_docx import set_core_properties
 from docgen.signing import BATCH_DOCX, BatchDocument, Volume
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

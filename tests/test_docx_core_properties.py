@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from docgen.render_docx import DocxRenderer, set_core_properties
+from docgen.docx_package import set_core_properties
+from docgen.render_docx import DocxRenderer
 from docgen.signing import BATCH_TITLE
 from tests.test_fast_render import PACK_TEMPLATES, TEMPLATES, _spec_for
 

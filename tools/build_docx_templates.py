@@ -52,7 +52,7 @@ from docx.text.paragraph import Paragraph
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from docgen.render_docx import (  # noqa: E402  (after the sys.path tweak)
+from docgen.docx_package import (  # noqa: E402  (after the sys.path tweak)
     CORE_NS,
     DC_NS,
     normalise_docx,
@@ -209,7 +209,7 @@ def base_document(title_hint: str) -> DocxDocument:
     docid = settings.find(qn("w14:docId"))
     if docid is not None:
         settings.remove(docid)
-    # By namespace, not python-docx's setters: see render_docx.set_core_properties (docxcompose,
+    # By namespace, not python-docx's setters: see docx_package.set_core_properties (docxcompose,
     # imported by docxtpl, rebinds the "cp" prefix those setters use).
     core = doc.core_properties._element
     set_core_properties(core, "", None, TEMPLATE_DATE)  # the title is set at render time
