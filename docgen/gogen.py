@@ -37,6 +37,7 @@ from pathlib import Path
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
 from docgen.readers import SourceTable, detect_encoding
+from docgen.readers.table import CsvRecords
 
 DOJ_COLUMNS: tuple[str, ...] = tuple(
     [
@@ -245,24 +246,16 @@ def read_gogen(path: Path, name: str, encoding: str | None = None) -> SourceTabl
         file=name, columns=list(COLUMNS), rows=iter(()), format="gogen", encoding=enc, delimiter=","
     )
     table._close = fh.close
-    record = 0
-
-    def next_record() -> list[str] | None:
-        nonlocal record
-        try:
-            values = next(reader)
-        except StopIteration:
-            return None
-        except (UnicodeDecodeError, csv.Error):
-            table.close()
-            raise InputFileError(
-                f"{name}, row {record + 1}: cannot be read as a gogen results CSV ({enc})"
-            ) from None
-        record += 1
-        return values
+    records = CsvRecords(
+        reader,
+        table,
+        lambda number, _error: InputFileError(
+            f"{name}, row {number}: cannot be read as a gogen results CSV ({enc})"
+        ),
+    )
 
     first: list[str] | None = None
-    while (first := next_record()) is not None and not any(v.strip() for v in first):
+    while (first := records.next()) is not None and not any(v.strip() for v in first):
         table.blank_rows += 1
     if first is None:
         table.close()
@@ -277,7 +270,7 @@ def read_gogen(path: Path, name: str, encoding: str | None = None) -> SourceTabl
     if width < len(ALL_GOGEN_COLUMNS):
         table.close()
         raise InputFileError(
-            f"{name}: row {record} has {width} fields; gogen results have "
+            f"{name}: row {records.number} has {width} fields; gogen results have "
             f"{len(ALL_GOGEN_COLUMNS)} (95 DOJ columns and 12 eligibility columns)",
             hint="Pass gogen's doj_results.csv (not the condensed file), or use --input-format csv.",
         )
@@ -287,12 +280,12 @@ def read_gogen(path: Path, name: str, encoding: str | None = None) -> SourceTabl
         try:
             values = pending
             if values is None:
-                values = next_record()
+                values = records.next()
             while values is not None:
-                row = _row(table, record, values)
+                row = _row(table, records.number, values)
                 if row is not None:
                     yield row
-                values = next_record()
+                values = records.next()
         finally:
             table.close()
 

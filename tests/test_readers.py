@@ -370,3 +370,26 @@ def test_jsonl_ndjson_extension_and_bom(tmp_path):
     table = read_table(path)
     assert table.columns == ["person_id"]
     assert [r.cells for r in table.rows] == [{"person_id": "IL1"}]
+
+
+def test_a_record_that_cannot_be_parsed_names_its_row(tmp_path):
+    import csv
+
+    limit = csv.field_size_limit()
+    field = "x" * (limit + 1)
+    path = write(tmp_path, "in.csv", (csv_text() + f"IL3,{field},A,1980-01-02,X\n").encode())
+    with pytest.raises(InputFileError) as exc:
+        rows_of(read_table(path))
+    assert str(exc.value).startswith(f"{path}, row 4: cannot be parsed as CSV")
+
+
+def test_a_gogen_record_that_cannot_be_parsed_names_its_row(tmp_path):
+    import csv
+
+    source = (Path(__file__).resolve().parent / "fixtures" / "gogen" / "small.csv").read_text()
+    lines = source.splitlines(keepends=True)
+    lines[2] = lines[2].replace(",", "," + "x" * (csv.field_size_limit() + 1), 1)  # row 3
+    path = write(tmp_path, "results.csv", "".join(lines).encode())
+    with pytest.raises(InputFileError) as exc:
+        rows_of(read_table(path, input_format="gogen"))
+    assert str(exc.value) == f"{path}, row 3: cannot be read as a gogen results CSV (utf-8)"

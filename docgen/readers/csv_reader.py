@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.readers.table import SourceTable, _header_map, _is_blank
+from docgen.readers.table import CsvRecords, SourceTable, _header_map, _is_blank
 
 DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 64 * 1024
@@ -131,31 +131,21 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
     )
     table._close = fh.close
 
-    record = 0
-
-    def next_record() -> list[str] | None:
-        nonlocal record
-        try:
-            values = next(reader)
-        except StopIteration:
-            return None
-        except UnicodeDecodeError:
-            table.close()
-            raise InputFileError(
-                f"{name}, row {record + 1}: cannot be read as {enc}",
+    def unreadable(number: int, error: Exception) -> InputFileError:
+        if isinstance(error, UnicodeDecodeError):
+            return InputFileError(
+                f"{name}, row {number}: cannot be read as {enc}",
                 hint="Pass the right --encoding (e.g. cp1252 or utf-8).",
-            ) from None
-        except csv.Error:
-            table.close()
-            raise InputFileError(
-                f"{name}, row {record + 1}: cannot be parsed as CSV "
-                "(a field is very long or a quote is not closed)",
-            ) from None
-        record += 1
-        return values
+            )
+        return InputFileError(
+            f"{name}, row {number}: cannot be parsed as CSV "
+            "(a field is very long or a quote is not closed)",
+        )
+
+    records = CsvRecords(reader, table, unreadable)
 
     try:
-        while (header := next_record()) is not None and _is_blank(header):
+        while (header := records.next()) is not None and _is_blank(header):
             pass
     except BaseException:
         table.close()
@@ -175,25 +165,25 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
 
     def rows() -> Iterator[SourceRow]:
         try:
-            while (values := next_record()) is not None:
+            while (values := records.next()) is not None:
                 if _is_blank(values):
                     table.blank_rows += 1
                     continue
                 if width > 2 and any(_runs_on(v, delimiter, width) for v in values):
                     raise InputFileError(
-                        f"{name}, row {record}: a quoted field runs on over the lines after it, "
+                        f"{name}, row {records.number}: a quoted field runs on over the lines after it, "
                         "so a quote is probably not closed (the rows after it cannot be counted)",
                         hint="Check the quotes in this row and save the file again.",
                     )
                 if len(values) > width and not _is_blank(values[width:]):
                     table._problem(
-                        record,
+                        records.number,
                         None,
                         f"the row has {len(values)} fields but the header has {width} "
                         "(check quotes and the delimiter)",
                     )
                 cells = {col: values[pos] if pos < len(values) else "" for pos, col in mapping}
-                yield SourceRow(file=name, row=record, cells=cells)
+                yield SourceRow(file=name, row=records.number, cells=cells)
         finally:
             table.close()
 

@@ -6,6 +6,7 @@ contract they keep (row numbers, problems, messages) is in `docgen.readers`' doc
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,35 @@ class SourceTable:
 
     def _problem(self, row: int, column: str | None, message: str) -> None:
         self.problems.setdefault(row, []).append(RowProblem(self.file, row, column, message))
+
+
+class CsvRecords:
+    """A csv.reader's records, numbered as the file counts them (header and blank lines included),
+    for the CSV and gogen readers. A record that cannot be decoded or parsed closes the table and
+    raises `unreadable(its number, the error)`: each reader words its own message."""
+
+    def __init__(
+        self,
+        reader: Iterator[list[str]],
+        table: SourceTable,
+        unreadable: Callable[[int, Exception], InputFileError],
+    ) -> None:
+        self._reader = reader
+        self._table = table
+        self._unreadable = unreadable
+        self.number = 0  # of the last record read
+
+    def next(self) -> list[str] | None:
+        """The next record, or None at the end of the file."""
+        try:
+            values = next(self._reader)
+        except StopIteration:
+            return None
+        except (UnicodeDecodeError, csv.Error) as exc:
+            self._table.close()
+            raise self._unreadable(self.number + 1, exc) from None
+        self.number += 1
+        return values
 
 
 def normalise_column(name: object) -> str:
