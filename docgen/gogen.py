@@ -37,7 +37,7 @@ from pathlib import Path
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
 from docgen.readers import SourceTable, detect_encoding
-from docgen.readers.table import CsvRecords
+from docgen.readers.table import CsvRecords, csv_lines
 
 DOJ_COLUMNS: tuple[str, ...] = tuple(
     [
@@ -238,14 +238,14 @@ def is_header(values: list[str]) -> bool:
 def read_gogen(path: Path, name: str, encoding: str | None = None) -> SourceTable:
     enc = encoding or detect_encoding(path)
     try:
-        fh = path.open("r", encoding=enc, newline="")
+        lines, close = csv_lines(path, enc)
     except LookupError:
         raise InputFileError(f"{name}: unknown encoding {encoding!r}") from None
-    reader = csv.reader(fh)
+    reader = csv.reader(lines)
     table = SourceTable(
         file=name, columns=list(COLUMNS), rows=iter(()), format="gogen", encoding=enc, delimiter=","
     )
-    table._close = fh.close
+    table._close = close
     records = CsvRecords(
         reader,
         table,

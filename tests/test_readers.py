@@ -393,3 +393,33 @@ def test_a_gogen_record_that_cannot_be_parsed_names_its_row(tmp_path):
     with pytest.raises(InputFileError) as exc:
         rows_of(read_table(path, input_format="gogen"))
     assert str(exc.value) == f"{path}, row 3: cannot be read as a gogen results CSV (utf-8)"
+
+
+def test_an_undecodable_byte_is_named_by_the_row_that_holds_it(tmp_path):
+    """Past the first 64 KB (the delimiter sample), the row named is the one with the byte, not
+    the one being read when a text file's 8 KB read-ahead met it (row 3794 for row 4000)."""
+    rows = [",".join(HEADER)] + [f"IL{n},Smith,Ann,1981-03-04,Evanston" for n in range(2, 6000)]
+    data = ("\n".join(rows) + "\n").encode().replace(b"IL4000,Smith", b"IL4000,Sm\xffth")
+    path = write(tmp_path, "in.csv", data)
+    with pytest.raises(InputFileError) as exc:
+        rows_of(read_table(path, encoding="utf-8"))
+    assert str(exc.value).startswith(f"{path}, row 4000: cannot be read as utf-8")
+
+
+def test_a_gogen_byte_that_cannot_be_decoded_is_named_by_its_row(tmp_path):
+    source = (Path(__file__).resolve().parent / "fixtures" / "gogen" / "small.csv").read_bytes()
+    lines = source.splitlines(keepends=True)
+    lines[2] = lines[2].replace(b",", b",\xff", 1)  # row 3, inside the first 8 KB
+    path = write(tmp_path, "results.csv", b"".join(lines))
+    with pytest.raises(InputFileError) as exc:
+        rows_of(read_table(path, input_format="gogen", encoding="utf-8"))
+    assert str(exc.value) == f"{path}, row 3: cannot be read as a gogen results CSV (utf-8)"
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_line_breaks_of_every_kind_split_records(tmp_path, newline):
+    for encoding in ("utf-8", "cp1252", "utf-16"):
+        path = write(tmp_path, "in.csv", csv_text(newline=newline).encode(encoding))
+        rows = rows_of(read_table(path, encoding=encoding))
+        assert [r.row for r in rows] == [2, 3], (encoding, newline)
+        assert [r.cells["last_name"] for r in rows] == ["Pérez", "Smith"], (encoding, newline)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.readers.table import CsvRecords, SourceTable, _header_map, _is_blank
+from docgen.readers.table import CsvRecords, SourceTable, _header_map, _is_blank, csv_lines
 
 DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 64 * 1024
@@ -113,7 +113,6 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
     fh = path.open("r", encoding=enc, newline="")
     try:
         sample = fh.read(_SAMPLE_CHARS)
-        fh.seek(0)
     except UnicodeDecodeError:
         fh.close()
         raise InputFileError(
@@ -124,12 +123,13 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
     # not counted and the header stays row 1.
     if excel_sep := re.match(r"\ufeff?sep=([^\r\n])\r?\n", sample):
         delimiter = excel_sep.group(1)
-        fh.readline()
-    reader = csv.reader(fh, delimiter=delimiter)
+    fh.close()
+    lines, close = csv_lines(path, enc, skip=1 if excel_sep else 0)
+    reader = csv.reader(lines, delimiter=delimiter)
     table = SourceTable(
         file=name, columns=[], rows=iter(()), format="csv", encoding=enc, delimiter=delimiter
     )
-    table._close = fh.close
+    table._close = close
 
     def unreadable(number: int, error: Exception) -> InputFileError:
         if isinstance(error, UnicodeDecodeError):

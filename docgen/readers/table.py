@@ -6,11 +6,13 @@ contract they keep (row numbers, problems, messages) is in `docgen.readers`' doc
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from docgen.errors import InputFileError, RowProblem
@@ -46,6 +48,34 @@ class SourceTable:
 
     def _problem(self, row: int, column: str | None, message: str) -> None:
         self.problems.setdefault(row, []).append(RowProblem(self.file, row, column, message))
+
+
+def csv_lines(path: Path, encoding: str, skip: int = 0) -> tuple[Iterator[str], Callable[[], None]]:
+    """The file's lines for csv.reader (after `skip` lines), and how to close the file.
+
+    Decoded one line at a time where the encoding allows it, so that a byte that cannot be
+    decoded fails the record that holds it: a text file decodes 8 KB ahead, and the row an error
+    named was an earlier one. That is every encoding whose line breaks are the single bytes
+    0x0A and 0x0D, never part of a character (UTF-8, Windows-1252, ...): the lines are split
+    as Python splits text (\n, \r\n or \r), over the bytes read as Latin-1. UTF-16 and
+    UTF-32 are read as text.
+    """
+    if '\r\n,"a'.encode(encoding).removeprefix(codecs.BOM_UTF8) != b'\r\n,"a':
+        text = path.open("r", encoding=encoding, newline="")
+        for _ in range(skip):
+            text.readline()
+        return text, text.close
+    raw = path.open("r", encoding="latin-1", newline="")  # one code point per byte
+    for _ in range(skip):
+        raw.readline()
+    decoder = codecs.getincrementaldecoder(encoding)()
+
+    def lines() -> Iterator[str]:
+        for line in raw:
+            yield decoder.decode(line.encode("latin-1"))
+        decoder.decode(b"", final=True)
+
+    return lines(), raw.close
 
 
 class CsvRecords:
