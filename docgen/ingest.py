@@ -45,6 +45,7 @@ import pikepdf
 import pypdfium2 as pdfium
 
 from docgen import ledger as ledger_mod
+from docgen.batch_map import map_volumes, read_batch_map
 from docgen.batches import save_pdf_atomic
 from docgen.errors import DocgenError
 from docgen.ingest_pages import (
@@ -58,7 +59,6 @@ from docgen.ingest_pages import (
     text_in,
 )
 from docgen.page_codes import PageCode
-from docgen.signing import map_volumes, read_batch_map
 from docgen.viewmodel import safe_stem
 
 log = logging.getLogger("docgen.ingest")

@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pikepdf
 import segno
 
 from docgen.pdf_fonts import Fonts
+
+if TYPE_CHECKING:
+    from docgen.signing import Volume
 
 CODE_PREFIX = "DGB1"
 PT_PER_IN = 72.0
@@ -185,3 +189,19 @@ def stamp_codes(
             page.add_resource(font, pikepdf.Name.Font, pikepdf.Name(f"/DocgenCode{name[1:]}"))
         page.contents_add(pikepdf.Stream(batch, b"q\n"), prepend=True)
         page.contents_add(pikepdf.Stream(batch, b"\nQ q\n" + draw + b"Q\n"))
+
+
+def volume_codes(volume: Volume, run_id: str, index_pages: int) -> list[PageCode]:
+    """Every page's code in one volume of the judge's batch: its index pages, then each order's."""
+    number, count = volume.number, volume.count
+    codes = [
+        PageCode(run_id, i, i, index_pages, "", number, count) for i in range(1, index_pages + 1)
+    ]
+    batch_page = 0
+    for document in volume.documents:
+        for page in range(1, document.pages + 1):
+            batch_page += 1
+            codes.append(
+                PageCode(run_id, batch_page, page, document.pages, document.key, number, count)
+            )
+    return codes

@@ -28,13 +28,14 @@ import multiprocessing
 import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
+from docgen.batch_map import BATCH_MAP, batch_map_of
 from docgen.batches import (
     DEFAULT_VOLUME_PAGES,
     BundlePart,
@@ -46,11 +47,10 @@ from docgen.batches import (
 from docgen.errors import PackError
 from docgen.output import write_atomic
 from docgen.packs import Pack
-from docgen.page_codes import Box, PageCode, stamp_codes
+from docgen.page_codes import Box, stamp_codes, volume_codes
 
 BATCH_PDF = "batches/orders-for-judge.pdf"
 BATCH_DOCX = "batches/orders-for-judge.docx"
-BATCH_MAP = "batches/orders-for-judge.json"
 BATCH_TITLE = "Proposed orders for signature"
 
 
@@ -239,7 +239,7 @@ def write_signing_batch(
             for position, page in enumerate(index.pages):
                 batch.pages.insert(position, page)
             stamp_codes(
-                batch, _page_codes(volume, run_id, index_pages), geometry.code, geometry.marker
+                batch, volume_codes(volume, run_id, index_pages), geometry.code, geometry.marker
             )
             batch.Root.PageLabels = pikepdf.Dictionary(
                 Nums=pikepdf.Array(
@@ -255,78 +255,6 @@ def write_signing_batch(
     finally:
         joined.unlink(missing_ok=True)
     return relpath, index_pages
-
-
-def _batch_map(
-    run_id: str, geometry: Geometry, volumes: Sequence[Volume], written: Sequence[tuple[str, int]]
-) -> dict[str, Any]:
-    """The map ingest reads: every volume (its file and index pages) and every order (its
-    volume, and its first page in that volume's file)."""
-    volume_entries = []
-    documents = []
-    for volume, (pdf, index_pages) in zip(volumes, written, strict=True):
-        volume_entries.append(
-            {
-                "number": max(volume.number, 1),
-                "pdf": pdf,
-                "index_pages": index_pages,
-                "pages": index_pages + sum(d.pages for d in volume.documents),
-                "orders": len(volume.documents),
-                "first_key": volume.documents[0].key,
-                "last_key": volume.documents[-1].key,
-            }
-        )
-        first_page = index_pages + 1
-        for d in volume.documents:
-            documents.append(
-                {
-                    "key": d.key,
-                    "kind": d.kind,
-                    "relpath": d.relpath,
-                    "pages": d.pages,
-                    "volume": max(volume.number, 1),
-                    "first_page": first_page,
-                    "rows": list(d.rows),
-                }
-            )
-            first_page += d.pages
-    batch_map: dict[str, Any] = {"docgen_signing_batch": 1, "run_id": run_id}
-    if len(volumes) == 1:  # one file: where readers of the unsplit map look
-        batch_map |= {"pdf": written[0][0], "index_pages": written[0][1]}
-    return batch_map | {
-        "geometry": asdict(geometry),
-        "volumes": volume_entries,
-        "documents": documents,
-    }
-
-
-def _page_codes(volume: Volume, run_id: str, index_pages: int) -> list[PageCode]:
-    number, count = volume.number, volume.count
-    codes = [
-        PageCode(run_id, i, i, index_pages, "", number, count) for i in range(1, index_pages + 1)
-    ]
-    batch_page = 0
-    for document in volume.documents:
-        for page in range(1, document.pages + 1):
-            batch_page += 1
-            codes.append(
-                PageCode(run_id, batch_page, page, document.pages, document.key, number, count)
-            )
-    return codes
-
-
-def read_batch_map(run_dir: Path) -> dict[str, Any] | None:
-    path = run_dir / BATCH_MAP
-    if not path.is_file():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def map_volumes(batch_map: dict[str, Any]) -> list[dict[str, Any]]:
-    """The map's volumes; a map written before volumes existed is one volume."""
-    if "volumes" in batch_map:
-        return batch_map["volumes"]
-    return [{"number": 1, "pdf": batch_map["pdf"], "index_pages": batch_map["index_pages"]}]
 
 
 def _write_volume(
@@ -450,7 +378,7 @@ def write_judge_batches(
             written.append((relpath, "orders-batch", rows, pages))
         written.extend((path, "orders-batch", rows, None) for path in docx_paths)
     if geometry is not None:
-        batch_map = _batch_map(run_id, geometry, volumes, pdfs)
+        batch_map = batch_map_of(run_id, geometry, volumes, pdfs)
         write_atomic(
             run_dir / BATCH_MAP,
             (json.dumps(batch_map, indent=2, ensure_ascii=False) + "\n").encode(),
