@@ -406,6 +406,43 @@ def test_an_undecodable_byte_is_named_by_the_row_that_holds_it(tmp_path):
     assert str(exc.value).startswith(f"{path}, row 4000: cannot be read as utf-8")
 
 
+def test_an_undecodable_byte_in_the_delimiter_sample_is_named_by_its_row(tmp_path):
+    """Inside the first 64 KB the delimiter sniffing must not fail first (no row in that error)."""
+    data = csv_text().encode().replace(b"Smith", b"Sm\xffth")  # row 3
+    path = write(tmp_path, "in.csv", data)
+    with pytest.raises(InputFileError) as exc:
+        rows_of(read_table(path, encoding="utf-8"))
+    assert str(exc.value) == f"{path}, row 3: cannot be read as utf-8-sig"
+    assert "Pass the right --encoding" in (exc.value.hint or "")
+    assert "Sm" not in str(exc.value) and "IL2" not in str(exc.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("row", [3, 300])
+def test_an_undecodable_unit_in_wide_text_is_named_by_its_row(tmp_path, encoding, row):
+    """UTF-16/32 are decoded as text (8 KB ahead): the row is still the one holding the unit."""
+    rows = [",".join(HEADER)] + [f"IL{n},Smith,Ann,1981-03-04,Evanston" for n in range(2, 400)]
+    bom = codecs.BOM_UTF16_LE if encoding == "utf-16" else codecs.BOM_UTF32_LE
+    data = bom + ("\n".join(rows) + "\n").encode(encoding + "-le")
+    at = data.index(f"IL{row},".encode(encoding + "-le"))
+    # a lone low surrogate (UTF-16), a code point past U+10FFFF (UTF-32)
+    unit = b"\x00\xdc" if encoding == "utf-16" else b"\x00\x00\x11\x00"
+    path = write(tmp_path, "in.csv", data[:at] + unit + data[at:])
+    with pytest.raises(InputFileError) as exc:
+        rows_of(read_table(path, encoding=encoding))
+    assert str(exc.value) == f"{path}, row {row}: cannot be read as {encoding}"
+
+
+def test_a_file_wholly_in_another_encoding_still_says_pass_the_right_encoding(tmp_path):
+    text = "\n".join(";".join(["Pérez", "José", "Muñoz"]) for _ in range(5)) + "\n"
+    path = write(tmp_path, "in.csv", text.encode("cp1252"))
+    with pytest.raises(InputFileError) as exc:
+        rows_of(read_table(path, encoding="utf-8"))
+    assert str(exc.value) == f"{path}, row 1: cannot be read as utf-8-sig"
+    assert "Pass the right --encoding" in (exc.value.hint or "")
+    assert "rez" not in str(exc.value) and "Mu" not in str(exc.value)
+
+
 def test_a_gogen_byte_that_cannot_be_decoded_is_named_by_its_row(tmp_path):
     source = (Path(__file__).resolve().parent / "fixtures" / "gogen" / "small.csv").read_bytes()
     lines = source.splitlines(keepends=True)

@@ -110,20 +110,15 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
             enc = "utf-8-sig"  # a BOM is never data
     else:
         enc = detect_encoding(path)
-    fh = path.open("r", encoding=enc, newline="")
-    try:
+    # Undecodable bytes become U+FFFD here, so sniffing never fails on one: the record loop
+    # below then names the row that holds it (its error gives the --encoding hint).
+    with path.open("r", encoding=enc, errors="replace", newline="") as fh:
         sample = fh.read(_SAMPLE_CHARS)
-    except UnicodeDecodeError:
-        fh.close()
-        raise InputFileError(
-            f"{name}: cannot be read as {enc}", hint="Pass the right --encoding."
-        ) from None
     delimiter = _sniff_delimiter(sample, path.suffix.lower())
     # Excel's "sep=;" first line names the delimiter; Excel does not show it as a row, so it is
     # not counted and the header stays row 1.
     if excel_sep := re.match(r"\ufeff?sep=([^\r\n])\r?\n", sample):
         delimiter = excel_sep.group(1)
-    fh.close()
     lines, close = csv_lines(path, enc, skip=1 if excel_sep else 0)
     reader = csv.reader(lines, delimiter=delimiter)
     table = SourceTable(

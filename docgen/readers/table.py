@@ -50,6 +50,11 @@ class SourceTable:
         self.problems.setdefault(row, []).append(RowProblem(self.file, row, column, message))
 
 
+_UNDECODABLE = "docgen-mark-undecodable"
+_UNDECODABLE_MARK = "\udc00"
+codecs.register_error(_UNDECODABLE, lambda error: (_UNDECODABLE_MARK, error.end))
+
+
 def csv_lines(path: Path, encoding: str, skip: int = 0) -> tuple[Iterator[str], Callable[[], None]]:
     """The file's lines for csv.reader (after `skip` lines), and how to close the file.
 
@@ -58,13 +63,21 @@ def csv_lines(path: Path, encoding: str, skip: int = 0) -> tuple[Iterator[str], 
     named was an earlier one. That is every encoding whose line breaks are the single bytes
     0x0A and 0x0D, never part of a character (UTF-8, Windows-1252, ...): the lines are split
     as Python splits text (\n, \r\n or \r), over the bytes read as Latin-1. UTF-16 and
-    UTF-32 are read as text.
+    UTF-32 are read as text, with each undecodable unit marked by a lone surrogate (which
+    decoded text never holds), and the line that holds a mark fails.
     """
     if '\r\n,"a'.encode(encoding).removeprefix(codecs.BOM_UTF8) != b'\r\n,"a':
-        text = path.open("r", encoding=encoding, newline="")
+        text = path.open("r", encoding=encoding, errors=_UNDECODABLE, newline="")
         for _ in range(skip):
             text.readline()
-        return text, text.close
+
+        def marked_lines() -> Iterator[str]:
+            for line in text:
+                if _UNDECODABLE_MARK in line:
+                    raise UnicodeDecodeError(encoding, b"", 0, 1, "cannot be decoded")
+                yield line
+
+        return marked_lines(), text.close
     raw = path.open("r", encoding="latin-1", newline="")  # one code point per byte
     for _ in range(skip):
         raw.readline()
