@@ -15,6 +15,7 @@ import pytest
 
 from docgen.errors import InputFileError, RulesError
 from docgen.rules.ca_prop64 import codes, determine_file, load_config
+from docgen.rules.ca_prop64.records import read_doj
 from docgen.rules.core import RuleSetResult
 from tests.ca_prop64_rows import event, rules_config, write_doj
 
@@ -419,6 +420,31 @@ def test_missing_column_names_file_and_column(tmp_path: Path) -> None:
     path.write_text("SUBJECT_ID,CNT_ORDER\n1,101001001000\n", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"doj.csv, row 1: missing DOJ column\(s\): STP_EVENT"):
         determine_file(path, rules_config(), AS_OF, "LOS ANGELES")
+
+
+def test_an_undecodable_byte_is_named_by_its_own_row(tmp_path: Path) -> None:
+    # Row 400 is well past the 8 KB a text reader decodes ahead: the row named must be the
+    # one that holds the byte, not the one being parsed when the read-ahead met it.
+    rows = [event(str(n), "10100", "20100101", "11358 HS") for n in range(1, 500)]
+    path = write_doj(tmp_path / "doj.csv", rows)
+    lines = path.read_bytes().split(b"\n")
+    lines[399] = lines[399].replace(b"11358 HS", b"11358 H\xff", 1)  # row 400 (header is 1)
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(InputFileError) as exc:
+        read_doj(path, "utf-8")
+    assert str(exc.value).startswith(f"{path}, row 400: cannot be read as utf-8")
+
+
+def test_an_unparsable_row_is_named_by_its_own_row(tmp_path: Path) -> None:
+    rows = [event(str(n), "10100", "20100101", "11358 HS") for n in range(1, 6)]
+    path = write_doj(tmp_path / "doj.csv", rows)
+    lines = path.read_bytes().split(b"\n")
+    # Row 4: a field past csv's size limit (what an unclosed quote that ate the file looks like).
+    lines[3] = lines[3].replace(b"11358 HS", b"11358 HS" + b"x" * 200_000, 1)
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(InputFileError) as exc:
+        read_doj(path, "utf-8")
+    assert str(exc.value) == f"{path}, row 4: not a readable CSV row"
 
 
 def test_columns_are_read_by_name_in_any_order(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from docgen.errors import InputFileError
 from docgen.model import Reject
 from docgen.readers import detect_encoding
+from docgen.readers.table import csv_lines
 
 # Columns the rule set reads. A file without one of REQUIRED is refused as a whole.
 REQUIRED = (
@@ -112,14 +113,16 @@ def read_doj(path: Path, encoding: str | None = None) -> DojFile:
     name = str(path)
     try:
         enc = encoding or detect_encoding(path)
-        fh = path.open("r", encoding=enc, newline="")
+        # Line by line, so an undecodable byte is named by its own row (csv_lines).
+        lines, close = csv_lines(path, enc)
     except FileNotFoundError:
         raise InputFileError(f"{name}: no such file") from None
     except LookupError:
         raise InputFileError(f"{name}: unknown encoding {encoding!r}") from None
-    with fh:
-        reader = csv.reader(fh)
+    try:
+        reader = csv.reader(lines)
         record = 1
+        header: list[str] | None = None
         try:
             header = next(reader, None)
             if header is None:
@@ -159,8 +162,13 @@ def read_doj(path: Path, encoding: str | None = None) -> DojFile:
                     )
                     continue
                 rows.append(DojRow(record, *(values[p] if p >= 0 else "" for p in positions)))
+        # Both are raised while the next row is read: the header (row 1), or row record + 1.
         except UnicodeDecodeError:
-            raise InputFileError(f"{name}, row {record}: cannot be read as {enc}") from None
+            where = record + 1 if header is not None else 1
+            raise InputFileError(f"{name}, row {where}: cannot be read as {enc}") from None
         except csv.Error:
-            raise InputFileError(f"{name}, row {record}: not a readable CSV row") from None
+            where = record + 1 if header is not None else 1
+            raise InputFileError(f"{name}, row {where}: not a readable CSV row") from None
+    finally:
+        close()
     return DojFile(rows, rejects, blank, record - 1)
