@@ -59,6 +59,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # profile_render, when imported as bench.bench
+
+from profile_render import profile_renders, table_lines  # noqa: E402  (beside this script)
 
 from docgen.packs import load_pack  # noqa: E402
 from docgen.pipeline import RunOptions, render_all, validate_input  # noqa: E402
@@ -630,6 +633,8 @@ def _table(report: dict[str, Any]) -> str:
             f"  b {pdf['b_production_1_worker']['cpu_ms_per_document']}"
             f"  ratio b/a {pdf['ratio_b_over_a_cpu']}x"
         )
+    if report.get("profile"):
+        lines.extend(table_lines(report["profile"]))
     cl = report.get("pdf_cluster")
     if cl and "unavailable" in cl:
         lines.append(f"PDF on a local Dask cluster: {cl['unavailable']}")
@@ -758,6 +763,15 @@ def main() -> int:
     parser.add_argument(
         "--typst-path", help="folder holding the typst package (pip install --target)"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile the per-case PDFs: phases (cProfile) and what each template feature "
+        "costs; .pstats files beside --json",
+    )
+    parser.add_argument(
+        "--profile-docs", type=int, help="documents of each kind profiled (default 40, quick 10)"
+    )
     parser.add_argument("--json", type=Path, default=Path("bench-results.json"))
     args = parser.parse_args()
     quick = args.quick
@@ -800,6 +814,14 @@ def main() -> int:
         if args.cluster:
             print("PDF on a local Dask cluster ...", file=sys.stderr)
             report["pdf_cluster"] = bench_cluster(pdf_specs, tmp, args.workers)
+        if args.profile:
+            print("profiling per-case PDFs ...", file=sys.stderr)
+            report["profile"] = profile_renders(
+                PdfRenderer(pack, RUN_DATE),
+                specs,
+                args.profile_docs or (10 if quick else 40),
+                args.json.resolve().parent,
+            )
         print("DOCX ...", file=sys.stderr)
         report["docx"] = bench_docx(_pick(specs, docx_docs))
         if args.whole_run:
