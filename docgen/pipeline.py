@@ -2,7 +2,8 @@
 
 The CLI and the service are thin shells over `run`. Its steps live in their own modules:
 planning (docgen.plan), rendering (docgen.render_pool), the print batches (docgen.run_batches)
-and the manifest (docgen.manifest). `run` reports the stage it is in through `stage`.
+and the manifest (docgen.manifest). `run` reports the stage it is in through `stage` and times
+each (docgen.stage_times: RunResult.stage_times, kept out of the run's files).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from docgen.plan import LazySpecs, Plan, plan_documents
 from docgen.readers import read_table
 from docgen.render_pool import FORMATS, Cancel, Progress, RunCancelled, render_all
 from docgen.run_batches import remove_stale_batches, write_judge_batch, write_letter_batches
+from docgen.stage_times import READING, StageClock, StageTime
 from docgen.validate import ValidationResult, validate_table
 from docgen.viewmodel import DocumentSpec
 
@@ -41,6 +43,7 @@ __all__ = [
     "RunOptions",
     "RunResult",
     "Stage",
+    "StageTime",
     "plan_documents",
     "render_all",
     "run",
@@ -107,6 +110,9 @@ class RunResult:
     rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
     review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
     documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
+    # How long each stage took (READING, then STAGES that ran), for the CLI's summary and the
+    # service's job: never in the run's files, which are the same bytes on every rerun.
+    stage_times: tuple[StageTime, ...] = ()
 
     @property
     def accounted(self) -> bool:
@@ -143,6 +149,9 @@ def run(
     from docgen import report
 
     started = time.perf_counter()
+    # Times every stage whether or not anyone shows them (--quiet, no terminal), then passes
+    # each call on to `stage`.
+    clock = StageClock(stage)
     pack = load_pack(options.pack_name)
     validation = validate_input(options)
     if options.addresses is not None:
@@ -191,26 +200,26 @@ def run(
     def rendering(done: int, total: int) -> None:
         if progress:
             progress(done, total)
-        if stage:
-            stage("Rendering", done, total)
+        clock("Rendering", done, total)
 
-    def in_stage(label: str) -> Callable[[int, int], None] | None:
-        return (lambda done, total: stage(label, done, total)) if stage else None
+    def in_stage(label: str) -> Callable[[int, int], None]:
+        return lambda done, total: clock(label, done, total)
 
     stats: dict[str, int] = {}
-    if stage:
-        stage("Rendering", 0, len(plan.specs))
-    render_all(
-        streamed(),
-        run_dir,
-        options,
-        rendering if progress or stage else None,
-        cancel,
-        total=len(plan.specs),
-        reuse=reuse,
-        stats=stats,
-        into=files,
-    )
+    clock.lap(READING)
+    with clock.step():
+        clock("Rendering", 0, len(plan.specs))
+        render_all(
+            streamed(),
+            run_dir,
+            options,
+            rendering,
+            cancel,
+            total=len(plan.specs),
+            reuse=reuse,
+            stats=stats,
+            into=files,
+        )
     if stats["reused"]:
         log.info("resumed: %d documents were already complete on disk", stats["reused"])
     if cancel and cancel():
@@ -218,19 +227,21 @@ def run(
     plan.specs = LazySpecs()  # all rendered: the deferred documents (one per file) may go
 
     if "pdf" in options.formats:
-        write_letter_batches(
-            run_dir, files, options.batch_pages, on_volume=in_stage("Letters print file")
+        with clock.step():
+            write_letter_batches(
+                run_dir, files, options.batch_pages, on_volume=in_stage("Letters print file")
+            )
+    with clock.step():
+        write_judge_batch(
+            run_dir,
+            files,
+            pack,
+            run_id,
+            options.run_date,
+            options.batch_pages,  # the letters' volume size: the judge's batch splits alike
+            workers=1 if options.cluster else (options.workers or os.cpu_count() or 1),
+            on_volume=in_stage("Judge's batch"),
         )
-    write_judge_batch(
-        run_dir,
-        files,
-        pack,
-        run_id,
-        options.run_date,
-        options.batch_pages,  # the letters' volume size: the judge's batch splits alike
-        workers=1 if options.cluster else (options.workers or os.cpu_count() or 1),
-        on_volume=in_stage("Judge's batch"),
-    )
     remove_stale_batches(run_dir, files)
 
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
@@ -283,18 +294,17 @@ def run(
         files=files,
         documents_reused=stats["reused"],
     )
-    if stage:
-        stage("Report", 0, 1)
-    report_entries = report.write_report(result, pack, options)
-    files.extend(report_entries)
-    if stage:
-        stage("Report", 1, 1)
-        stage("Manifest", 0, 1)
-    manifest = build_manifest(result, options, input_digest, streamed=True)
-    manifest["resume_key"] = run_key  # a later run with the same key may reuse these files
-    write_atomic(run_dir / "manifest.json", json_pieces(manifest))
-    resume.finish(run_dir)
-    if stage:
-        stage("Manifest", 1, 1)
+    with clock.step():
+        clock("Report", 0, 1)
+        files.extend(report.write_report(result, pack, options))
+        clock("Report", 1, 1)
+    with clock.step():
+        clock("Manifest", 0, 1)
+        manifest = build_manifest(result, options, input_digest, streamed=True)
+        manifest["resume_key"] = run_key  # a later run with the same key may reuse these files
+        write_atomic(run_dir / "manifest.json", json_pieces(manifest))
+        resume.finish(run_dir)
+        clock("Manifest", 1, 1)
+    result.stage_times = clock.times()
     result.seconds = time.perf_counter() - started
     return result

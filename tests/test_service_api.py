@@ -248,6 +248,14 @@ def test_upload_runs_to_done_with_counts(done_job: dict[str, Any]) -> None:
     assert summary["balanced"] is True
     assert summary["cases"] == 6 and summary["letters"] == 4
     assert {p["kind"] for p in done_job["previews"]} >= {"motion", "order", "letter"}
+    # How long each stage took (docgen.stage_times): in the job's summary, not in its files.
+    from docgen.pipeline import STAGES
+    from docgen.stage_times import READING
+
+    stages = summary["stages"]
+    assert [s["stage"] for s in stages] == [READING, *STAGES]
+    assert all(s["seconds"] >= 0 for s in stages)
+    assert sum(s["seconds"] for s in stages) <= summary["seconds"] + 0.005 * (len(stages) + 1)
 
 
 def test_the_worker_stores_each_stage_while_the_job_runs(

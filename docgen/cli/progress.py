@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.text import Text
 
 # What each stage counts (docgen.pipeline.STAGES): shown after the count and in the rate.
-UNITS = {"Rendering": "documents", "Letters print file": "volumes", "Judge's batch": "volumes"}
+from docgen.stage_times import UNITS
 
 
 class RateColumn(ProgressColumn):

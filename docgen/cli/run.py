@@ -157,6 +157,14 @@ def generate(
         highlight=False,
         soft_wrap=True,
     )
+    from docgen.stage_times import summary_line
+
+    if result.stage_times:  # where the time went: shown here only, never in the run's files
+        out.print(
+            summary_line(result.stage_times, result.documents_reused),
+            highlight=False,
+            soft_wrap=True,
+        )
     if result.rows_rejected:
         out.print(
             f"{result.rows_rejected} row(s) rejected: see {result.run_dir / 'rejects.csv'}",

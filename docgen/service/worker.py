@@ -205,6 +205,8 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
         "documents": result.documents,
         "files": len(result.files),
         "seconds": round(result.seconds, 2),
+        # How long each stage took (docgen.stage_times), in the order they ran.
+        "stages": [{"stage": t.stage, "seconds": round(t.seconds, 2)} for t in result.stage_times],
         "previews": previews,
     }
     # The run's file index is a temporary database: closed here, not left to the garbage
