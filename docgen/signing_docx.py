@@ -334,7 +334,20 @@ def _grid(table: Any) -> None:
         ):
             edge.set(qn(key), value)
         borders.append(edge)
-    properties.append(borders)
+    # The schema fixes the order of a table's properties: borders come before the layout and
+    # the look (Word reports a file with them after as unreadable content; LibreOffice opens it).
+    for old in properties.findall(qn("w:tblBorders")):
+        properties.remove(old)
+    properties.insert_element_before(
+        borders,
+        "w:shd",
+        "w:tblLayout",
+        "w:tblCellMar",
+        "w:tblLook",
+        "w:tblCaption",
+        "w:tblDescription",
+        "w:tblPrChange",
+    )
 
 
 def _docx_time(run_date: date):
