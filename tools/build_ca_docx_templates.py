@@ -1,8 +1,9 @@
 """Author the California pleading-paper .docx templates (bulk motion, bulk order, per-case order).
 
 Run: /work/main/.venv/bin/python tools/build_ca_docx_templates.py
-Writes them into every pack folder named ca-* (they share one layout; the words are the pack's),
-(the letter comes from templates/_layouts/common/, shared by every pack).
+Writes them into templates/_layouts/california-pleading/, the layout every ca-* pack uses (the
+words are the pack's; the letter comes from templates/_layouts/common/, shared by every pack).
+Rebuilding gives byte-identical files (same normalisation as rendered output).
 
 Pleading paper as Word court templates lay it out: a text box anchored in the page header holds
 the line numbers 1-28 at an exact 24 pt pitch, starting 1 in from the top edge (where the body
@@ -21,8 +22,12 @@ from pathlib import Path
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Inches, Pt
+from docx.text.paragraph import Paragraph
 
 TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
@@ -48,21 +53,28 @@ def line(box, text: str = "", **fmt):
     return p
 
 
-def _numbers_box() -> str:
-    paras = "".join(
-        '<w:p><w:pPr><w:jc w:val="right"/><w:spacing w:before="0" w:after="0" w:line="480" '
-        f'w:lineRule="exact"/></w:pPr><w:r><w:rPr><w:sz w:val="24"/></w:rPr><w:t>{n}</w:t></w:r></w:p>'
-        for n in range(1, 29)
-    )
+def _number_line(n: int) -> CT_P:
+    """Line number n, right-aligned on the body's exact 24 pt pitch. Written through python-docx,
+    which puts w:pPr's children in the schema's order (Word may call w:jc before w:spacing
+    unreadable content)."""
+    p = Paragraph(OxmlElement("w:p"), None)
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _exact(p)
+    p.add_run(str(n)).font.size = Pt(12)
+    return p._p
+
+
+def _numbers_box() -> BaseOxmlElement:
+    """The header's run: a text box with the line numbers 1-28 and the three vertical rules."""
     # Positions are from the page's top-left corner, in points.
-    return (
+    box = parse_xml(
         f"<w:r {VML}><w:pict>"
         '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
         '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
         '<v:shape id="LineNumbers" o:spid="_x0000_s1025" type="#_x0000_t202" filled="f" stroked="f" '
         'style="position:absolute;margin-left:48pt;margin-top:72pt;width:40pt;height:674pt;z-index:-1;'
         'mso-position-horizontal-relative:page;mso-position-vertical-relative:page">'
-        f'<v:textbox inset="0,0,0,0"><w:txbxContent>{paras}</w:txbxContent></v:textbox></v:shape>'
+        '<v:textbox inset="0,0,0,0"><w:txbxContent/></v:textbox></v:shape>'
         + "".join(
             f'<v:line id="Rule{i}" o:spid="_x0000_s10{30 + i}" from="{x}pt,0" to="{x}pt,792pt" strokeweight="0.75pt" '
             'style="position:absolute;z-index:-1;mso-position-horizontal-relative:page;'
@@ -71,6 +83,10 @@ def _numbers_box() -> str:
         )
         + "</w:pict></w:r>"
     )
+    numbers = box.find(f".//{qn('w:txbxContent')}")
+    for n in range(1, 29):
+        numbers.append(_number_line(n))
+    return box
 
 
 def pleading_document(title_hint: str):
@@ -80,7 +96,7 @@ def pleading_document(title_hint: str):
     section.top_margin, section.bottom_margin = Inches(1), Inches(0.67)
     section.header_distance, section.footer_distance = Inches(0.3), Inches(0.2)
     header_p = section.header.paragraphs[0]
-    header_p._p.append(parse_xml(_numbers_box()))
+    header_p._p.append(_numbers_box())
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     base.field_run(footer, "PAGE", "1")
@@ -176,9 +192,7 @@ def build_bulk_motion():
     base.field_run(hp, "PAGE", "1")
     hp.add_run(" of ")
     base.field_run(hp, "SECTIONPAGES", "1")
-    # The exhibit's pages are counted on their own: Page 1 of N of Exhibit A.
-    pg = section._sectPr.makeelement(base.qn("w:pgNumType"), {base.qn("w:start"): "1"})
-    section._sectPr.append(pg)
+    base.restart_page_numbers(section)
     fp = section.footer.paragraphs[0]
     fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fp.add_run("{{ title }}").font.size = Pt(10)

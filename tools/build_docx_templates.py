@@ -43,8 +43,11 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
 from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -59,6 +62,51 @@ from docgen.docx_package import (  # noqa: E402  (after the sys.path tweak)
     set_core_properties,
     set_core_value,
 )
+from docgen.docx_sections import set_in_order  # noqa: E402
+
+# The schema's order (ECMA-376 Part 1) of the children of the property elements these builders
+# add to. Word reports "unreadable content" when children are out of order (LibreOffice does
+# not mind), so every child added to one of these goes where its sequence puts it.
+SCHEMA_ORDER: dict[str, tuple[str, ...]] = {
+    "w:pPr": (
+        "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+        "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+        "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+        "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+        "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+        "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+    ),
+    "w:tblPr": (
+        "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+        "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+        "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+        "w:tblDescription", "w:tblPrChange",
+    ),
+    "w:tcPr": (
+        "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+        "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+        "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+    ),
+}  # fmt: skip
+# Border sides in the order CT_PBdr, CT_TblBorders and CT_TcBorders list them (left/start and
+# right/end share a place; a borders element uses one of each pair).
+BORDER_SIDES = (
+    "top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "between", "bar",
+    "tl2br", "tr2bl",
+)  # fmt: skip
+
+
+def _prefixed(el: BaseOxmlElement) -> str:
+    return "w:" + el.tag.rsplit("}", 1)[1]
+
+
+def add_in_order(parent: BaseOxmlElement, child: BaseOxmlElement) -> None:
+    """Add child to a w:pPr, w:tblPr or w:tcPr where the schema's sequence puts it."""
+    sequence = SCHEMA_ORDER[_prefixed(parent)]
+    successors = sequence[sequence.index(_prefixed(child)) + 1 :]
+    parent.insert_element_before(child, *successors)
+
 
 FONT = "Liberation Serif"
 TWIPS_PER_INCH = 1440
@@ -156,7 +204,7 @@ def _paragraph_style(
         lvl = ppr.find(qn("w:outlineLvl"))
         if lvl is None:
             lvl = OxmlElement("w:outlineLvl")
-            ppr.append(lvl)
+            add_in_order(ppr, lvl)
         lvl.set(qn("w:val"), str(outline))
 
 
@@ -186,6 +234,17 @@ def _styles(doc: DocxDocument) -> None:
         bullet_ppr.remove(spacing_off)
 
 
+def _plain_header_style(doc: DocxDocument) -> None:
+    """python-docx's header parts use paragraph style "Header": keep it defined (Word wants every
+    referenced style in styles.xml) but as plain Normal, which is how header text has always been
+    laid out; its default tab stops would move a header's tab-aligned text."""
+    style = doc.styles["Header"].element
+    for name in ("w:pPr", "w:rPr", "w:link", "w:rsid"):
+        child = style.find(qn(name))
+        if child is not None:
+            style.remove(child)
+
+
 def base_document(title_hint: str) -> DocxDocument:
     doc = Document()
     # python-docx's default package carries a thumbnail of a blank page: misleading, drop it.
@@ -201,6 +260,7 @@ def base_document(title_hint: str) -> DocxDocument:
     section.header_distance = Inches(0.5)
     section.footer_distance = Inches(0.5)
     _styles(doc)
+    _plain_header_style(doc)
     settings = doc.settings.element
     for tag in ("w:savePreviewPicture", "w:rsids", "w:proofState"):
         el = settings.find(qn(tag))
@@ -256,9 +316,10 @@ def _borders(
     color: str = "000000",
     eighths: int = 4,
 ) -> None:
-    """Add a borders element; sides maps side name to 'single' or 'nil' (width in 1/8 pt)."""
+    """Add a borders element; sides maps side name to 'single' or 'nil' (width in 1/8 pt).
+    Sides are written in the schema's order whatever the order of `sides`."""
     el = OxmlElement(tag_name)
-    for side, kind in sides.items():
+    for side, kind in sorted(sides.items(), key=lambda item: BORDER_SIDES.index(item[0])):
         b = OxmlElement(f"w:{side}")
         b.set(qn("w:val"), kind)
         if kind != "nil":
@@ -266,7 +327,7 @@ def _borders(
             b.set(qn("w:space"), "0")
             b.set(qn("w:color"), color)
         el.append(b)
-    parent.append(el)
+    add_in_order(parent, el)
 
 
 ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -295,7 +356,7 @@ def table(
     width = tbl_pr.find(qn("w:tblW"))  # python-docx adds an "auto" one: make it exact
     if width is None:
         width = OxmlElement("w:tblW")
-        tbl_pr.append(width)
+        add_in_order(tbl_pr, width)
     width.set(qn("w:w"), _twips(sum(widths)))
     width.set(qn("w:type"), "dxa")
     if pad[1]:
@@ -304,7 +365,7 @@ def table(
         ind = OxmlElement("w:tblInd")
         ind.set(qn("w:w"), str(round(pad[1] * 20)))
         ind.set(qn("w:type"), "dxa")
-        tbl_pr.append(ind)
+        add_in_order(tbl_pr, ind)
     _borders(
         tbl_pr,
         "w:tblBorders",
@@ -319,36 +380,12 @@ def table(
         m.set(qn("w:w"), str(round(value * 20)))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-    tbl_pr.append(margins)
+    add_in_order(tbl_pr, margins)
     if caption:
         # Accessible name for the table (Word: Table Properties > Alt Text).
         cap = OxmlElement("w:tblCaption")
         cap.set(qn("w:val"), caption)
-        tbl_pr.append(cap)
-    # Schema order inside tblPr matters to Word: sort children into CT_TblPr's sequence.
-    order = [
-        "tblStyle",
-        "tblpPr",
-        "tblOverlap",
-        "bidiVisual",
-        "tblStyleRowBandSize",
-        "tblStyleColBandSize",
-        "tblW",
-        "jc",
-        "tblCellSpacing",
-        "tblInd",
-        "tblBorders",
-        "shd",
-        "tblLayout",
-        "tblCellMar",
-        "tblLook",
-        "tblCaption",
-        "tblDescription",
-    ]
-    children = sorted(tbl_pr, key=lambda el: order.index(el.tag.split("}")[1]))
-    for child in children:
-        tbl_pr.remove(child)
-        tbl_pr.append(child)
+        add_in_order(tbl_pr, cap)
     for col, w in zip(t.columns, widths, strict=True):
         col.width = Inches(w)
     for row in t.rows:
@@ -405,6 +442,12 @@ def field_run(p: Paragraph, instruction: str, cached: str) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def restart_page_numbers(section: Section) -> None:
+    """The section's pages are counted on their own (Page 1 of N of Exhibit A): w:pgNumType,
+    put where CT_SectPr's sequence has it (before w:cols, which python-docx always writes)."""
+    set_in_order(section._sectPr, "pgNumType", {"start": "1"})
 
 
 # ------------------------------------------------------------------ shared parts
@@ -638,27 +681,6 @@ def _paragraph_border(p: Paragraph, side: str, eighths: int = 6, space_pt: int =
     ppr = p._p.get_or_add_pPr()
     _borders(ppr, "w:pBdr", {side: "single"}, eighths=eighths)
     ppr.find(qn("w:pBdr"))[0].set(qn("w:space"), str(space_pt))
-    # pBdr must precede spacing/ind/jc in CT_PPr; move it right after pStyle/keepNext.
-    bdr = ppr.find(qn("w:pBdr"))
-    ppr.remove(bdr)
-    anchor = None
-    for name in (
-        "w:pStyle",
-        "w:keepNext",
-        "w:keepLines",
-        "w:pageBreakBefore",
-        "w:framePr",
-        "w:widowControl",
-        "w:numPr",
-        "w:suppressLineNumbers",
-    ):
-        el = ppr.find(qn(name))
-        if el is not None:
-            anchor = el
-    if anchor is None:
-        ppr.insert(0, bdr)
-    else:
-        anchor.addnext(bdr)
 
 
 def build_letter() -> DocxDocument:
@@ -756,7 +778,12 @@ def prune(doc: DocxDocument) -> None:
         styles.remove(latent)
     by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
     used: set[str] = {sid for sid, s in by_id.items() if s.get(qn("w:default")) == "1"}
-    parts = [doc.element, *(s.footer._element for s in doc.sections)]
+    parts = [doc.element]
+    parts += [
+        rel.target_part.element
+        for rel in doc.part.rels.values()
+        if rel.reltype in (RT.HEADER, RT.FOOTER)
+    ]
     for root in parts:
         for tag_name in ("w:pStyle", "w:rStyle", "w:tblStyle"):
             used.update(el.get(qn("w:val")) for el in root.iter(qn(tag_name)))
@@ -836,8 +863,7 @@ def exhibit_section(doc: DocxDocument) -> None:
     field_run(hp, "PAGE", "1")
     hp.add_run(" of ")
     field_run(hp, "SECTIONPAGES", "1")
-    # The exhibit's pages are counted on their own: Page 1 of N of Exhibit A.
-    section._sectPr.append(section._sectPr.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"}))
+    restart_page_numbers(section)
     tag(doc, "{%p for page in exhibit_page_rows %}")
     tag(doc, "{%p if not loop.first %}")
     para(doc, "", "Block Line").add_run().add_break(WD_BREAK.PAGE)
