@@ -26,6 +26,7 @@ from docgen.signing import BATCH_DOCX, BATCH_MAP, BATCH_PDF, BatchDocument
 from docgen.signing_docx import write_signing_batch_docx
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
+from tests.ooxml_check import docx_problems
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
 PT = 72.0
@@ -568,10 +569,12 @@ def _with_numbering(source: Path, target: Path) -> None:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "word/document.xml":
-                data = data.replace(
-                    b"<w:pPr>",
-                    b'<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>',
-                    1,
+                # In the schema's place: after the paragraph's style, before anything else.
+                data = re.sub(
+                    rb"(<w:pPr>(?:<w:pStyle [^>]*/>)?)",
+                    rb'\1<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>',
+                    data,
+                    count=1,
                 )
             dst.writestr(info, data)
 
@@ -589,6 +592,7 @@ def test_docx_batch_of_orders_with_numbering_goes_through_docxcompose(
     text = "\n".join(p.text for p in batch.paragraphs)
     assert text.count("ORDER TO VACATE AND EXPUNGE") == 3
     assert batch.element.body.xml.count("<w:numPr>") == 1
+    assert not docx_problems(tmp_path / BATCH_DOCX)  # the docxcompose way is valid OOXML too
     # The streamed attempt was given up without leaving a file behind; the bytes are stable.
     assert [p.name for p in (tmp_path / "batches").iterdir()] == ["orders-for-judge.docx"]
     write_signing_batch_docx(tmp_path, "run-1", date(2026, 12, 1), documents)
