@@ -22,6 +22,7 @@ from docgen.packs import load_pack
 from tests import test_browser
 from tests.conftest import RUN_DATE
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
+from tests.ooxml_check import docx_problems
 from tests.test_browser import served  # noqa: F401  (the `docgen serve` fixture)
 
 runner = CliRunner()
@@ -98,6 +99,17 @@ def legal_aid(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # ---------------------------------------------------------------- the short form, pro se
+
+
+@pytest.mark.parametrize("fixture", ["pro_se", "legal_aid"])
+def test_petition_word_files_pass_the_open_xml_validation(
+    request: pytest.FixtureRequest, fixture: str
+) -> None:
+    run_dir: Path = request.getfixturevalue(fixture)
+    files = sorted(run_dir.rglob("*.docx"))
+    assert len(files) >= 3  # motion, order, notice of filing
+    problems = [p for f in files for p in docx_problems(f, f.name)]
+    assert not problems, "\n".join(problems)
 
 
 def test_short_form_makes_motion_order_and_notice_in_both_formats(pro_se: Path) -> None:
