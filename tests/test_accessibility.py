@@ -96,6 +96,39 @@ def test_tagged_with_title_language_and_table_headers(golden_run, kind: str) -> 
     assert types.count("/TH") == 5 if kind != "letter" else types.count("/TH") == 4
 
 
+def headerless_tables(path: Path) -> int:
+    """How many /Table structure elements have no /TH cell: a screen reader announces them as
+    data tables it cannot name the columns of."""
+    count = 0
+
+    def has_header(node) -> bool:  # type: ignore[no-untyped-def]
+        if isinstance(node, pikepdf.Array):
+            return any(has_header(child) for child in node)
+        if isinstance(node, pikepdf.Dictionary):
+            return str(node.get("/S", "")) == "/TH" or has_header(node.get("/K"))
+        return False
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        nonlocal count
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary):
+            if str(node.get("/S", "")) == "/Table" and not has_header(node.get("/K")):
+                count += 1
+            walk(node.get("/K"))
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot.K)
+    return count
+
+
+@pytest.mark.parametrize("kind", sorted(DOCS))
+def test_the_caption_is_not_tagged_as_a_table(golden_run, kind: str) -> None:
+    """The caption is laid out as a table but is not one: only tables with column headers."""
+    assert headerless_tables(golden_run.run_dir / DOCS[kind]) == 0
+
+
 def test_motion_reading_order(golden_run) -> None:
     _, pieces = struct_text(golden_run.run_dir / DOCS["motion"])
     assert_in_order(

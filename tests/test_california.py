@@ -17,6 +17,7 @@ from docgen.group import group_charges
 from docgen.model import ChargeRow
 from docgen.packs import load_pack
 from tests.conftest import RUN_DATE, run_pipeline
+from tests.test_accessibility import headerless_tables
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
 GOLDEN = FIXTURES / "golden.csv"
@@ -57,6 +58,13 @@ def test_bulk_files_and_no_per_case_filings(ca_run) -> None:
     assert not any(p.startswith("cases/") for p in paths)
     motion = next(e for e in ca_run.files if e.path == "bulk/motion-with-exhibit.pdf")
     assert len(motion.rows) == 30
+
+
+def test_pleading_caption_is_not_tagged_as_a_table(ca_run) -> None:
+    """The pleading caption is laid out as a table, not tagged as one: Exhibit A's table (with
+    its column headers) is the only table a screen reader meets."""
+    for name in ("bulk/motion-with-exhibit.pdf", "bulk/order.pdf"):
+        assert headerless_tables(ca_run.run_dir / name) == 0, name
 
 
 def test_exhibit_two_pages_header_page_numbers_bookmarks(ca_run) -> None:
