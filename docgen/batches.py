@@ -72,6 +72,9 @@ def identify_bundle(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
         out.Root.OutputIntents = _copy_into(out, first.Root.OutputIntents)
     if "/Lang" in first.Root:
         out.Root.Lang = first.Root.Lang
+    # A viewer's title bar shows the document's title, not its file name, as it does for the
+    # files WeasyPrint writes (WCAG 2.4.2).
+    out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     meta_src = first.open_metadata()
     with out.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         for key in (

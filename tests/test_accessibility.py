@@ -129,6 +129,31 @@ def test_the_caption_is_not_tagged_as_a_table(golden_run, kind: str) -> None:
     assert headerless_tables(golden_run.run_dir / DOCS[kind]) == 0
 
 
+def test_every_pdf_shows_its_title_not_its_file_name(golden_run) -> None:
+    """Per-case files, letters, the print files and the judge's batch, and the report."""
+    paths = sorted(golden_run.run_dir.rglob("*.pdf"))
+    assert any(p.parent.name == "batches" for p in paths)
+    for path in paths:
+        with pikepdf.open(path) as pdf:
+            preferences = pdf.Root.get("/ViewerPreferences")
+            assert preferences is not None and preferences.get("/DisplayDocTitle"), path.name
+            assert str(pdf.open_metadata().get("dc:title", "")).strip(), path.name
+
+
+@pytest.mark.parametrize("kind", sorted(DOCS))
+def test_the_first_heading_is_the_title_at_level_one(golden_run, kind: str) -> None:
+    """A screen reader's heading list starts with the document's title (the motion's or order's
+    title, the letter's subject), and the certificate of service or a letter's sections follow
+    it at level two."""
+    path = golden_run.run_dir / DOCS[kind]
+    types, _ = struct_text(path)
+    headings = [t for t in types if re.fullmatch(r"/H[1-6]", t)]
+    assert headings and headings[0] == "/H1", headings
+    # The title adds no outline entry: the sections have one each.
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        assert len(outline.root) == headings.count("/H2")
+
+
 def test_motion_reading_order(golden_run) -> None:
     _, pieces = struct_text(golden_run.run_dir / DOCS["motion"])
     assert_in_order(

@@ -65,6 +65,8 @@ def test_pleading_caption_is_not_tagged_as_a_table(ca_run) -> None:
     its column headers) is the only table a screen reader meets."""
     for name in ("bulk/motion-with-exhibit.pdf", "bulk/order.pdf"):
         assert headerless_tables(ca_run.run_dir / name) == 0, name
+        with pikepdf.open(ca_run.run_dir / name) as pdf:  # the title bar shows the title
+            assert pdf.Root.ViewerPreferences.DisplayDocTitle, name
 
 
 def test_exhibit_two_pages_header_page_numbers_bookmarks(ca_run) -> None:
