@@ -37,7 +37,7 @@ from pathlib import Path
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
 from docgen.readers import SourceTable, detect_encoding
-from docgen.readers.table import CsvRecords, csv_lines
+from docgen.readers.table import CsvRecords, csv_lines, encoding_label
 
 DOJ_COLUMNS: tuple[str, ...] = tuple(
     [
@@ -250,7 +250,7 @@ def read_gogen(path: Path, name: str, encoding: str | None = None) -> SourceTabl
         reader,
         table,
         lambda number, _error: InputFileError(
-            f"{name}, row {number}: cannot be read as a gogen results CSV ({enc})"
+            f"{name}, row {number}: cannot be read as a gogen results CSV ({encoding_label(enc)})"
         ),
     )
 

@@ -412,7 +412,7 @@ def test_an_undecodable_byte_in_the_delimiter_sample_is_named_by_its_row(tmp_pat
     path = write(tmp_path, "in.csv", data)
     with pytest.raises(InputFileError) as exc:
         rows_of(read_table(path, encoding="utf-8"))
-    assert str(exc.value) == f"{path}, row 3: cannot be read as utf-8-sig"
+    assert str(exc.value) == f"{path}, row 3: cannot be read as utf-8"  # as the user named it
     assert "Pass the right --encoding" in (exc.value.hint or "")
     assert "Sm" not in str(exc.value) and "IL2" not in str(exc.value)
 
@@ -438,7 +438,7 @@ def test_a_file_wholly_in_another_encoding_still_says_pass_the_right_encoding(tm
     path = write(tmp_path, "in.csv", text.encode("cp1252"))
     with pytest.raises(InputFileError) as exc:
         rows_of(read_table(path, encoding="utf-8"))
-    assert str(exc.value) == f"{path}, row 1: cannot be read as utf-8-sig"
+    assert str(exc.value) == f"{path}, row 1: cannot be read as utf-8"
     assert "Pass the right --encoding" in (exc.value.hint or "")
     assert "rez" not in str(exc.value) and "Mu" not in str(exc.value)
 

@@ -13,7 +13,14 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.readers.table import CsvRecords, SourceTable, _header_map, _is_blank, csv_lines
+from docgen.readers.table import (
+    CsvRecords,
+    SourceTable,
+    _header_map,
+    _is_blank,
+    csv_lines,
+    encoding_label,
+)
 
 DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 64 * 1024
@@ -129,7 +136,7 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
     def unreadable(number: int, error: Exception) -> InputFileError:
         if isinstance(error, UnicodeDecodeError):
             return InputFileError(
-                f"{name}, row {number}: cannot be read as {enc}",
+                f"{name}, row {number}: cannot be read as {encoding_label(enc)}",
                 hint="Pass the right --encoding (e.g. cp1252 or utf-8).",
             )
         return InputFileError(

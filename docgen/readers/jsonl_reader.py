@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.readers.table import SourceTable, cell_text, normalise_column
+from docgen.readers.table import SourceTable, cell_text, encoding_label, normalise_column
 
 
 def _open_text(path: Path, name: str, encoding: str | None) -> tuple[IO[str], str]:
@@ -61,7 +61,7 @@ def _read_jsonl(path: Path, name: str, encoding: str | None) -> SourceTable:
                             columns.setdefault(col, None)
         except UnicodeDecodeError:
             raise InputFileError(
-                f"{name}, line {lineno + 1}: cannot be read as {enc}",
+                f"{name}, line {lineno + 1}: cannot be read as {encoding_label(enc)}",
                 hint="JSON Lines files are UTF-8; pass --encoding if this one is not.",
             ) from None
     if nonblank == 0:

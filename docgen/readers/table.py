@@ -50,6 +50,12 @@ class SourceTable:
         self.problems.setdefault(row, []).append(RowProblem(self.file, row, column, message))
 
 
+def encoding_label(encoding: str) -> str:
+    """An encoding as a person would name it: "utf-8" for Python's BOM-tolerant "utf-8-sig"
+    (which docgen reads UTF-8 as, a BOM never being data)."""
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
 _UNDECODABLE = "docgen-mark-undecodable"
 _UNDECODABLE_MARK = "\udc00"
 codecs.register_error(_UNDECODABLE, lambda error: (_UNDECODABLE_MARK, error.end))

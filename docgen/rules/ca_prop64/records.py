@@ -17,7 +17,7 @@ from pathlib import Path
 from docgen.errors import InputFileError
 from docgen.model import Reject
 from docgen.readers import detect_encoding
-from docgen.readers.table import csv_lines
+from docgen.readers.table import csv_lines, encoding_label
 
 # Columns the rule set reads. A file without one of REQUIRED is refused as a whole.
 REQUIRED = (
@@ -165,7 +165,9 @@ def read_doj(path: Path, encoding: str | None = None) -> DojFile:
         # Both are raised while the next row is read: the header (row 1), or row record + 1.
         except UnicodeDecodeError:
             where = record + 1 if header is not None else 1
-            raise InputFileError(f"{name}, row {where}: cannot be read as {enc}") from None
+            raise InputFileError(
+                f"{name}, row {where}: cannot be read as {encoding_label(enc)}"
+            ) from None
         except csv.Error:
             where = record + 1 if header is not None else 1
             raise InputFileError(f"{name}, row {where}: not a readable CSV row") from None
