@@ -4,6 +4,8 @@ Used by docgen.signing_docx for the judge's Word batch: each order becomes a sec
 (a new page, page numbers from 1) whose header and footer references point at copies of that
 order's own header and footer parts (word/order3-footer1.xml), with the parts they refer to.
 A page count field (NUMPAGES) in a copied part becomes SECTIONPAGES, which counts the section.
+An order's references in the batch (batch_references) are worked out once, as its section is
+read, and both its section (batch_section) and the copy of its parts (OrderParts) follow them.
 Parts are copied into the zip as they come; only their names are kept, for the package's lists
 ([Content_Types].xml, word/_rels/document.xml.rels), so memory does not grow with the orders.
 """
@@ -13,7 +15,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from docgen.docx_package import ZIP_EPOCH
@@ -75,17 +76,20 @@ SECTION_ORDER = {
 NUMPAGES = re.compile(r"\bNUMPAGES\b", re.IGNORECASE)
 
 
-def batch_section(section: Any, no: int, inherited: set[str]) -> Any:
+# (reference tag, w:type, the order's r:id; None: the empty part's) of an order's section.
+Reference = tuple[str, str, str | None]
+
+
+def batch_section(section: Any, no: int, references: list[Reference]) -> Any:
     """Order `no`'s w:sectPr for the batch (a copy): a new page, page numbers from 1, its header
-    and footer references pointing at the batch's copies of its parts (named by OrderParts).
-    `inherited`: the references an earlier order's section defined, updated."""
+    and footer references (`references`, from batch_references) pointing at the batch's copies
+    of its parts (named by OrderParts)."""
     from copy import deepcopy
 
     section = deepcopy(section) if section is not None else w_element("sectPr")
-    originals = references_of(section)
     for reference in [c for c in section if c.tag in (HEADER, FOOTER)]:
         section.remove(reference)
-    for tag, kind, rid in batch_references(originals, inherited):
+    for tag, kind, rid in references:
         reference = w_element(tag[len(W) :], {"type": kind})
         reference.set(f"{R}id", batch_rid(no, rid) if rid else empty_rid(tag))
         insert_in_order(section, reference)
@@ -103,12 +107,12 @@ def references_of(section: Any) -> list[tuple[str, str, str]]:
     ]
 
 
-def batch_references(
-    originals: list[tuple[str, str, str]], inherited: set[str]
-) -> list[tuple[str, str, str | None]]:
-    """An order's section's references in the batch, the empty part's as None where it has no
-    default header (footer) but an earlier section did; updates `inherited`."""
-    references: list[tuple[str, str, str | None]] = list(originals)
+def batch_references(section: Any | None, inherited: set[str]) -> list[Reference]:
+    """An order's section's (w:sectPr, None: it has none) references in the batch, the empty
+    part's as None where it has no default header (footer) but an earlier section did.
+    `inherited`: the references an earlier order's section defined, updated."""
+    originals = references_of(section) if section is not None else []
+    references: list[Reference] = list(originals)
     for tag in (HEADER, FOOTER):
         if any(t == tag and kind == "default" for t, kind, _ in originals):
             inherited.add(tag)
@@ -193,38 +197,31 @@ class OrderParts:
         self._overrides: list[tuple[str, str]] = []  # (part name, content type)
         self._relationships: list[tuple[str, str, str]] = []  # (Id, Type, Target) of document.xml
 
-    def add(self, no: int, path: Path, pages: int, inherited: set[str]) -> None:
-        """Order `no`'s parts, as batch_section refers to them (`pages`: its PDF's, 0 when
-        unknown)."""
-        from lxml import etree
-
-        with zipfile.ZipFile(path) as docx:
-            body = etree.fromstring(docx.read(DOCUMENT)).find(f"{W}body")
-            section = body.find(f"{W}sectPr") if body is not None else None
-            originals = references_of(section) if section is not None else []
-            references = batch_references(originals, inherited)
-            if not references:
-                return
-            relationships = read_relationships(docx, DOCUMENT)
-            types = ContentTypes(docx.read(CONTENT_TYPES))
-            related: set[str] = set()  # the relationships (Ids) added for this order
-            done: set[str] = set()  # its parts copied (two relationships may share one)
-            for tag, _kind, rid in references:
-                if rid is None:
-                    self._add_empty(tag)
-                    continue
-                if rid in related:
-                    continue  # two references (default, first) through one relationship
-                related.add(rid)
-                if rid not in relationships:
-                    raise ValueError(f"an order's DOCX refers to a missing part ({rid})")
-                kind, target = relationships[rid]
-                name = part_name("word", target)
-                if name not in done:
-                    self._copy(docx, no, name, types, pages, done)
-                self._relationships.append(
-                    (batch_rid(no, rid), kind, posixpath.relpath(batch_name(no, name), "word"))
-                )
+    def add(self, no: int, docx: zipfile.ZipFile, pages: int, references: list[Reference]) -> None:
+        """Order `no`'s parts (`docx`: its package), as batch_section refers to them with the
+        same `references` (`pages`: its PDF's, 0 when unknown)."""
+        if not references:
+            return
+        relationships = read_relationships(docx, DOCUMENT)
+        types = ContentTypes(docx.read(CONTENT_TYPES))
+        related: set[str] = set()  # the relationships (Ids) added for this order
+        done: set[str] = set()  # its parts copied (two relationships may share one)
+        for tag, _kind, rid in references:
+            if rid is None:
+                self._add_empty(tag)
+                continue
+            if rid in related:
+                continue  # two references (default, first) through one relationship
+            related.add(rid)
+            if rid not in relationships:
+                raise ValueError(f"an order's DOCX refers to a missing part ({rid})")
+            kind, target = relationships[rid]
+            name = part_name("word", target)
+            if name not in done:
+                self._copy(docx, no, name, types, pages, done)
+            self._relationships.append(
+                (batch_rid(no, rid), kind, posixpath.relpath(batch_name(no, name), "word"))
+            )
 
     def _copy(
         self,

@@ -8,19 +8,20 @@ SECTIONPAGES. The index's section has its own footer, "Index, page i", as the PD
 pages: an order's footer there would name a case the index is not.
 
 The orders' XML is streamed into the zip one order at a time, so memory does not grow with the
-number of orders: first each order's header and footer parts (small) are copied in, then
-word/document.xml is written order by order, and last the package's lists ([Content_Types].xml,
-word/_rels/document.xml.rels) from the part names kept on the way (names only, not XML).
+number of orders: each order's word/document.xml is read once, its body spooled and its header
+and footer parts (small) copied in (docgen.docx_stream), then word/document.xml is written from
+the spool, and last the package's lists ([Content_Types].xml, word/_rels/document.xml.rels)
+from the part names kept on the way (names only, not XML).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from docgen.docx_package import set_core_properties
 from docgen.docx_sections import (
@@ -29,24 +30,20 @@ from docgen.docx_sections import (
     FOOTER,
     HEADER,
     OrderParts,
+    Reference,
+    batch_references,
     batch_section,
     fixed_member,
     section_break,
     set_in_order,
     w_element,
 )
+from docgen.docx_stream import ORDERS_HERE, NotPlain, order_bodies
 from docgen.output import atomic_file
 from docgen.signing import BATCH_DOCX, BatchDocument, Volume
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _DOCUMENT = "word/document.xml"
-# Where the orders go in the index's word/document.xml (a comment before its final section).
-_ORDERS_HERE = "docgen: the orders go here"
-
-
-class _NotPlain(Exception):
-    """An order refers to another part (image, link, numbering): it cannot be copied as text."""
 
 
 def write_signing_batch_docx(
@@ -74,25 +71,28 @@ def write_signing_batch_docx(
     relpath = volume.relpath(BATCH_DOCX)
     index = _docx_index(run_dir, run_id, run_date, documents, volume)
     paths = [run_dir / f"{d.relpath}.docx" for d in documents]
-    here = etree.Comment(_ORDERS_HERE)
+    here = etree.Comment(ORDERS_HERE)
     index.element.body.sectPr.addprevious(here)
     buffer = io.BytesIO()
     index.save(buffer)
     target = run_dir / relpath
     try:
-        _write_package(buffer.getvalue(), documents, paths, volume.first_no, target, _stream_orders)
+        _write_package(buffer.getvalue(), documents, paths, volume.first_no, target, None)
         return [relpath]
-    except _NotPlain:
+    except NotPlain:
         pass
     index.element.body.remove(here)
-    composed = _compose(index, paths, volume.first_no)
-    _write_package(composed, documents, paths, volume.first_no, target, None)
+    composed, references = _compose(index, paths, volume.first_no)
+    _write_package(composed, documents, paths, volume.first_no, target, references)
     return [relpath]
 
 
-def _compose(index: Any, paths: Sequence[Path], first_no: int) -> bytes:
+def _compose(
+    index: Any, paths: Sequence[Path], first_no: int
+) -> tuple[bytes, list[list[Reference]]]:
     """The index and the orders through docxcompose (it maps images, links and numbering),
-    each order closed by its own section as when streamed."""
+    each order closed by its own section as when streamed; and each section's header and
+    footer references, for their parts to be copied."""
     import random
 
     import docxcompose.composer
@@ -102,6 +102,7 @@ def _compose(index: Any, paths: Sequence[Path], first_no: int) -> bytes:
     composer = Composer(index)
     body = composer.doc.element.body
     inherited: set[str] = set()
+    references: list[list[Reference]] = []
     last_no = first_no + len(paths) - 1
     # docxcompose gives copied numberings a random w:nsid: seeded, the batch is the same bytes.
     module_random = docxcompose.composer.random
@@ -110,7 +111,9 @@ def _compose(index: Any, paths: Sequence[Path], first_no: int) -> bytes:
         for no, path in enumerate(paths, first_no):
             order = Document(str(path))
             composer.append(order)
-            section = batch_section(order.element.body.sectPr, no, inherited)
+            original = order.element.body.sectPr
+            references.append(batch_references(original, inherited))
+            section = batch_section(original, no, references[-1])
             if no == last_no:
                 body.replace(body.sectPr, section)
                 continue
@@ -122,7 +125,7 @@ def _compose(index: Any, paths: Sequence[Path], first_no: int) -> bytes:
         docxcompose.composer.random = module_random
     buffer = io.BytesIO()
     composer.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), references
 
 
 def _docx_index(
@@ -199,9 +202,6 @@ def _index_footer(footer: Any) -> None:
         run.font.size = Pt(10)
 
 
-# ---------------------------------------------------------------- the orders' sections
-
-
 # ---------------------------------------------------------------- the package
 
 
@@ -211,18 +211,20 @@ def _write_package(
     orders: Sequence[Path],
     first_no: int,
     target: Path,
-    write_document: Callable[[bytes, Sequence[Path], int, IO[bytes]], None] | None,
+    composed: Sequence[list[Reference]] | None,
 ) -> None:
     """Write the batch: `package`'s parts, every order's header and footer parts, then
-    word/document.xml (`write_document`, given the package's, the orders and a stream into
-    the zip; None: the package's as it is), then the package's lists with the copied parts
-    added. Fixed member dates: the same bytes every time.
+    word/document.xml, then the package's lists with the copied parts added. `composed`: each
+    order's section's references when `package` holds the orders already (_compose); None: the
+    orders' bodies are streamed into the package's word/document.xml, each order's document
+    read once (OrderBodies). Fixed member dates: the same bytes every time.
 
-    Raises _NotPlain (and leaves nothing behind) when an order cannot be copied as text.
+    Raises NotPlain (and leaves nothing behind) when an order cannot be copied as text.
     """
     deferred = {CONTENT_TYPES, DOCUMENT_RELS}
-    if write_document is not None:
+    if composed is None:
         deferred.add(_DOCUMENT)
+    numbered = list(enumerate(zip(documents, orders, strict=True), first_no))
     with (
         zipfile.ZipFile(io.BytesIO(package)) as source,
         atomic_file(target) as fh,
@@ -232,74 +234,21 @@ def _write_package(
             if info.filename not in deferred:
                 out.writestr(fixed_member(info.filename), source.read(info.filename))
         parts = OrderParts(out)
-        inherited: set[str] = set()
-        for no, (document, path) in enumerate(zip(documents, orders, strict=True), first_no):
-            parts.add(no, path, document.pages, inherited)
-        if write_document is not None:
-            with out.open(fixed_member(_DOCUMENT), "w") as stream:
-                write_document(source.read(_DOCUMENT), orders, first_no, stream)
+        if composed is None:
+            with order_bodies(source.read(_DOCUMENT), target.parent) as bodies:
+                for no, (document, path) in numbered:
+                    with zipfile.ZipFile(path) as docx:
+                        references = bodies.add(docx, no, last=no == numbered[-1][0])
+                        parts.add(no, docx, document.pages, references)
+                # After the parts: the zip takes no part while a member is being written.
+                with out.open(fixed_member(_DOCUMENT), "w") as stream:
+                    bodies.write(stream)
+        else:
+            for (no, (document, path)), references in zip(numbered, composed, strict=True):
+                with zipfile.ZipFile(path) as docx:
+                    parts.add(no, docx, document.pages, references)
         out.writestr(fixed_member(CONTENT_TYPES), parts.content_types(source.read(CONTENT_TYPES)))
         out.writestr(fixed_member(DOCUMENT_RELS), parts.relationships(source.read(DOCUMENT_RELS)))
-
-
-# ---------------------------------------------------------------- the document, streamed
-
-
-def _stream_orders(
-    index_xml: bytes, orders: Sequence[Path], first_no: int, part: IO[bytes]
-) -> None:
-    """The index's word/document.xml with the orders' bodies in place of its comment, each
-    order closed by its section; the last order's section is the body's (the index's final
-    section was a placeholder)."""
-    from lxml import etree
-
-    marker = f"<!--{_ORDERS_HERE}-->".encode()
-    head, found, tail = index_xml.partition(marker)
-    if not found:
-        raise _NotPlain
-    namespaces = etree.fromstring(head + tail).nsmap
-    # The tail is the placeholder section, then </w:body></w:document>: the last order's
-    # section takes the placeholder's place.
-    closing = tail[tail.rindex(b"</", 0, tail.rindex(b"</")) :]
-    if not closing.split(b">")[0].endswith(b":body"):
-        raise _NotPlain
-    part.write(head)
-    inherited: set[str] = set()
-    last_no = first_no + len(orders) - 1
-    for no, path in enumerate(orders, first_no):
-        part.write(_order_body_xml(path, namespaces, no, inherited, no == last_no))
-    part.write(closing)
-
-
-def _order_body_xml(
-    path: Path, namespaces: dict[str | None, str], no: int, inherited: set[str], last: bool
-) -> bytes:
-    """Order `no`'s body elements and its section for the batch, as XML text. Raises _NotPlain
-    when one refers to another part (an image, a link) or a numbering definition, which a plain
-    copy would break, or uses a namespace prefix the batch's document does not declare."""
-    from lxml import etree
-
-    with zipfile.ZipFile(path) as docx:
-        root = etree.fromstring(docx.read(_DOCUMENT))
-    body = root.find(f"{_W}body")
-    if body is None or any(namespaces.get(p) != uri for p, uri in body.nsmap.items()):
-        raise _NotPlain
-    sections = body.findall(f"{_W}sectPr")
-    for child in sections:
-        body.remove(child)
-    for node in body.iter():
-        if node.tag == f"{_W}numPr" or any(key.startswith(_R) for key in node.attrib):
-            raise _NotPlain
-    section = batch_section(sections[-1] if sections else None, no, inherited)
-    if last:
-        body.append(section)
-    else:
-        paragraph = section_break(body[-1] if len(body) else None, section)
-        if paragraph is not None:
-            body.append(paragraph)
-    # The body's own tags (and the namespace declarations lxml puts on them) are the batch's.
-    xml = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
-    return xml[xml.index(b">") + 1 : xml.rindex(b"</")]
 
 
 # No., case number, name, judge's notes: shares of the text width. Word's default is four equal
