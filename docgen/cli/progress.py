@@ -18,7 +18,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-# What each stage counts (docgen.pipeline.STAGES): shown after the count and in the rate.
+# UNITS: what each stage counts, shown after the count and in the rate.
 from docgen.stage_times import UNITS
 
 
