@@ -248,7 +248,7 @@ def read_gogen(path: Path, name: str, encoding: str | None = None) -> SourceTabl
     table._close = close
     records = CsvRecords(
         reader,
-        table,
+        table.close,
         lambda number, _error: InputFileError(
             f"{name}, row {number}: cannot be read as a gogen results CSV ({encoding_label(enc)})"
         ),

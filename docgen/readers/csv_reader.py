@@ -144,7 +144,7 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
             "(a field is very long or a quote is not closed)",
         )
 
-    records = CsvRecords(reader, table, unreadable)
+    records = CsvRecords(reader, table.close, unreadable)
 
     try:
         while (header := records.next()) is not None and _is_blank(header):

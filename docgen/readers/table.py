@@ -99,17 +99,18 @@ def csv_lines(path: Path, encoding: str, skip: int = 0) -> tuple[Iterator[str], 
 
 class CsvRecords:
     """A csv.reader's records, numbered as the file counts them (header and blank lines included),
-    for the CSV and gogen readers. A record that cannot be decoded or parsed closes the table and
-    raises `unreadable(its number, the error)`: each reader words its own message."""
+    for the CSV, gogen and DOJ readers. A record that cannot be decoded or parsed calls `close`
+    (the file's) and raises `unreadable(its number, the error)`: each reader words its own
+    message."""
 
     def __init__(
         self,
         reader: Iterator[list[str]],
-        table: SourceTable,
+        close: Callable[[], None],
         unreadable: Callable[[int, Exception], InputFileError],
     ) -> None:
         self._reader = reader
-        self._table = table
+        self._close = close
         self._unreadable = unreadable
         self.number = 0  # of the last record read
 
@@ -120,7 +121,7 @@ class CsvRecords:
         except StopIteration:
             return None
         except (UnicodeDecodeError, csv.Error) as exc:
-            self._table.close()
+            self._close()
             raise self._unreadable(self.number + 1, exc) from None
         self.number += 1
         return values

@@ -17,7 +17,7 @@ from pathlib import Path
 from docgen.errors import InputFileError
 from docgen.model import Reject
 from docgen.readers import detect_encoding
-from docgen.readers.table import csv_lines, encoding_label
+from docgen.readers.table import CsvRecords, csv_lines, encoding_label
 
 # Columns the rule set reads. A file without one of REQUIRED is refused as a whole.
 REQUIRED = (
@@ -119,58 +119,52 @@ def read_doj(path: Path, encoding: str | None = None) -> DojFile:
         raise InputFileError(f"{name}: no such file") from None
     except LookupError:
         raise InputFileError(f"{name}: unknown encoding {encoding!r}") from None
+
+    def unreadable(number: int, error: Exception) -> InputFileError:
+        if isinstance(error, UnicodeDecodeError):
+            return InputFileError(f"{name}, row {number}: cannot be read as {encoding_label(enc)}")
+        return InputFileError(f"{name}, row {number}: not a readable CSV row")
+
+    records = CsvRecords(csv.reader(lines), close, unreadable)
     try:
-        reader = csv.reader(lines)
-        record = 1
-        header: list[str] | None = None
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise InputFileError(f"{name}: the file is empty")
-            names = [h.strip().upper().lstrip("\ufeff") for h in header]
-            missing = [c for c in REQUIRED if c not in names]
-            if not {"SUBJECT_ID", "CII_NUMBER"} & set(names):
-                missing.append("SUBJECT_ID (or CII_NUMBER)")
-            if missing:
-                raise InputFileError(
-                    f"{name}, row 1: missing DOJ column(s): {', '.join(missing)}",
-                    hint="The first row must name the CA DOJ research file's columns "
-                    "(RECORD_ID, SUBJECT_ID, ..., CNT_ORDER, ...).",
-                )
-            dupes = sorted({n for n in names if n and names.count(n) > 1})
-            if dupes:
-                raise InputFileError(f"{name}, row 1: column(s) named twice: {', '.join(dupes)}")
-            width = len(names)
-            positions = [names.index(c) if c in names else -1 for c in _FIELDS]
-            rows: list[DojRow] = []
-            rejects: list[Reject] = []
-            blank = 0
-            for values in reader:
-                record += 1
-                if not any(v.strip() for v in values):
-                    blank += 1
-                    continue
-                if len(values) != width:
-                    rejects.append(
-                        Reject(
-                            name,
-                            record,
-                            None,
-                            f"the row has {len(values)} fields, the header has {width} "
-                            "(check quotes and commas)",
-                        )
-                    )
-                    continue
-                rows.append(DojRow(record, *(values[p] if p >= 0 else "" for p in positions)))
-        # Both are raised while the next row is read: the header (row 1), or row record + 1.
-        except UnicodeDecodeError:
-            where = record + 1 if header is not None else 1
+        header = records.next()
+        if header is None:
+            raise InputFileError(f"{name}: the file is empty")
+        names = [h.strip().upper().lstrip("\ufeff") for h in header]
+        missing = [c for c in REQUIRED if c not in names]
+        if not {"SUBJECT_ID", "CII_NUMBER"} & set(names):
+            missing.append("SUBJECT_ID (or CII_NUMBER)")
+        if missing:
             raise InputFileError(
-                f"{name}, row {where}: cannot be read as {encoding_label(enc)}"
-            ) from None
-        except csv.Error:
-            where = record + 1 if header is not None else 1
-            raise InputFileError(f"{name}, row {where}: not a readable CSV row") from None
+                f"{name}, row 1: missing DOJ column(s): {', '.join(missing)}",
+                hint="The first row must name the CA DOJ research file's columns "
+                "(RECORD_ID, SUBJECT_ID, ..., CNT_ORDER, ...).",
+            )
+        dupes = sorted({n for n in names if n and names.count(n) > 1})
+        if dupes:
+            raise InputFileError(f"{name}, row 1: column(s) named twice: {', '.join(dupes)}")
+        width = len(names)
+        positions = [names.index(c) if c in names else -1 for c in _FIELDS]
+        rows: list[DojRow] = []
+        rejects: list[Reject] = []
+        blank = 0
+        while (values := records.next()) is not None:
+            record = records.number
+            if not any(v.strip() for v in values):
+                blank += 1
+                continue
+            if len(values) != width:
+                rejects.append(
+                    Reject(
+                        name,
+                        record,
+                        None,
+                        f"the row has {len(values)} fields, the header has {width} "
+                        "(check quotes and commas)",
+                    )
+                )
+                continue
+            rows.append(DojRow(record, *(values[p] if p >= 0 else "" for p in positions)))
     finally:
         close()
-    return DojFile(rows, rejects, blank, record - 1)
+    return DojFile(rows, rejects, blank, records.number - 1)
