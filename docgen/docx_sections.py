@@ -18,6 +18,7 @@ import zipfile
 from typing import Any
 
 from docgen.docx_package import ZIP_EPOCH
+from docgen.ooxml_order import insert_in_order
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -38,38 +39,6 @@ EMPTY_PARTS = {
 }
 PART_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}+xml"
 RELATIONSHIP_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/{}"
-
-
-# w:sectPr's children in the schema's order (Word calls a file corrupt when they are not).
-SECTION_ORDER = {
-    name: rank
-    for rank, name in enumerate(
-        [
-            "headerReference",
-            "footerReference",
-            "footnotePr",
-            "endnotePr",
-            "type",
-            "pgSz",
-            "pgMar",
-            "paperSrc",
-            "pgBorders",
-            "lnNumType",
-            "pgNumType",
-            "cols",
-            "formProt",
-            "vAlign",
-            "noEndnote",
-            "titlePg",
-            "textDirection",
-            "bidi",
-            "rtlGutter",
-            "docGrid",
-            "printerSettings",
-            "sectPrChange",
-        ]
-    )
-}
 
 
 # NUMPAGES counts the pages of the whole batch; SECTIONPAGES those of the order's section.
@@ -155,18 +124,6 @@ def section_break(last: Any, section: Any) -> Any:
     paragraph.append(properties)
     properties.append(section)
     return paragraph
-
-
-def insert_in_order(section: Any, child: Any) -> None:
-    """Add `child` to a w:sectPr where the schema's order puts it."""
-    rank = SECTION_ORDER
-    mine = rank[child.tag[len(W) :]]
-    for i, existing in enumerate(section):
-        tag = existing.tag if isinstance(existing.tag, str) else ""
-        if rank.get(tag[len(W) :], len(rank)) > mine:
-            section.insert(i, child)
-            return
-    section.append(child)
 
 
 def set_in_order(section: Any, name: str, attributes: dict[str, str]) -> None:

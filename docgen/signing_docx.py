@@ -39,6 +39,7 @@ from docgen.docx_sections import (
     w_element,
 )
 from docgen.docx_stream import ORDERS_HERE, NotPlain, order_bodies
+from docgen.ooxml_order import insert_in_order
 from docgen.output import atomic_file
 from docgen.signing import BATCH_DOCX, BatchDocument, Volume
 
@@ -283,20 +284,11 @@ def _grid(table: Any) -> None:
         ):
             edge.set(qn(key), value)
         borders.append(edge)
-    # The schema fixes the order of a table's properties: borders come before the layout and
-    # the look (Word reports a file with them after as unreadable content; LibreOffice opens it).
+    # Where the schema puts them (before the layout and the look): Word reports a file with
+    # them after as unreadable content, LibreOffice opens it.
     for old in properties.findall(qn("w:tblBorders")):
         properties.remove(old)
-    properties.insert_element_before(
-        borders,
-        "w:shd",
-        "w:tblLayout",
-        "w:tblCellMar",
-        "w:tblLook",
-        "w:tblCaption",
-        "w:tblDescription",
-        "w:tblPrChange",
-    )
+    insert_in_order(properties, borders)
 
 
 def _docx_time(run_date: date):

@@ -46,7 +46,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table, _Cell
@@ -63,50 +62,7 @@ from docgen.docx_package import (  # noqa: E402  (after the sys.path tweak)
     set_core_value,
 )
 from docgen.docx_sections import set_in_order  # noqa: E402
-
-# The schema's order (ECMA-376 Part 1) of the children of the property elements these builders
-# add to. Word reports "unreadable content" when children are out of order (LibreOffice does
-# not mind), so every child added to one of these goes where its sequence puts it.
-SCHEMA_ORDER: dict[str, tuple[str, ...]] = {
-    "w:pPr": (
-        "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
-        "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
-        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-        "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-        "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
-        "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
-        "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
-    ),
-    "w:tblPr": (
-        "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-        "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
-        "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-        "w:tblDescription", "w:tblPrChange",
-    ),
-    "w:tcPr": (
-        "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
-        "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-        "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
-    ),
-}  # fmt: skip
-# Border sides in the order CT_PBdr, CT_TblBorders and CT_TcBorders list them (left/start and
-# right/end share a place; a borders element uses one of each pair).
-BORDER_SIDES = (
-    "top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "between", "bar",
-    "tl2br", "tr2bl",
-)  # fmt: skip
-
-
-def _prefixed(el: BaseOxmlElement) -> str:
-    return "w:" + el.tag.rsplit("}", 1)[1]
-
-
-def add_in_order(parent: BaseOxmlElement, child: BaseOxmlElement) -> None:
-    """Add child to a w:pPr, w:tblPr or w:tcPr where the schema's sequence puts it."""
-    sequence = SCHEMA_ORDER[_prefixed(parent)]
-    successors = sequence[sequence.index(_prefixed(child)) + 1 :]
-    parent.insert_element_before(child, *successors)
-
+from docgen.ooxml_order import BORDER_SIDES, insert_in_order  # noqa: E402
 
 FONT = "Liberation Serif"
 TWIPS_PER_INCH = 1440
@@ -204,7 +160,7 @@ def _paragraph_style(
         lvl = ppr.find(qn("w:outlineLvl"))
         if lvl is None:
             lvl = OxmlElement("w:outlineLvl")
-            add_in_order(ppr, lvl)
+            insert_in_order(ppr, lvl)
         lvl.set(qn("w:val"), str(outline))
 
 
@@ -327,7 +283,7 @@ def _borders(
             b.set(qn("w:space"), "0")
             b.set(qn("w:color"), color)
         el.append(b)
-    add_in_order(parent, el)
+    insert_in_order(parent, el)
 
 
 ALL_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -356,7 +312,7 @@ def table(
     width = tbl_pr.find(qn("w:tblW"))  # python-docx adds an "auto" one: make it exact
     if width is None:
         width = OxmlElement("w:tblW")
-        add_in_order(tbl_pr, width)
+        insert_in_order(tbl_pr, width)
     width.set(qn("w:w"), _twips(sum(widths)))
     width.set(qn("w:type"), "dxa")
     if pad[1]:
@@ -365,7 +321,7 @@ def table(
         ind = OxmlElement("w:tblInd")
         ind.set(qn("w:w"), str(round(pad[1] * 20)))
         ind.set(qn("w:type"), "dxa")
-        add_in_order(tbl_pr, ind)
+        insert_in_order(tbl_pr, ind)
     _borders(
         tbl_pr,
         "w:tblBorders",
@@ -380,12 +336,12 @@ def table(
         m.set(qn("w:w"), str(round(value * 20)))
         m.set(qn("w:type"), "dxa")
         margins.append(m)
-    add_in_order(tbl_pr, margins)
+    insert_in_order(tbl_pr, margins)
     if caption:
         # Accessible name for the table (Word: Table Properties > Alt Text).
         cap = OxmlElement("w:tblCaption")
         cap.set(qn("w:val"), caption)
-        add_in_order(tbl_pr, cap)
+        insert_in_order(tbl_pr, cap)
     for col, w in zip(t.columns, widths, strict=True):
         col.width = Inches(w)
     for row in t.rows:
