@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from docgen.render_pdf import PdfRenderer, html_to_pdf_with_pages
+from docgen.render_pdf import PdfRenderer
 from docgen.viewmodel import DocumentSpec
 
 # (label, file path ending, function name): cumulative time of the outermost match. Nested
@@ -80,19 +80,6 @@ def without_elements(html: str, tag: str, css_class: str) -> tuple[str, int]:
             break
         html, removed = html[: match.start()] + html[end:], removed + 1
     return html, removed
-
-
-def _render(renderer: PdfRenderer, spec: DocumentSpec, html: str) -> bytes:
-    pack = renderer.pack
-    return html_to_pdf_with_pages(
-        html,
-        base_dir=pack.directory,
-        title=spec.title,
-        lang=spec.lang,
-        run_date=renderer.run_date,
-        stylesheets=renderer.stylesheets,
-        also_allowed=pack.template_dirs[1:],
-    )[0]
 
 
 def _ms_per_document_each(
@@ -158,7 +145,7 @@ def profile_kind(
             variants[label] = pages
     passes: dict[str, Callable[[int], Any]] = {"": lambda i: renderer.render_with_pages(specs[i])}
     for label, pages in variants.items():
-        passes[label] = lambda i, pages=pages: _render(renderer, specs[i], pages[i])
+        passes[label] = lambda i, pages=pages: renderer.pdf_from_html(specs[i], pages[i])
     timed = _ms_per_document_each(passes, len(specs))
     ms = timed.pop("")
     features = [

@@ -15,21 +15,21 @@ StrictUndefined, with these names: `doc` (the view model, DocumentSpec.context),
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup, escape
 
 from docgen.errors import PackError
 from docgen.packs import FONTS_DIR, Pack
+from docgen.render_gc import fewer_gc_passes
 from docgen.viewmodel import DocumentSpec
 
 
@@ -165,14 +165,24 @@ def _parsed_css(
 
     Why: parsing the pack's stylesheet cost about a quarter of each document's render time.
     """
-    cache: dict[tuple[str, int], weasyprint.CSS] = _local.__dict__.setdefault("css", {})
+    return _per_thread_and_version(
+        "css",
+        path,
+        lambda p: weasyprint.CSS(filename=str(p), font_config=font_config, url_fetcher=fetcher),
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _per_thread_and_version(kind: str, path: Path, make: Callable[[Path], _T]) -> _T:
+    """`make(path)`, kept per thread (Pango is not thread-safe) under `kind` and made again only
+    when the file changes (its modification time)."""
+    cache: dict[tuple[str, int], Any] = _local.__dict__.setdefault(kind, {})
     key = (str(path.resolve()), path.stat().st_mtime_ns)
-    css = cache.get(key)
-    if css is None:
-        css = cache[key] = weasyprint.CSS(
-            filename=str(path), font_config=font_config, url_fetcher=fetcher
-        )
-    return css
+    if key not in cache:
+        cache[key] = make(path)
+    return cache[key]
 
 
 def _epoch(run_date: date) -> int:
@@ -219,39 +229,10 @@ def html_to_pdf_with_pages(
     (which copies the font files) and freshly parsed stylesheets for this one document. The
     bytes are the same either way (tests/test_fast_render.py).
     """
-    with _fewer_gc_passes() if cached else contextlib.nullcontext():
+    with fewer_gc_passes() if cached else contextlib.nullcontext():
         return _html_to_pdf(
             html, base_dir, title, lang, run_date, stylesheets, cached, also_allowed
         )
-
-
-# Layout allocates hundreds of thousands of small objects per document, and the default
-# thresholds run the cyclic garbage collector's young generations thousands of times per
-# document for almost nothing (measured: 5-10 % of a motion's render time). Raised only
-# while a document is rendered; restored after, so the rest of the process is unaffected.
-_RENDER_GC_THRESHOLD = (50_000, 50, 100)
-
-
-_gc_lock = threading.Lock()
-_gc_state: dict[str, Any] = {"depth": 0, "previous": None}
-
-
-@contextlib.contextmanager
-def _fewer_gc_passes() -> Iterator[None]:
-    # Thresholds are process-wide: with renders on several threads (the service), the first in
-    # raises them and the last out restores them.
-    with _gc_lock:
-        if _gc_state["depth"] == 0:
-            _gc_state["previous"] = gc.get_threshold()
-            gc.set_threshold(*_RENDER_GC_THRESHOLD)
-        _gc_state["depth"] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_state["depth"] -= 1
-            if _gc_state["depth"] == 0:
-                gc.set_threshold(*_gc_state["previous"])
 
 
 def _html_to_pdf(
@@ -317,12 +298,7 @@ def _html_to_pdf(
 
 def _file_bytes(path: Path) -> bytes:
     """A stylesheet's bytes, read once per thread (and again only when the file changes)."""
-    cache: dict[tuple[str, int], bytes] = _local.__dict__.setdefault("bytes", {})
-    key = (str(path.resolve()), path.stat().st_mtime_ns)
-    data = cache.get(key)
-    if data is None:
-        data = cache[key] = path.read_bytes()
-    return data
+    return _per_thread_and_version("bytes", path, Path.read_bytes)
 
 
 def keep_unbroken(text: str, phrases: Sequence[str]) -> Markup:
@@ -336,6 +312,9 @@ def keep_unbroken(text: str, phrases: Sequence[str]) -> Markup:
         safe = str(escape(phrase))
         escaped = escaped.replace(safe, f'<span class="nobr">{safe}</span>')
     return Markup(escaped)
+
+
+PdfAndPages = tuple[bytes, int]  # a PDF and its page count
 
 
 class PdfRenderer:
@@ -382,10 +361,14 @@ class PdfRenderer:
     def render(self, spec: DocumentSpec) -> bytes:
         return self.render_with_pages(spec)[0]
 
-    def render_with_pages(self, spec: DocumentSpec, *, cached: bool = True) -> tuple[bytes, int]:
+    def render_with_pages(self, spec: DocumentSpec, *, cached: bool = True) -> PdfAndPages:
         """The PDF and its page count. cached=False: the naive one-pass-per-document baseline."""
+        return self.pdf_from_html(spec, self.render_html(spec), cached=cached)
+
+    def pdf_from_html(self, spec: DocumentSpec, html: str, *, cached: bool = True) -> PdfAndPages:
+        """`html` (render_html's, or a benchmark's variant of it) as the spec's PDF and pages."""
         return html_to_pdf_with_pages(
-            self.render_html(spec),
+            html,
             base_dir=self.pack.directory,
             title=spec.title,
             lang=spec.lang,
