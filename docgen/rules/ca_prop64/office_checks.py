@@ -71,25 +71,35 @@ def only_prop64_convictions(ctx: Context) -> Check:
     )
 
 
-@legal_test
-def section_in_dismiss_list(ctx: Context) -> Check:
-    sections = [str(s) for s in ctx.params.get("dismiss_sections", [])]
+def _section_in_list(ctx: Context, test: str, param: str, list_name: str, law: str) -> Check:
+    """Is the conviction's Prop 64 section in one of the office's lists (`param`)?"""
+    sections = [str(s) for s in ctx.params.get(param, [])]
     passed = ctx.conviction.prop64 in sections
     return Check(
-        "section_in_dismiss_list",
+        test,
         passed,
-        f"H&S {ctx.conviction.prop64} is {'' if passed else 'not '}in the office's dismissal list",
+        f"H&S {ctx.conviction.prop64} is {'' if passed else 'not '}in the office's {list_name}",
+        law,
+    )
+
+
+@legal_test
+def section_in_dismiss_list(ctx: Context) -> Check:
+    return _section_in_list(
+        ctx,
+        "section_in_dismiss_list",
+        "dismiss_sections",
+        "dismissal list",
         f"{PROP64}(e); {POLICY}",
     )
 
 
 @legal_test
 def section_in_reduce_list(ctx: Context) -> Check:
-    sections = [str(s) for s in ctx.params.get("reduce_sections", [])]
-    passed = ctx.conviction.prop64 in sections
-    return Check(
+    return _section_in_list(
+        ctx,
         "section_in_reduce_list",
-        passed,
-        f"H&S {ctx.conviction.prop64} is {'' if passed else 'not '}in the office's reduction list",
+        "reduce_sections",
+        "reduction list",
         f"{PROP64}(e), (f); {POLICY}",
     )
