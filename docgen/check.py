@@ -187,7 +187,7 @@ def _bookmark_failures(pdf: Any, wanted: list[str], failures: list[str]) -> None
 
 
 def _walk_fonts(resources: Any, seen: set[tuple[int, int]]) -> list[Any]:
-    fonts = []
+    fonts: list[Any] = []
     if resources is None:
         return fonts
     for font in (resources.get("/Font") or {}).values():

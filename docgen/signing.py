@@ -45,6 +45,7 @@ from docgen.batches import (
     write_bundle,
 )
 from docgen.errors import PackError
+from docgen.file_index import FileIndex
 from docgen.output import write_atomic
 from docgen.packs import Pack
 from docgen.page_codes import Box, stamp_codes, volume_codes
@@ -296,7 +297,7 @@ def write_judge_batches(
     run_id: str,
     run_date: date,
     orders: Sequence[tuple[str, str, str]],
-    entries: dict[str, Any],
+    entries: FileIndex,
     max_pages: int = DEFAULT_VOLUME_PAGES,
     *,
     workers: int = 1,
@@ -329,7 +330,7 @@ def write_judge_batches(
                 name=name if kind == "order" else "",
                 relpath=relpath,
                 kind=kind,
-                pages=pdf.pages if pdf is not None else 0,
+                pages=(pdf.pages or 0) if pdf is not None else 0,  # a PDF entry has its pages
                 rows=tuple(entry.rows),
             )
         )
@@ -369,11 +370,11 @@ def write_judge_batches(
             )
             if on_volume:
                 on_volume(len(results), len(volumes))
-    for volume, (pdf, docx_paths) in zip(volumes, results, strict=True):
+    for volume, (pdf_volume, docx_paths) in zip(volumes, results, strict=True):
         rows = sorted(r for d in volume.documents for r in d.rows)
-        if pdf is not None:
-            pdfs.append(pdf)
-            relpath, index_pages = pdf
+        if pdf_volume is not None:
+            pdfs.append(pdf_volume)
+            relpath, index_pages = pdf_volume
             pages = index_pages + sum(d.pages for d in volume.documents)
             written.append((relpath, "orders-batch", rows, pages))
         written.extend((path, "orders-batch", rows, None) for path in docx_paths)

@@ -245,7 +245,7 @@ def check_row(
 
 def _build(row: int, values: dict[str, object]) -> tuple[ChargeRow | None, list[Problem]]:
     try:
-        return ChargeRow(row=row, **values), []
+        return ChargeRow.model_validate({"row": row, **values}), []
     except ValidationError as exc:  # a safety net: check_row should have caught everything
         problems: list[Problem] = []
         for err in exc.errors(include_input=False, include_url=False):

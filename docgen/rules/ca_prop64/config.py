@@ -94,9 +94,9 @@ class CaProp64Config(BaseModel):
 
         problems: list[str] = []
         for mode_name, mode in self.modes.items():
-            for county, flow in mode.counties.items():
-                if flow not in mode.flows:
-                    problems.append(f"modes.{mode_name}.counties.{county}: no flow {flow!r}")
+            for county, flow_named in mode.counties.items():
+                if flow_named not in mode.flows:
+                    problems.append(f"modes.{mode_name}.counties.{county}: no flow {flow_named!r}")
             if mode.default_flow and mode.default_flow not in mode.flows:
                 problems.append(f"modes.{mode_name}.default_flow: no flow {mode.default_flow!r}")
             for flow_name, flow in mode.flows.items():
