@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# Column contract of the canonical input (README documents each one).
+# Column contract of the canonical input (docs/input.md documents each one).
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "person_id",
     "last_name",

@@ -36,11 +36,13 @@ def printable_characters(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
         suffix = path.suffix.lower()
         if suffix not in (".ttf", ".otf", ".ttc"):
             continue
-        fonts = TTCollection(path).fonts if suffix == ".ttc" else [TTFont(path)]
-        for font in fonts:
-            family = str(font["name"].getDebugName(1))
-            cmap = set(font.getBestCmap() or {})
-            families[family] = families[family] & cmap if family in families else cmap
+        opened = TTCollection(path) if suffix == ".ttc" else TTFont(path)
+        with opened:  # the font file is read lazily: closed here, not left to the collector
+            fonts = opened.fonts if isinstance(opened, TTCollection) else [opened]
+            for font in fonts:
+                family = str(font["name"].getDebugName(1))
+                cmap = set(font.getBestCmap() or {})
+                families[family] = families[family] & cmap if family in families else cmap
     return frozenset().union(*families.values())
 
 

@@ -1,6 +1,6 @@
 """Validate a `SourceTable`: every input row becomes a `ChargeRow` or a `Reject`.
 
-Rules (the README's column contract):
+Rules (the column contract in docs/input.md):
 
 - missing required columns stop the run before any row is read (`MissingColumns`);
 - a row is checked completely and every problem is reported at once, joined with "; "; the

@@ -97,7 +97,8 @@ def test_doj_input_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_short_row_is_rejected_not_lost(tmp_path: Path) -> None:
-    rows = list(csv.reader(SMALL.open(encoding="utf-8", newline="")))
+    with SMALL.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
     rows[2] = rows[2][:50]
     path = tmp_path / "short.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -113,7 +114,8 @@ def test_short_row_is_rejected_not_lost(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["doj_los_angeles_results.csv", "doj_contra_costa_results.csv"])
 def test_shared_gogen_results(name: str) -> None:
     path = SHARED / name
-    total = sum(1 for _ in csv.reader(path.open(newline=""))) - 1
+    with path.open(newline="") as fh:
+        total = sum(1 for _ in csv.reader(fh)) - 1
     result = _validate(path)
     assert result.balanced
     assert result.input_rows + result.context_rows == total
