@@ -160,5 +160,6 @@ def canonical_row(
         "arresting_agency": " ".join(row.stp_ori_descr.split()),
         "determination": determination,
         "reason": reason,
+        "county": " ".join(row.county.split()),
         "source_row": str(row.row),
     }
