@@ -319,6 +319,7 @@ def packs() -> None:
                 f"{', '.join(p.determinations.documents)}; letters for: "
                 f"{', '.join(p.determinations.letters)}; languages: {', '.join(p.pack.languages)}"
             )
+            lines.append(f"    accepts: {p.accepts.describe()}")
         return lines
 
     for line in _guard(body):
