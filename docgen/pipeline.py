@@ -31,7 +31,7 @@ from docgen.packs import Pack, load_pack
 from docgen.plan import LazySpecs, Plan, plan_documents
 from docgen.readers import read_table
 from docgen.render_pool import FORMATS, Cancel, Progress, RunCancelled, render_all
-from docgen.run_batches import remove_stale_batches, write_judge_batch, write_letter_batches
+from docgen.run_batches import remove_stale_files, write_judge_batch, write_letter_batches
 from docgen.stage_times import READING, StageClock, StageTime
 from docgen.validate import ValidationResult, validate_table
 from docgen.viewmodel import DocumentSpec
@@ -221,8 +221,13 @@ def run(
 
     input_digest = file_digest(options.input_path)
     key_digest = input_digest
-    if options.settings_key:
-        key_digest = hashlib.sha256(f"{input_digest}|{options.settings_key}".encode()).hexdigest()
+    settings_key = options.settings_key
+    if set(options.formats) != set(FORMATS):
+        # A DOCX-only run is another run than the PDF and DOCX one of the same input: its own
+        # folder and resume key, so the two never mix (issue 15, item 16).
+        settings_key += "|formats=" + ",".join(sorted(set(options.formats)))
+    if settings_key:
+        key_digest = hashlib.sha256(f"{input_digest}|{settings_key}".encode()).hexdigest()
     run_id = options.run_id or default_run_id(options, key_digest)
     run_dir = options.out_dir / viewmodel.safe_stem(run_id)
     make_dir(run_dir)
@@ -284,7 +289,7 @@ def run(
             workers=1 if options.cluster else (options.workers or os.cpu_count() or 1),
             on_volume=in_stage("Judge's batch"),
         )
-    remove_stale_batches(run_dir, files)
+    remove_stale_files(run_dir, files)
 
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
     rejects_data = csv_bytes(("row", "column", "case_number", "reason"), reject_rows)
@@ -293,6 +298,11 @@ def run(
         entry_for(run_dir, "rejects.csv", "rejects", rejects_data, [r.row for r in plan.rejects])
     )
 
+    if options.raw is not None:  # generate --rules: determine's files are part of the run
+        for path in sorted(run_dir.glob(f"{options.input_path.stem}*")):
+            if path.is_file() and path.suffix in (".csv", ".html"):
+                kind = path.stem.replace(options.input_path.stem, "determinations", 1)
+                files.add(entry_for(run_dir, path.name, kind, path.read_bytes(), []))
     determinations = count_determinations(validation.charges)
     documents = files.count_by_format(
         ("motion", "order", "letter", "bulk-motion", "bulk-order", "notice-of-filing")

@@ -326,3 +326,16 @@ def test_review_rows_without_a_case_number_are_listed_for_review(tmp_path: Path)
     assert "2 needs review + 0 rejected" in flat(result.output)
     report = flat((run_dir / "report.html").read_text(encoding="utf-8"))
     assert "<h2>Needs review (2)</h2>" in report
+
+
+def test_the_manifest_lists_every_file_of_a_rules_run(tmp_path: Path) -> None:
+    args = [str(LA_DOJ), "--pack", "ca-los-angeles", "--rules", "ca-prop64"]
+    result, run_dir = generate(tmp_path, *args, "--county", "LOS ANGELES")
+    assert result.exit_code == 0, result.output
+    assert run_dir is not None
+    import json
+
+    listed = {f["path"] for f in json.loads((run_dir / "manifest.json").read_text())["files"]}
+    on_disk = {p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*") if p.is_file()}
+    assert on_disk - {"manifest.json"} == listed
+    assert {"determinations.csv", "determinations-rejects.csv"} <= listed
