@@ -94,7 +94,22 @@ def check_run(run_dir: Path) -> CheckReport:
                 report.failures.append("changed since the run: SHA-256 differs from the manifest")
             report.failures.extend(check_pdf(data, rules, entry["kind"], case_label))
         reports.append(report)
+    if not reports:
+        raise _nothing_to_check(run_dir, entries, rules.documents)
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
+
+
+def _nothing_to_check(run_dir: Path, entries: list[dict], documents: object) -> CheckError:
+    """Checking nothing is an error, never "0 pass": the court's rules are rules for the PDFs it
+    takes (PDF/A, embedded fonts, page size, text layer), which a Word file cannot be held to."""
+    word = sum(1 for e in entries if e.get("kind") in documents and e.get("format") == "docx")
+    if word:
+        return CheckError(
+            f"{run_dir}: no PDF court documents to check: the run made {word} court document(s) "
+            "as DOCX only, and the filing rules are the court's rules for PDF filings",
+            hint="Make the PDFs (docgen generate ... --formats pdf or pdf,docx) and check that run.",
+        )
+    return CheckError(f"{run_dir}: the run made no court documents: nothing to check")
 
 
 # ---------------------------------------------------------------------------- one PDF

@@ -16,6 +16,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from docgen.accepts import Accepts
 from docgen.errors import PackError, UnknownPack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,8 @@ class PackConfig(BaseModel):
     agencies: list[Agency] = []
     legal_officers: dict[str, str] = {}
     plain_offenses: dict[str, dict[str, str]] = {}
+    # The rows this court takes (docgen.accepts); without it, every row.
+    accepts: Accepts = Accepts()
 
 
 def _text_env() -> ImmutableSandboxedEnvironment:

@@ -16,7 +16,7 @@ from docgen import bulk, bulk_render, exhibit_layout
 from docgen.group import group_charges
 from docgen.model import ChargeRow
 from docgen.packs import load_pack
-from tests.conftest import RUN_DATE, run_pipeline
+from tests.conftest import GOGEN_GOLDEN, RUN_DATE, run_pipeline
 from tests.test_accessibility import headerless_tables
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -28,7 +28,7 @@ CA_PACKS = ["ca-los-angeles", "ca-san-francisco"]
 @pytest.fixture(scope="session", params=CA_PACKS)
 def ca_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     return run_pipeline(
-        GOLDEN,
+        GOGEN_GOLDEN[request.param],
         tmp_path_factory.mktemp(request.param),
         pack_name=request.param,
         input_format="gogen",
@@ -216,7 +216,7 @@ def test_per_case_orders_is_a_pack_setting(tmp_path: Path, monkeypatch: pytest.M
     toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"'))
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
     result = run_pipeline(
-        GOLDEN,
+        GOGEN_GOLDEN["ca-san-francisco"],
         tmp_path / "out",
         pack_name="ca-san-francisco",
         input_format="gogen",

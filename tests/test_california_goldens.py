@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_pipeline
+from tests.conftest import GOGEN_GOLDEN, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -25,7 +25,7 @@ _runs: dict[str, object] = {}
 def _run(pack: str, tmp_path_factory: pytest.TempPathFactory):
     if pack not in _runs:
         _runs[pack] = run_pipeline(
-            FIXTURES / "golden.csv",
+            GOGEN_GOLDEN[pack],
             tmp_path_factory.mktemp(f"golden-{pack}"),
             pack_name=pack,
             input_format="gogen",

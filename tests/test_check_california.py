@@ -16,7 +16,7 @@ from docgen.check import check_pdf, check_run
 from docgen.cli import app
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
-from tests.conftest import run_pipeline
+from tests.conftest import GOGEN_GOLDEN, run_pipeline
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -31,7 +31,7 @@ def check_cli(run_dir: Path):
 
 def _run(pack: str, out: Path, **kwargs):
     return run_pipeline(
-        FIXTURES / "golden.csv",
+        GOGEN_GOLDEN[pack],
         out,
         pack_name=pack,
         input_format="gogen",

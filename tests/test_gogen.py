@@ -154,3 +154,21 @@ def test_cli_generate_from_gogen(tmp_path: Path) -> None:
     assert "+ 2 context rows." in result.output
     run_dir = next(tmp_path.iterdir())
     assert (run_dir / "bulk" / "motion-with-exhibit.pdf").is_file()
+
+
+def test_a_review_row_without_a_case_number_is_listed_for_review(tmp_path: Path) -> None:
+    # Issue 15, item 14: the reviewer finds the number; the row is not rejected.
+    rows = list(csv.reader(SMALL.open(encoding="utf-8", newline="")))
+    header = rows[0]
+    review = list(rows[5])  # row 6: needs_review
+    for column in ("Case Number", "FE_NUM_CRT_CASE"):
+        review[header.index(column)] = ""
+    rows[5] = review
+    path = tmp_path / "review.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    result = _validate(path)
+    assert result.balanced
+    by_row = {c.row: c for c in result.charges}
+    assert (by_row[6].determination, by_row[6].case_number) == ("needs_review", "")
+    assert 6 not in {r.row for r in result.rejects}
