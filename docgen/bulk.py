@@ -170,6 +170,9 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
         kinds.append(("bulk-order", "bulk_order"))
     for kind, section in kinds:
         w = pack.render_wording(pack.wording(section), ctx, section)
+        if isinstance(w.get("paragraphs"), list):
+            # A paragraph the pack's wording leaves empty (one about zero convictions) is left out.
+            w["paragraphs"] = [p for p in w["paragraphs"] if p.strip()]
         view = {
             "lang": "en",
             "title": w["footer_title"],
