@@ -75,6 +75,7 @@ def test_california_wording_with_no_dismissals(pack_name: str) -> None:
         "the court orders each of the 1 convictions concerning 1 persons",
         "For each of the 0 convictions marked Reduce, the conviction is reduced.",
         "Exhibit A lists 0 convictions.",
+        "This order applies to each of the 1 conviction listed in Exhibit A.",
     ],
 )
 def test_check_fails_a_count_in_the_wrong_form_in_every_pack(pack_name: str, fault: str) -> None:
@@ -91,6 +92,23 @@ def test_check_passes_counts_in_their_proper_forms(pack_name: str) -> None:
     text = "each of the 11 convictions of 1 person, 1,001 persons, 10 cases; the conviction."
     content_failures([text], rules, "bulk-motion", failures)
     assert not [f for f in failures if "count of" in f], failures
+
+
+def test_will_bulk_motion_and_order_at_one_conviction(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + csv_row("Joliet Police Department", "4a", "Class C misdemeanor", "2010-CF-1", 1),
+        encoding="utf-8",
+    )
+    result = run_pipeline(path, tmp_path / "out", pack_name="il-will", formats=("pdf",))
+    motion = _text(result.run_dir / "bulk/motion-with-exhibit.pdf")
+    order = _text(result.run_dir / "bulk/order.pdf")
+    assert (
+        "to vacate the conviction of the person listed in Exhibit A, in the case listed" in motion
+    )
+    assert "6. This order applies to the conviction listed in Exhibit A" in order
+    report = check_run(result.run_dir)
+    assert report.ok, [f.failures for f in report.failed]
 
 
 # ----------------------------------------------------------------- item 5: the denial line
