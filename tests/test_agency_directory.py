@@ -236,3 +236,37 @@ def test_bulk_motion_ground_names_what_exhibit_a_lists(tmp_path: Path) -> None:
     )
     assert "550/4" not in text and "Class 4 felony" not in text
     assert check_run(result.run_dir).ok
+
+
+def test_generate_says_what_to_fix_before_filing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from docgen.cli import app
+
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER + csv_row("Nowhere Police Department", "4a", "Class C misdemeanor", "2010-MC1-1", 1),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "generate",
+            str(path),
+            "--pack",
+            "il-cook",
+            "--date",
+            "2026-12-01",
+            "--out",
+            str(tmp_path / "out"),
+            "--formats",
+            "pdf",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "To fix before filing: 1 arresting agency without an address in the pack's agency " in (
+        flat
+    )
+    assert "directory (1 case(s))" in flat
