@@ -20,6 +20,7 @@ from typing import Any
 
 from docgen.errors import PackError
 from docgen.exhibit_layout import bulk_settings, geometry, paginate
+from docgen.grounds import ground_text
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
 from docgen.viewmodel import DocumentSpec, case_document, long_date, short_date
@@ -156,9 +157,9 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
         "dismiss": sum(1 for r in rows if r[6] == labels.get("dismiss_seal")),
         "reduce": sum(1 for r in rows if r[6] == labels.get("reduce")),
     }
-    ctx = _common(pack, run_date) | {"counts": counts}
-    court = pack.config.court
     charges = [c for p in people for case in p.cases for c in case.charges_with(documents)]
+    ctx = _common(pack, run_date) | {"counts": counts, "ground": ground_text(pack, charges)}
+    court = pack.config.court
     # Where Exhibit A's pages begin and end, when the order cites them (Illinois).
     page_bounds = (
         exhibit_page_bounds(pack, rows) if settings.get("order_cites_exhibit_pages") else []
@@ -169,6 +170,9 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
         kinds.append(("bulk-order", "bulk_order"))
     for kind, section in kinds:
         w = pack.render_wording(pack.wording(section), ctx, section)
+        if isinstance(w.get("paragraphs"), list):
+            # A paragraph the pack's wording leaves empty (one about zero convictions) is left out.
+            w["paragraphs"] = [p for p in w["paragraphs"] if p.strip()]
         view = {
             "lang": "en",
             "title": w["footer_title"],

@@ -9,7 +9,9 @@ court's rules are data in its pack, never a branch on its name:
   footer); text searchable on every page; every font embedded; not encrypted; the PDF/A claim;
   size under the cap; the clerk's stamp box blank; no text matching a forbidden pattern (full
   SSN, driver's licence number); the case number on every page; pleading-paper line numbers on
-  every page; the bookmarks a document kind must carry (e.g. its exhibit);
+  every page; the bookmarks a document kind must carry (e.g. its exhibit); what the documents say
+  (docgen.check_content: no fallback or placeholder wording, counts in their plural forms, the
+  ground of relief agreeing with the charges listed);
 - pages of another size (a landscape exhibit) are allowed only where the pack declares them
   (`[rules.exhibit_pages]`): they are checked against their own margins and have no line numbers;
 - and the file is the one the manifest describes (SHA-256), so a file changed after the run is
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.check_content import content_failures
 from docgen.check_ink import PT_PER_IN, ink_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
@@ -148,6 +151,7 @@ def check_pdf(data: bytes, rules: FilingRules, kind: str, case_label: str = "") 
         _bookmark_failures(pdf, rules.required_bookmarks.get(kind, []), failures)
     texts = _text_failures(data, rules, layouts, failures)
     _forbidden(texts, rules, failures)
+    content_failures(texts, rules, kind, failures)
     if rules.case_number_on_every_page and case_label:
         _case_number_failures(texts, case_label, failures)
     ink_failures(data, rules, layouts, kind, failures)

@@ -17,6 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.accepts import Accepts
+from docgen.agency_directory import DirectoryEntry
 from docgen.errors import PackError, UnknownPack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,9 @@ class PackConfig(BaseModel):
     office: dict[str, Any]
     law: dict[str, Any]
     agencies: list[Agency] = []
-    legal_officers: dict[str, str] = {}
+    # Arresting agencies as the input spells them: address and chief legal officer
+    # (docgen.agency_directory).
+    agency_directory: dict[str, DirectoryEntry] = {}
     plain_offenses: dict[str, dict[str, str]] = {}
     # The rows this court takes (docgen.accepts); without it, every row.
     accepts: Accepts = Accepts()

@@ -122,6 +122,9 @@ class RunResult:
     rows_context: int = 0  # gogen rows without a determination: the rest of the record
     rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
     review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
+    # arresting agency -> cases affected, for agencies without an address in the pack's
+    # [agency_directory]: problems to fix before filing (docgen.agency_directory)
+    agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
     documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
     # How long each stage took (READING, then STAGES that ran), for the CLI's summary and the
     # service's job: never in the run's files, which are the same bytes on every rerun.
@@ -345,6 +348,7 @@ def run(
         rejects=plan.rejects,
         files=files,
         documents_reused=stats["reused"],
+        agencies_not_in_directory=plan.agencies_not_in_directory,
     )
     with clock.step():
         clock("Report", 0, 1)

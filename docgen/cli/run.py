@@ -177,6 +177,15 @@ def generate(
             f"{result.rows_rejected} row(s) rejected: see {result.run_dir / 'rejects.csv'}",
             highlight=False,
         )
+    if result.agencies_not_in_directory:
+        cases = sum(result.agencies_not_in_directory.values())
+        out.print(
+            f"To fix before filing: {len(result.agencies_not_in_directory)} arresting "
+            f"agenc{'y' if len(result.agencies_not_in_directory) == 1 else 'ies'} without an "
+            f"address in the pack's agency directory ({cases} case(s)): see "
+            f"{result.run_dir / 'report.html'}",
+            highlight=False,
+        )
     if not result.accounted:
         err.print("[bold red]Error:[/] the row accounting does not add up; please report this.")
         raise typer.Exit(1)
