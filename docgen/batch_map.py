@@ -45,6 +45,7 @@ def batch_map_of(
                     "kind": d.kind,
                     "relpath": d.relpath,
                     "pages": d.pages,
+                    "signature_page": d.signature_page or d.pages,
                     "volume": max(volume.number, 1),
                     "first_page": first_page,
                     "rows": list(d.rows),

@@ -64,6 +64,9 @@ class BatchDocument:
     kind: str  # "order" or "bulk-order"
     pages: int
     rows: tuple[int, ...]
+    # The page the judge signs (1-based): the order's last, or the last before the exhibit it
+    # carries (a bulk order with Exhibit A attached, `[bulk] order_exhibit`).
+    signature_page: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,22 @@ class Volume:
 
 # A DOCX-only run has no page counts; an order is counted as this many pages to split it.
 ESTIMATED_ORDER_PAGES = 2
+
+
+def signature_page(pdf_path: Path, pages: int) -> int:
+    """The page of an order the judge signs: the page before its second top-level bookmark
+    (the exhibit it carries: docgen.bulk_render gives the order one bookmark, its exhibit
+    another), else its last page."""
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        tops = list(outline.root)
+        if len(tops) < 2 or tops[1].destination is None:
+            return pages
+        destination = tops[1].destination
+        target = destination[0] if isinstance(destination, pikepdf.Array) else destination
+        for number, page in enumerate(pdf.pages):
+            if page.obj.objgen == target.objgen:
+                return max(number, 1)
+    return pages
 
 
 def plan_batch_volumes(documents: Sequence[BatchDocument], max_pages: int) -> list[Volume]:
@@ -331,6 +350,13 @@ def write_judge_batches(
                 kind=kind,
                 pages=pdf.pages if pdf is not None else 0,
                 rows=tuple(entry.rows),
+                signature_page=(
+                    signature_page(run_dir / f"{relpath}.pdf", pdf.pages or 0)
+                    if pdf is not None and kind == "bulk-order"
+                    else pdf.pages or 0
+                    if pdf is not None
+                    else 0
+                ),
             )
         )
     if not documents:
