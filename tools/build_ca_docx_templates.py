@@ -10,7 +10,7 @@ the line numbers 1-28 at an exact 24 pt pitch, starting 1 in from the top edge (
 text starts); two vertical lines left of the text and one right of it are shapes in the same
 header, so they repeat on every page. Every body paragraph has exact 24 pt line spacing and no
 space before or after, so text lines sit on the numbers. Footer: page number, a rule, the title.
-Exhibit A (bulk motion, and the bulk order carrying it) is a second, landscape section with its
+Exhibit A (bulk motion) is a second, landscape section with its
 own header ("EXHIBIT A", "Page N of M" running on from the document's pages), a cover page, no
 line numbers, and a table whose header row repeats on every page.
 """
@@ -186,8 +186,7 @@ def build_bulk_motion():
 def exhibit_section(doc) -> None:
     """Exhibit A, as the PDF has it: a landscape section (its own header: "EXHIBIT A: title",
     "Page N of M" continuing the document's numbers, Cal. Rules of Court 3.1110(c)), a cover
-    page, then the table with a header row repeated on every page. In a bulk order it is there
-    when `exhibit.attached` (`[bulk] order_exhibit`)."""
+    page, then the table with a header row repeated on every page (only when `exhibit.attached`)."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Inches(11), Inches(8.5)
@@ -232,7 +231,8 @@ def build_bulk_order():
     doc = pleading_document("bulk-order")
     paragraphs(doc, "wording.paragraphs")
     judge_block(doc)
-    exhibit_section(doc)
+    # Not yet Exhibit A (the PDF order carries it): the judge's Word batch
+    # (docgen/signing_docx.py) joins one-section orders only.
     return doc
 
 
