@@ -36,7 +36,9 @@ def main() -> int:
     parser.add_argument("--pack", default="ca-los-angeles")
     parser.add_argument("--out", type=Path, default=Path("/tmp/docgen-bench"))
     parser.add_argument("--rows-json", type=Path, help="write the exhibit rows here (JSON)")
-    parser.add_argument("--with-order", action="store_true", help="also the bulk order with its exhibit")
+    parser.add_argument(
+        "--with-order", action="store_true", help="also the bulk order with its exhibit"
+    )
     args = parser.parse_args()
     run_date = date(2026, 12, 1)
 

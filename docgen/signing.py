@@ -35,7 +35,7 @@ from typing import Any
 
 import pikepdf
 
-from docgen.batch_map import BATCH_MAP, batch_map_of
+from docgen.batch_map import BATCH_MAP, batch_map_of, signature_page
 from docgen.batches import (
     DEFAULT_VOLUME_PAGES,
     BundlePart,
@@ -134,22 +134,6 @@ class Volume:
 
 # A DOCX-only run has no page counts; an order is counted as this many pages to split it.
 ESTIMATED_ORDER_PAGES = 2
-
-
-def signature_page(pdf_path: Path, pages: int) -> int:
-    """The page of an order the judge signs: the page before its second top-level bookmark
-    (the exhibit it carries: docgen.bulk_render gives the order one bookmark, its exhibit
-    another), else its last page."""
-    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
-        tops = list(outline.root)
-        if len(tops) < 2 or tops[1].destination is None:
-            return pages
-        destination = tops[1].destination
-        target = destination[0] if isinstance(destination, pikepdf.Array) else destination
-        for number, page in enumerate(pdf.pages):
-            if page.obj.objgen == target.objgen:
-                return max(number, 1)
-    return pages
 
 
 def plan_batch_volumes(documents: Sequence[BatchDocument], max_pages: int) -> list[Volume]:

@@ -217,9 +217,7 @@ def exhibit_section(doc) -> None:
     base.row_flags(t, 0, header=True)
     for i, cell in enumerate(t.rows[0].cells):
         base.cell_text(cell, f"{{{{ exhibit.headers[{i}] }}}}", "Table Header")
-    base.cell_text(
-        t.cell(1, 0), "{%tr for r in (exhibit_rows if exhibit.attached else []) %}"
-    )
+    base.cell_text(t.cell(1, 0), "{%tr for r in (exhibit_rows if exhibit.attached else []) %}")
     base.row_flags(t, 2)
     for i, cell in enumerate(t.rows[2].cells):
         base.cell_text(cell, f"{{{{ r[{i}] }}}}")
