@@ -10,7 +10,7 @@ court's rules are data in its pack, never a branch on its name:
   size under the cap; the clerk's stamp box blank; no text matching a forbidden pattern (full
   SSN, driver's licence number); the case number on every page; pleading-paper line numbers on
   every page; the bookmarks a document kind must carry (e.g. its exhibit); what the documents say
-  (docgen.check_content: no fallback or placeholder wording, counts in their plural forms, the
+  (docgen.check_wording: no fallback or placeholder wording, counts in their plural forms, the
   ground of relief agreeing with the charges listed);
 - pages of another size (a landscape exhibit) are allowed only where the pack declares them
   (`[rules.exhibit_pages]`): they are checked against their own margins and have no line numbers;
@@ -30,8 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.check_content import content_failures
+from docgen.check_content import (
+    court_text_failures,
+    exhibit_failures,
+    is_continuation,
+    must_carry_exhibit,
+)
 from docgen.check_ink import PT_PER_IN, ink_failures
+from docgen.check_wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
 from docgen.packs import load_pack
@@ -95,7 +101,20 @@ def check_run(run_dir: Path) -> CheckReport:
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
                 report.failures.append("changed since the run: SHA-256 differs from the manifest")
-            report.failures.extend(check_pdf(data, rules, entry["kind"], case_label))
+            report.failures.extend(
+                check_pdf(
+                    data,
+                    rules,
+                    entry["kind"],
+                    case_label,
+                    continued=is_continuation(entry["path"]),
+                    exhibit_rows=(
+                        len(entry.get("rows") or [])
+                        if must_carry_exhibit(pack, rules, entry["kind"])
+                        else None
+                    ),
+                )
+            )
         reports.append(report)
     if not reports:
         raise _nothing_to_check(run_dir, entries, rules.documents)
@@ -118,8 +137,18 @@ def _nothing_to_check(run_dir: Path, entries: list[dict], documents: object) -> 
 # ---------------------------------------------------------------------------- one PDF
 
 
-def check_pdf(data: bytes, rules: FilingRules, kind: str, case_label: str = "") -> list[str]:
-    """Every rule `data` breaks, as readable lines (empty when it passes)."""
+def check_pdf(
+    data: bytes,
+    rules: FilingRules,
+    kind: str,
+    case_label: str = "",
+    *,
+    continued: bool = False,
+    exhibit_rows: int | None = None,
+) -> list[str]:
+    """Every rule `data` breaks, as readable lines (empty when it passes). `continued`: a later
+    volume (its page numbers run on from the one before); `exhibit_rows`: the rows the manifest
+    says the file's exhibit covers, when the kind must carry its exhibit."""
     import io
 
     import pikepdf
@@ -149,9 +178,13 @@ def check_pdf(data: bytes, rules: FilingRules, kind: str, case_label: str = "") 
             failures.extend(_font_failures(pdf))
         layouts = _page_layouts(pdf, rules, failures)
         _bookmark_failures(pdf, rules.required_bookmarks.get(kind, []), failures)
-    texts = _text_failures(data, rules, layouts, failures)
+        if exhibit_rows is not None:
+            exhibit_failures(pdf, exhibit_rows, failures)
+    footers: list[list[str]] = []  # per page, the footer band's runs of text
+    texts = _text_failures(data, rules, layouts, failures, footers)
     _forbidden(texts, rules, failures)
     content_failures(texts, rules, kind, failures)
+    court_text_failures(texts, footers, rules, kind, failures, continued=continued)
     if rules.case_number_on_every_page and case_label:
         _case_number_failures(texts, case_label, failures)
     ink_failures(data, rules, layouts, kind, failures)
@@ -242,8 +275,10 @@ def _text_failures(
     rules: FilingRules,
     layouts: list[tuple[PageLayout, bool]],
     failures: list[str],
+    footers: list[list[str]] | None = None,
 ) -> list[str]:
-    """Text of each page; adds searchability, font-size and line-number failures."""
+    """Text of each page; adds searchability, font-size and line-number failures. `footers`
+    gets, per page, the runs of text in its footer band."""
     import io
 
     import pypdf
@@ -286,6 +321,10 @@ def _text_failures(
 
         text = page.extract_text(visitor_text=visit) or ""
         texts.append(text)
+        if footers is not None:
+            footers.append(
+                [t for _, y, t in runs if band is not None and band[0] - 2 <= y <= band[1] + 2]
+            )
         if small:
             failures.append(
                 f"page {number}: text at {min(small):.1f} pt, below the minimum of "

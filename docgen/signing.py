@@ -35,7 +35,7 @@ from typing import Any
 
 import pikepdf
 
-from docgen.batch_map import BATCH_MAP, batch_map_of
+from docgen.batch_map import BATCH_MAP, batch_map_of, signature_page
 from docgen.batches import (
     DEFAULT_VOLUME_PAGES,
     BundlePart,
@@ -65,6 +65,9 @@ class BatchDocument:
     kind: str  # "order" or "bulk-order"
     pages: int
     rows: tuple[int, ...]
+    # The page the judge signs (1-based): the order's last, or the last before the exhibit it
+    # carries (a bulk order with Exhibit A attached, `[bulk] order_exhibit`).
+    signature_page: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +335,13 @@ def write_judge_batches(
                 kind=kind,
                 pages=(pdf.pages or 0) if pdf is not None else 0,  # a PDF entry has its pages
                 rows=tuple(entry.rows),
+                signature_page=(
+                    signature_page(run_dir / f"{relpath}.pdf", pdf.pages or 0)
+                    if pdf is not None and kind == "bulk-order"
+                    else pdf.pages or 0
+                    if pdf is not None
+                    else 0
+                ),
             )
         )
     if not documents:

@@ -14,7 +14,7 @@ import pytest
 
 from docgen import bulk
 from docgen.check import check_run
-from docgen.check_content import content_failures
+from docgen.check_wording import content_failures
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
 from tests.conftest import run_pipeline
