@@ -75,6 +75,15 @@ def test_docgen_packs_lists_the_county_packs() -> None:
         assert f"Superior Court of California, County of {county.title()}" in result.output
 
 
+def test_the_service_lists_the_county_packs() -> None:
+    from docgen.service.jobs_api import packs as service_packs
+
+    listed = {p["name"]: p for p in service_packs(None)}
+    for pack in COUNTY_PACKS:
+        assert listed[pack]["state"] == "CA"
+        assert listed[pack]["documents_for"] == ["dismiss_seal", "reduce"]
+
+
 @pytest.mark.parametrize("pack", CA_PACKS)
 def test_no_ca_pack_names_another_county_or_its_office(pack: str) -> None:
     others = [p for p in CA_PACKS if p != pack]
