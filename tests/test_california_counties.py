@@ -184,9 +184,13 @@ def _loader_ignores_accepts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return True
 
 
-def test_san_joaquin_rejects_another_countys_rows(tmp_path, monkeypatch) -> None:
-    if _loader_ignores_accepts(tmp_path, monkeypatch):
+def _skip_while_not_enforced(result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skip only while the loader ignores [accepts] and the run took every row regardless."""
+    if result.rows_in_documents and _loader_ignores_accepts(tmp_path, monkeypatch):
         pytest.skip("needs [accepts] enforcement")
+
+
+def test_san_joaquin_rejects_another_countys_rows(tmp_path, monkeypatch) -> None:
     result = run_pipeline(
         GOGEN_FIXTURES / "golden.csv",  # Los Angeles County rows
         tmp_path / "out",
@@ -194,6 +198,7 @@ def test_san_joaquin_rejects_another_countys_rows(tmp_path, monkeypatch) -> None
         input_format="gogen",
         formats=("pdf",),
     )
+    _skip_while_not_enforced(result, tmp_path, monkeypatch)
     assert result.rows_in_documents == 0
     county_rejects = [r for r in result.rejects if "LOS ANGELES" in r.reason.upper()]
     assert len(county_rejects) >= 30, [r.reason for r in result.rejects]
@@ -201,15 +206,18 @@ def test_san_joaquin_rejects_another_countys_rows(tmp_path, monkeypatch) -> None
 
 
 def test_san_joaquin_rejects_a_case_number_not_of_its_court(tmp_path, monkeypatch) -> None:
-    if _loader_ignores_accepts(tmp_path, monkeypatch):
-        pytest.skip("needs [accepts] enforcement")
     # Sacramento's rows, relabelled as San Joaquin County: the county fits, the numbers do not.
     text = (GOGEN_FIXTURES / "golden-sacramento.csv").read_text(encoding="utf-8")
     relabelled = tmp_path / "relabelled.csv"
     relabelled.write_text(text.replace(",SACRAMENTO,", ",SAN JOAQUIN,"), encoding="utf-8")
     result = run_pipeline(
-        relabelled, tmp_path / "out", pack_name="ca-san-joaquin", input_format="gogen"
+        relabelled,
+        tmp_path / "out",
+        pack_name="ca-san-joaquin",
+        input_format="gogen",
+        formats=("pdf",),
     )
+    _skip_while_not_enforced(result, tmp_path, monkeypatch)
     assert result.rows_in_documents == 0
     assert result.rejects and all(r.column == "case_number" for r in result.rejects)
 
