@@ -77,9 +77,9 @@ class Accepts(BaseModel):
             parts.append("case numbers matching " + " or ".join(self.case_number_patterns))
         return "; ".join(parts) or "every row"
 
-    def problems(self, pack: str, county: str, case_number: str) -> list[tuple[str, str]]:
+    def problems(self, pack: str, county: str, case_number: str) -> list[tuple[str | None, str]]:
         """(column, message) for a row this court does not take; [] when it takes it."""
-        found: list[tuple[str, str]] = []
+        found: list[tuple[str | None, str]] = []
         court = self.court or f"pack {pack}"
         if self._counties and county.strip() and normalise_county(county) not in self._counties:
             found.append(

@@ -89,6 +89,6 @@ def signature_page(pdf_path: Path, pages: int) -> int:
         destination = tops[1].destination
         target = destination[0] if isinstance(destination, pikepdf.Array) else destination
         for number, page in enumerate(pdf.pages):
-            if page.obj.objgen == target.objgen:
+            if page.obj.objgen == getattr(target, "objgen", None):
                 return max(number, 1)
     return pages

@@ -121,7 +121,7 @@ def check_run(run_dir: Path) -> CheckReport:
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
 
 
-def _nothing_to_check(run_dir: Path, entries: list[dict], documents: object) -> CheckError:
+def _nothing_to_check(run_dir: Path, entries: list[dict], documents: list[str]) -> CheckError:
     """Checking nothing is an error, never "0 pass": the court's rules are rules for the PDFs it
     takes (PDF/A, embedded fonts, page size, text layer), which a Word file cannot be held to."""
     word = sum(1 for e in entries if e.get("kind") in documents and e.get("format") == "docx")

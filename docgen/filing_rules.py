@@ -74,6 +74,8 @@ class GroundRule(BaseModel):
     paragraph: str
     statutes: dict[str, str]
     classes: dict[str, str] = {}
+
+
 class RequiredText(BaseModel):
     """A sentence a document kind must contain: `what` it is (named in the failure), and a
     regular expression its text (whitespace collapsed) must match."""

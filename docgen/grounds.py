@@ -87,9 +87,9 @@ def ground_text(pack: Pack, charges: Iterable[ChargeRow]) -> str:
     # Statutes with the same classes are cited together: "a misdemeanor under X or Y".
     by_classes: dict[tuple[str, ...], list[str]] = {}
     for ground in grounds:
-        kinds = listed.get(ground["name"])
-        if kinds:
-            ordered = tuple(k for k in ground["classes"] if k in kinds)
+        found = listed.get(ground["name"])
+        if found:
+            ordered = tuple(k for k in ground["classes"] if k in found)
             by_classes.setdefault(ordered, []).append(ground["name"])
     parts = [
         f"{'an' if kinds[0][0].lower() in 'aeiou' else 'a'} {_either(list(kinds))} "

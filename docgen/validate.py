@@ -129,7 +129,7 @@ def _bad_characters(text: str, multiline: bool) -> bool:
 
 
 # (county, case_number) -> problems of a row the pack's court does not take (docgen.accepts).
-AcceptsCheck = Callable[[str, str], list[tuple[str, str]]]
+AcceptsCheck = Callable[[str, str], list[tuple[str | None, str]]]
 
 
 def validate_table(
