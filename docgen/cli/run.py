@@ -332,4 +332,4 @@ def packs() -> None:
         return lines
 
     for line in _guard(body):
-        out.print(line, highlight=False)
+        out.print(line, highlight=False, markup=False)  # patterns hold "[...]"
