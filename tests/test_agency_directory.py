@@ -207,7 +207,7 @@ def test_charge_outside_the_grounds_is_a_determination_problem(tmp_path: Path) -
     assert "not a ground of relief" in unfit_reason(pack, charge(offense_class="Class 3 felony"))
     path = tmp_path / "in.csv"
     path.write_text(
-        HEADER + csv_row("Chicago Police Department", "4a", "Class 3 felony", "2010-CR-1", 1),
+        HEADER + csv_row("Chicago Police Department", "4a", "Class 3 felony", "2010-CR-0000001", 1),
         encoding="utf-8",
     )
     result = run_pipeline(path, tmp_path / "out", formats=("pdf",))
@@ -245,7 +245,7 @@ def test_generate_says_what_to_fix_before_filing(tmp_path: Path) -> None:
 
     path = tmp_path / "in.csv"
     path.write_text(
-        HEADER + csv_row("Nowhere Police Department", "4a", "Class C misdemeanor", "2010-MC1-1", 1),
+        HEADER + csv_row("Nowhere Police Department", "4a", "Class C misdemeanor", "2010-MC1-0000001", 1),
         encoding="utf-8",
     )
     result = CliRunner().invoke(

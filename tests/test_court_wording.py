@@ -56,7 +56,7 @@ def test_california_wording_at_one_conviction_of_one_person(pack_name: str) -> N
     assert "1 convictions" not in text and "1 persons" not in text
     # No paragraph about the zero convictions marked "Reduce", and the order's items renumbered.
     assert "each of the 0" not in text.lower() and '"Reduce"' not in text
-    assert "2. Exhibit A to the People's motion is incorporated" in text
+    assert "2. Exhibit A, attached to this order, is part of this order" in text
     assert "3. The Clerk of the Court shall update" in text
 
 
@@ -119,14 +119,14 @@ def cook_run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("cook-one")
     path = out / "in.csv"
     path.write_text(
-        HEADER + csv_row("Berwyn Police Department", "5a", "Class B misdemeanor", "2012-MC4-1", 1),
+        HEADER + csv_row("Berwyn Police Department", "5a", "Class B misdemeanor", "2012-MC4-0000001", 1),
         encoding="utf-8",
     )
     return run_pipeline(path, out / "out")
 
 
 def test_order_states_the_denial_in_a_line_of_its_own_in_pdf_and_docx(cook_run) -> None:
-    stem = cook_run.run_dir / "cases/2012-MC4-1/order"
+    stem = cook_run.run_dir / "cases/2012-MC4-0000001/order"
     pdf_text = _text(stem.with_suffix(".pdf"))
     with zipfile.ZipFile(stem.with_suffix(".docx")) as docx:
         docx_xml = docx.read("word/document.xml").decode()
@@ -178,21 +178,21 @@ def test_check_fails_each_fault_put_back(tmp_path: Path, monkeypatch: pytest.Mon
     path = tmp_path / "in.csv"
     path.write_text(
         HEADER
-        + csv_row("Harvey Police Department", "5a", "Class B misdemeanor", "2012-MC6-1", 1)
+        + csv_row("Harvey Police Department", "5a", "Class B misdemeanor", "2012-MC6-0000001", 1)
         # An agency the directory does not hold: the old fallback line comes back.
-        + csv_row("Nowhere Police Department", "4a", "Class C misdemeanor", "2013-MC6-2", 2),
+        + csv_row("Nowhere Police Department", "4a", "Class C misdemeanor", "2013-MC6-0000002", 2),
         encoding="utf-8",
     )
     result = run_pipeline(path, tmp_path / "out", formats=("pdf",))
     failures = {f.path: f.failures for f in check_run(result.run_dir).failed}
-    harvey_motion = failures["cases/2012-MC6-1/motion.pdf"]
+    harvey_motion = failures["cases/2012-MC6-0000001/motion.pdf"]
     assert any("names offense class(es) Class 4 felony, misdemeanor" in f for f in harvey_motion)
     assert any("cites statute(s) 720 ILCS 550/4, 720 ILCS 550/5" in f for f in harvey_motion)
-    harvey_order = failures["cases/2012-MC6-1/order.pdf"]
+    harvey_order = failures["cases/2012-MC6-0000001/order.pdf"]
     assert any('a bare "Denied" box on a granting order' in f for f in harvey_order)
     assert any("no separate denial line" in f for f in harvey_order)
     for kind in ("motion", "order"):
         assert any(
             "the fallback line for the arresting agency's chief legal officer" in f
-            for f in failures[f"cases/2013-MC6-2/{kind}.pdf"]
+            for f in failures[f"cases/2013-MC6-0000002/{kind}.pdf"]
         )
