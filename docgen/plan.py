@@ -137,7 +137,9 @@ def _unfit_for_documents(
                     f"(it files for: {', '.join(prefixes)})",
                 )
             )
-        if charge.determination in pack.config.determinations.documents:
+        statute_filed = all(column != "statute" for column, _ in problems)
+        # A statute the pack does not file is the reason; its ground would only repeat it.
+        if statute_filed and charge.determination in pack.config.determinations.documents:
             unfit = unfit_reason(pack, charge)
             if unfit:
                 problems.append(("offense_class", unfit))

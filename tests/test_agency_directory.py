@@ -245,7 +245,8 @@ def test_generate_says_what_to_fix_before_filing(tmp_path: Path) -> None:
 
     path = tmp_path / "in.csv"
     path.write_text(
-        HEADER + csv_row("Nowhere Police Department", "4a", "Class C misdemeanor", "2010-MC1-0000001", 1),
+        HEADER
+        + csv_row("Nowhere Police Department", "4a", "Class C misdemeanor", "2010-MC1-0000001", 1),
         encoding="utf-8",
     )
     result = CliRunner().invoke(

@@ -119,7 +119,8 @@ def cook_run(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("cook-one")
     path = out / "in.csv"
     path.write_text(
-        HEADER + csv_row("Berwyn Police Department", "5a", "Class B misdemeanor", "2012-MC4-0000001", 1),
+        HEADER
+        + csv_row("Berwyn Police Department", "5a", "Class B misdemeanor", "2012-MC4-0000001", 1),
         encoding="utf-8",
     )
     return run_pipeline(path, out / "out")

@@ -158,7 +158,8 @@ def test_cli_generate_from_gogen(tmp_path: Path) -> None:
 
 def test_a_review_row_without_a_case_number_is_listed_for_review(tmp_path: Path) -> None:
     # Issue 15, item 14: the reviewer finds the number; the row is not rejected.
-    rows = list(csv.reader(SMALL.open(encoding="utf-8", newline="")))
+    with SMALL.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
     header = rows[0]
     review = list(rows[5])  # row 6: needs_review
     for column in ("Case Number", "FE_NUM_CRT_CASE"):
