@@ -234,16 +234,7 @@ def _raw_rows(path: Path) -> int:
 
 def test_generate_rules_counts_the_raw_files_rows(tmp_path: Path) -> None:
     extra = _with_header_comma(LA_DOJ, tmp_path / "extra_comma.csv")
-    result, run_dir = generate(
-        tmp_path,
-        str(extra),
-        "--pack",
-        "ca-los-angeles",
-        "--rules",
-        "ca-prop64",
-        "--county",
-        "LOS ANGELES",
-    )
+    result, run_dir = _generate_la_raw(tmp_path, extra)
     assert result.exit_code == 0, result.output
     assert run_dir is not None
     raw_rows = _raw_rows(extra)
@@ -252,22 +243,20 @@ def test_generate_rules_counts_the_raw_files_rows(tmp_path: Path) -> None:
     assert f"{raw_rows} input rows" in report
 
 
+def _generate_la_raw(tmp_path: Path, raw: Path):
+    """`generate RAW --rules ca-prop64 --county "LOS ANGELES"` into the LA pack."""
+    args = ["--pack", "ca-los-angeles", "--rules", "ca-prop64", "--county", "LOS ANGELES"]
+    return generate(tmp_path, str(raw), *args)
+
+
 def test_a_broken_raw_row_is_counted_and_named_by_its_raw_row(tmp_path: Path) -> None:
-    lines = LA_DOJ.read_bytes().split(b"\r\n" if b"\r\n" in LA_DOJ.read_bytes() else b"\n")
+    data = LA_DOJ.read_bytes()
+    lines = data.split(b"\r\n" if b"\r\n" in data else b"\n")
     broken_at = 6  # spreadsheet row 7
     lines[broken_at] = lines[broken_at] + b",EXTRA"
     raw = tmp_path / "broken.csv"
     raw.write_bytes(b"\n".join(lines))
-    result, run_dir = generate(
-        tmp_path,
-        str(raw),
-        "--pack",
-        "ca-los-angeles",
-        "--rules",
-        "ca-prop64",
-        "--county",
-        "LOS ANGELES",
-    )
+    result, run_dir = _generate_la_raw(tmp_path, raw)
     assert result.exit_code == 0, result.output
     assert run_dir is not None
     text = flat(result.output)
