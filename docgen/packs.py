@@ -5,7 +5,6 @@ Court differences live here as data, never as Python branches on a county's name
 
 from __future__ import annotations
 
-import os
 import tomllib
 import unicodedata
 from functools import cache, cached_property
@@ -19,9 +18,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from docgen.accepts import Accepts
 from docgen.agency_directory import DirectoryEntry
 from docgen.errors import PackError, UnknownPack
+from docgen.resources import REPO_ROOT as REPO_ROOT  # the checkout, for tests and tools
+from docgen.resources import data_dir
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FONTS_DIR = Path(os.environ.get("DOCGEN_FONTS_DIR", REPO_ROOT / "fonts"))
+FONTS_DIR = data_dir("fonts", "DOCGEN_FONTS_DIR")
 
 
 @cache
@@ -56,7 +56,7 @@ def unprintable(text: str) -> list[str]:
 
 
 def packs_dir() -> Path:
-    return Path(os.environ.get("DOCGEN_PACKS_DIR", REPO_ROOT / "templates"))
+    return data_dir("templates", "DOCGEN_PACKS_DIR")
 
 
 class PackInfo(BaseModel):
