@@ -253,7 +253,7 @@ def test_exhibit_pages_numbered_on_their_own_fail_crc_3_1110(run_copy: Path) -> 
 
 
 def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -> None:
-    from docgen.check_content import court_text_failures
+    from docgen.check_wording import content_failures
 
     rules = rules_of(load_pack("ca-los-angeles"))
     old_order = [
@@ -262,14 +262,14 @@ def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -
         "11361.9, subdivision (f)."
     ]
     failures: list[str] = []
-    court_text_failures(old_order, [["1"]], rules, "bulk-order", failures)
+    content_failures(old_order, rules, "bulk-order", failures)
     assert failures == [
         "the text does not contain the direction to the Department of Justice to modify its "
         "records (H&S 11361.9(f))"
     ]
     failures = []
     rows = ["1 BA1 DOE, JANE 01/01/1970 CHRG 11358 HS 01/01/2000 Reduce\n2 BA2 '=SUM(A1) x"]
-    court_text_failures(rows, [["1"]], rules, "bulk-motion", failures)
+    content_failures(rows, rules, "bulk-motion", failures)
     assert failures == [
         "page 1: a raw DOJ charge prefix (CHRG) printed",
         "page 1: a formula-defusing apostrophe before = + - @ printed",
