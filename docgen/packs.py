@@ -272,6 +272,9 @@ def load_pack(name: str) -> Pack:
     # cites, the wording of motion, order, letters, petitions): the pack's own tables and keys
     # override it key by key, so a county's pack.toml holds only what differs.
     layout = raw.get("pack", {}).get("layout") if isinstance(raw.get("pack"), dict) else None
+    if isinstance(layout, str) and _layout_name_problem(layout):
+        # Before validating: a pack without its layout's wording lacks tables it never sets.
+        raise PackError(f"{toml_path}: [pack] layout {layout!r} is not a folder in {layouts_dir()}")
     if layout is not None and not _layout_name_problem(layout):
         shared_path = layouts_dir() / layout / LAYOUT_WORDING
         if shared_path.is_file():

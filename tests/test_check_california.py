@@ -18,6 +18,7 @@ from docgen.cli import app
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
 from tests.conftest import GOGEN_GOLDEN, run_pipeline
+from tests.pack_edit import set_in_pack
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -186,7 +187,7 @@ def test_landscape_pages_only_where_the_pack_allows_them(fixed_run: Path) -> Non
 def test_per_case_orders_are_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pack = _packs_copy(tmp_path, monkeypatch)
     toml = pack / "pack.toml"
-    toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"', 1))
+    set_in_pack(toml, "bulk", orders='"per_case"')
     run_dir = _run("ca-los-angeles", tmp_path / "out").run_dir
     result = check_cli(run_dir)
     assert result.exit_code == 0, result.output
@@ -205,9 +206,7 @@ def test_an_order_without_its_exhibit_fails_unless_the_pack_says_by_reference(
     its check passes."""
     pack = _packs_copy(tmp_path, monkeypatch)
     toml = pack / "pack.toml"
-    toml.write_text(
-        toml.read_text().replace('order_exhibit = "attached"', 'order_exhibit = "by_reference"')
-    )
+    set_in_pack(toml, "bulk", order_exhibit='"by_reference"')
     run_dir = _run("ca-los-angeles", tmp_path / "out").run_dir
     result = check_cli(run_dir)
     assert result.exit_code == 0, result.output
