@@ -10,7 +10,7 @@ the line numbers 1-28 at an exact 24 pt pitch, starting 1 in from the top edge (
 text starts); two vertical lines left of the text and one right of it are shapes in the same
 header, so they repeat on every page. Every body paragraph has exact 24 pt line spacing and no
 space before or after, so text lines sit on the numbers. Footer: page number, a rule, the title.
-Exhibit A (bulk motion) is a second, landscape section with its
+Exhibit A (bulk motion, and bulk order) is a second, landscape section with its
 own header ("EXHIBIT A", "Page N of M" running on from the document's pages), a cover page, no
 line numbers, and a table whose header row repeats on every page.
 """
@@ -229,8 +229,9 @@ def build_bulk_order():
     doc = pleading_document("bulk-order")
     paragraphs(doc, "wording.paragraphs")
     judge_block(doc)
-    # Not yet Exhibit A (the PDF order carries it): the judge's Word batch
-    # (docgen/signing_docx.py) joins one-section orders only.
+    # Exhibit A, as the PDF order carries it (`[bulk] order_exhibit`, default "attached"); the
+    # judge's Word batch keeps its sections (docgen/docx_sections.py).
+    exhibit_section(doc)
     return doc
 
 
