@@ -49,9 +49,7 @@ NUMPAGES = re.compile(r"\bNUMPAGES\b", re.IGNORECASE)
 Reference = tuple[str, str, str | None]
 
 
-def batch_section(
-    section: Any, no: int, references: list[Reference], first: bool = True
-) -> Any:
+def batch_section(section: Any, no: int, references: list[Reference], first: bool = True) -> Any:
     """Order `no`'s w:sectPr for the batch (a copy): its header and footer references
     (`references`, from batch_references) pointing at the batch's copies of its parts (named by
     OrderParts); the order's `first` section also starts a new page, page numbers from 1. A
