@@ -16,7 +16,7 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from docgen.packs import load_pack
+from docgen.packs import REPO_ROOT, load_pack
 from docgen.render_docx import docx_text
 from tests.conftest import GOGEN_GOLDEN, run_pipeline
 
@@ -27,10 +27,8 @@ PAGE_LABEL = re.compile(r"Page (\d+) of (\d+)")
 PACKS = ["il-will", "ca-los-angeles"]
 
 
-@pytest.fixture(scope="module", params=PACKS)
-def run(request, tmp_path_factory: pytest.TempPathFactory):
-    pack = request.param
-    out = tmp_path_factory.mktemp(pack)
+def _pack_run(pack: str, out: Path) -> Path:
+    """A run of `pack` on its demo input, in PDF and Word; its folder."""
     if pack == "il-will":
         result = run_pipeline(
             FIXTURES / "il-will-input.csv", out, pack_name=pack, formats=("pdf", "docx")
@@ -44,7 +42,12 @@ def run(request, tmp_path_factory: pytest.TempPathFactory):
             addresses=FIXTURES / "gogen" / "addresses.csv",
             formats=("pdf", "docx"),
         )
-    return pack, result.run_dir
+    return result.run_dir
+
+
+@pytest.fixture(scope="module", params=PACKS)
+def run(request, tmp_path_factory: pytest.TempPathFactory):
+    return request.param, _pack_run(request.param, tmp_path_factory.mktemp(request.param))
 
 
 def _words(text: str) -> str:
@@ -80,7 +83,10 @@ def test_the_docx_order_says_what_its_pdf_says(run) -> None:
     """Every line of the PDF order (its findings, the agencies with their addresses, the denial
     line, every row of its Exhibit A) is in the Word order, and every paragraph of the Word order
     is in the PDF: the same legal content, word for word."""
-    _, run_dir = run
+    _assert_same_content(run[1])
+
+
+def _assert_same_content(run_dir: Path) -> None:
     pdf, docx = run_dir / "bulk" / "order.pdf", run_dir / "bulk" / "order.docx"
     body = docx_text(docx.read_bytes())
     word_text = _words(body + " " + _header_footer_text(docx))
@@ -108,6 +114,33 @@ def test_the_docx_order_carries_its_exhibit_and_the_pdf_denial_line(run) -> None
     assert len(document.sections) >= 2  # the order, then its exhibit's (landscape) pages
     assert document.sections[-1].page_width > document.sections[-1].page_height
     assert document.sections[0].page_width < document.sections[0].page_height
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_an_order_by_reference_has_no_blank_exhibit_pages(
+    pack: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pack that says `[bulk] order_exhibit = "by_reference"`: the Word order, as its PDF, is
+    the order alone, one portrait section (no blank landscape cover or table pages), and says
+    what its PDF says."""
+    packs = tmp_path / "packs"
+    shutil.copytree(REPO_ROOT / "templates", packs)
+    changed = 0
+    for toml in packs.rglob("*.toml"):
+        text = toml.read_text(encoding="utf-8")
+        if 'order_exhibit = "attached"' in text:
+            toml.write_text(
+                text.replace('order_exhibit = "attached"', 'order_exhibit = "by_reference"')
+            )
+            changed += 1
+    assert changed
+    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    run_dir = _pack_run(pack, tmp_path / "out")
+    document = Document(str(run_dir / "bulk" / "order.docx"))
+    assert len(document.sections) == 1
+    assert document.sections[0].page_width < document.sections[0].page_height
+    assert not any("EXHIBIT A:" in p.text for p in document.paragraphs)
+    _assert_same_content(run_dir)
 
 
 def _libreoffice_labels(docx: Path, out: Path) -> list[list[tuple[int, int]]]:

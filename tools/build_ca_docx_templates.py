@@ -211,18 +211,20 @@ def exhibit_section(doc) -> None:
     p.paragraph_format.space_after = Pt(14)
     cover = base.para(doc, "{{ exhibit.cover }}", alignment=WD_ALIGN_PARAGRAPH.CENTER)
     cover.add_run().add_break(base.WD_BREAK.PAGE)
-    base.tag(doc, "{%p endif %}")
     widths = [0.65, 1.45, 2.7, 1.0, 1.3, 1.1, 1.3]
     t = base.table(doc, 3, widths, borders=True, caption="Exhibit A", pad=(2, 3))
     base.row_flags(t, 0, header=True)
     for i, cell in enumerate(t.rows[0].cells):
         base.cell_text(cell, f"{{{{ exhibit.headers[{i}] }}}}", "Table Header")
-    base.cell_text(t.cell(1, 0), "{%tr for r in (exhibit_rows if exhibit.attached else []) %}")
+    base.cell_text(t.cell(1, 0), "{%tr for r in exhibit_rows %}")
     base.row_flags(t, 2)
     for i, cell in enumerate(t.rows[2].cells):
         base.cell_text(cell, f"{{{{ r[{i}] }}}}")
     end = t.add_row()
     base.cell_text(end.cells[0], "{%tr endfor %}")
+    # Without the exhibit (by_reference) its sections are left blank, and the renderer drops
+    # them (docgen.render_docx.drop_blank_last_sections).
+    base.tag(doc, "{%p endif %}")
 
 
 def build_bulk_order():
