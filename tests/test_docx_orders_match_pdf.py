@@ -18,13 +18,24 @@ from pypdf import PdfReader
 
 from docgen.packs import REPO_ROOT, load_pack
 from docgen.render_docx import docx_text
-from tests.conftest import GOGEN_GOLDEN, run_pipeline
+from tests.ca_county_fixtures import demo_input
+from tests.conftest import run_pipeline
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PAGE_LABEL = re.compile(r"Page (\d+) of (\d+)")
-# The packs that make a bulk order in Word: Will (Illinois layout) and Los Angeles (California's).
+# Every pack that makes a bulk order in Word (Will: the Illinois layout; the California counties:
+# pleading paper), and the two read in LibreOffice (one of each layout).
+BULK_PACKS = [
+    "il-will",
+    "ca-los-angeles",
+    "ca-san-francisco",
+    "ca-san-joaquin",
+    "ca-sacramento",
+    "ca-contra-costa",
+]
 PACKS = ["il-will", "ca-los-angeles"]
+_runs: dict[str, Path] = {}
 
 
 def _pack_run(pack: str, out: Path) -> Path:
@@ -34,20 +45,22 @@ def _pack_run(pack: str, out: Path) -> Path:
             FIXTURES / "il-will-input.csv", out, pack_name=pack, formats=("pdf", "docx")
         )
     else:
+        results, addresses = demo_input(pack)
         result = run_pipeline(
-            GOGEN_GOLDEN[pack],
+            results,
             out,
             pack_name=pack,
             input_format="gogen",
-            addresses=FIXTURES / "gogen" / "addresses.csv",
+            addresses=addresses,
             formats=("pdf", "docx"),
         )
     return result.run_dir
 
 
-@pytest.fixture(scope="module", params=PACKS)
-def run(request, tmp_path_factory: pytest.TempPathFactory):
-    return request.param, _pack_run(request.param, tmp_path_factory.mktemp(request.param))
+def _cached_run(pack: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if pack not in _runs:
+        _runs[pack] = _pack_run(pack, tmp_path_factory.mktemp(pack))
+    return _runs[pack]
 
 
 def _words(text: str) -> str:
@@ -79,15 +92,24 @@ def _content_lines(pdf: Path) -> list[str]:
     return lines
 
 
-def test_the_docx_order_says_what_its_pdf_says(run) -> None:
+@pytest.mark.parametrize("pack", BULK_PACKS)
+def test_the_docx_order_says_what_its_pdf_says(pack: str, tmp_path_factory) -> None:
     """Every line of the PDF order (its findings, the agencies with their addresses, the denial
     line, every row of its Exhibit A) is in the Word order, and every paragraph of the Word order
     is in the PDF: the same legal content, word for word."""
-    _assert_same_content(run[1])
+    _assert_same_content(_cached_run(pack, tmp_path_factory), "bulk/order")
 
 
-def _assert_same_content(run_dir: Path) -> None:
-    pdf, docx = run_dir / "bulk" / "order.pdf", run_dir / "bulk" / "order.docx"
+def test_the_per_case_docx_orders_say_what_their_pdfs_say(golden_run) -> None:
+    """Cook County's per-case orders (a few of them): the same, order by order."""
+    orders = sorted((golden_run.run_dir / "cases").glob("*/order.docx"))[:4]
+    assert orders
+    for docx in orders:
+        _assert_same_content(golden_run.run_dir, str(docx.relative_to(golden_run.run_dir))[:-5])
+
+
+def _assert_same_content(run_dir: Path, stem: str) -> None:
+    pdf, docx = run_dir / f"{stem}.pdf", run_dir / f"{stem}.docx"
     body = docx_text(docx.read_bytes())
     word_text = _words(body + " " + _header_footer_text(docx))
     missing = [line for line in _content_lines(pdf) if line not in word_text]
@@ -99,11 +121,14 @@ def _assert_same_content(run_dir: Path) -> None:
     assert not extra, extra[:10]
 
 
-def test_the_docx_order_carries_its_exhibit_and_the_pdf_denial_line(run) -> None:
+@pytest.mark.parametrize("pack", BULK_PACKS)
+def test_the_docx_order_carries_its_exhibit_and_the_pdf_denial_line(
+    pack: str, tmp_path_factory
+) -> None:
     """The pack's separate denial line, once, as in the PDF; Exhibit A's landscape pages after
     the order's (the pack's default, `[bulk] order_exhibit = "attached"`)."""
-    pack_name, run_dir = run
-    pack = load_pack(pack_name)
+    run_dir = _cached_run(pack, tmp_path_factory)
+    pack = load_pack(pack)
     body = docx_text((run_dir / "bulk" / "order.docx").read_bytes())
     denied = pack.wording("bulk_order")["denied_mark"]
     pdf_text = _words(
@@ -140,7 +165,7 @@ def test_an_order_by_reference_has_no_blank_exhibit_pages(
     assert len(document.sections) == 1
     assert document.sections[0].page_width < document.sections[0].page_height
     assert not any("EXHIBIT A:" in p.text for p in document.paragraphs)
-    _assert_same_content(run_dir)
+    _assert_same_content(run_dir, "bulk/order")
 
 
 def _libreoffice_labels(docx: Path, out: Path) -> list[list[tuple[int, int]]]:
@@ -171,10 +196,13 @@ def _labels(pdf: Path) -> list[list[tuple[int, int]]]:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
-def test_page_numbers_in_libreoffice_are_the_pdfs(run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("pack", PACKS)
+def test_page_numbers_in_libreoffice_are_the_pdfs(
+    pack: str, tmp_path_factory, tmp_path: Path
+) -> None:
     """The Word order, converted by LibreOffice, has the PDF's pages and "Page N of M" labels;
     so does its section of the judge's Word batch, after the index page."""
-    _, run_dir = run
+    run_dir = _cached_run(pack, tmp_path_factory)
     expected = _labels(run_dir / "bulk" / "order.pdf")
     assert any(expected)
     order = _libreoffice_labels(run_dir / "bulk" / "order.docx", tmp_path)
@@ -183,10 +211,13 @@ def test_page_numbers_in_libreoffice_are_the_pdfs(run, tmp_path: Path) -> None:
     assert batch[1:] == expected
 
 
-def test_the_batch_joins_an_order_of_several_sections_keeping_its_own_footers(run) -> None:
+@pytest.mark.parametrize("pack", BULK_PACKS)
+def test_the_batch_joins_an_order_of_several_sections_keeping_its_own_footers(
+    pack: str, tmp_path_factory
+) -> None:
     """Every section of the order in the batch refers to its own footer: none shows the index's
     ("Index, page i"); bookmarks stay unique and every page reference has its bookmark."""
-    _, run_dir = run
+    run_dir = _cached_run(pack, tmp_path_factory)
     batch = run_dir / "batches" / "orders-for-judge.docx"
     document = Document(str(batch))
     own = Document(str(run_dir / "bulk" / "order.docx"))
