@@ -153,6 +153,9 @@ def _docx_index(
     for child in list(body):
         if child is not final_section:
             body.remove(child)
+    # No pleading paper's margin rules (page borders) around the index's table.
+    for rules in final_section.findall(f"{_W}pgBorders"):
+        final_section.remove(rules)
     # The first order's header and footer are its own: its section gets copies of them.
     references = [c for c in final_section if c.tag in (HEADER, FOOTER)]
     for reference in references:

@@ -329,3 +329,37 @@ def test_the_batch_keeps_every_section_of_every_order(tmp_path: Path) -> None:
     for i, footer in enumerate(footers):
         [target] = re.findall(r"PAGEREF (\w+)", footer)
         assert target in names and target != re.findall(r"PAGEREF (\w+)", footers[1 - i])[0]
+
+
+def _dark_runs(row: list[int]) -> list[tuple[int, int]]:
+    """(first, last) x of each run of dark pixels in a row of a grey image."""
+    runs: list[tuple[int, int]] = []
+    for x, grey in enumerate(row):
+        if grey < 128:
+            if runs and runs[-1][1] == x - 1:
+                runs[-1] = (runs[-1][0], x)
+            else:
+                runs.append((x, x))
+    return runs
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_pleading_rules_show_in_libreoffice(tmp_path_factory, tmp_path: Path) -> None:
+    """Issue 15 item 11: the California Word order's pleading paper has the PDF's margin rules in
+    LibreOffice: a double rule between the line numbers and the text, a single one right of the
+    text, on a line of the page where the text is (VML lines, as before, LibreOffice drew not)."""
+    import pypdfium2
+
+    run_dir = _cached_run("ca-los-angeles", tmp_path_factory)
+    _libreoffice_labels(run_dir / "bulk" / "order.docx", tmp_path)
+    scale = 3  # pixels per point
+    for pdf_path in (tmp_path / "order.pdf", run_dir / "bulk" / "order.pdf"):
+        page = pypdfium2.PdfDocument(str(pdf_path))[0]
+        image = page.render(scale=scale).to_pil().convert("L")
+        y = image.height // 2
+        row = [image.getpixel((x, y)) for x in range(image.width)]
+        runs = [(a / scale, b / scale) for a, b in _dark_runs(row)]
+        # Between the line numbers (ending near 88 pt) and the text (1.5 in = 108 pt): two rules.
+        left = [r for r in runs if 88 < r[0] < 106]
+        right = [r for r in runs if r[0] > 612 - 0.6 * 72]
+        assert len(left) == 2 and len(right) == 1, (pdf_path.name, runs)

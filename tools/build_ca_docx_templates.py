@@ -66,7 +66,8 @@ def _number_line(n: int) -> CT_P:
 
 
 def _numbers_box() -> BaseOxmlElement:
-    """The header's run: a text box with the line numbers 1-28 and the three vertical rules."""
+    """The header's run: a text box with the line numbers 1-28 (the rules are page borders:
+    LibreOffice draws no VML line)."""
     # Positions are from the page's top-left corner, in points.
     box = parse_xml(
         f"<w:r {VML}><w:pict>"
@@ -76,18 +77,29 @@ def _numbers_box() -> BaseOxmlElement:
         'style="position:absolute;margin-left:48pt;margin-top:72pt;width:40pt;height:674pt;z-index:-1;'
         'mso-position-horizontal-relative:page;mso-position-vertical-relative:page">'
         '<v:textbox inset="0,0,0,0"><w:txbxContent/></v:textbox></v:shape>'
-        + "".join(
-            f'<v:line id="Rule{i}" o:spid="_x0000_s10{30 + i}" from="{x}pt,0" to="{x}pt,792pt" strokeweight="0.75pt" '
-            'style="position:absolute;z-index:-1;mso-position-horizontal-relative:page;'
-            'mso-position-vertical-relative:page"/>'
-            for i, x in enumerate((94, 97, 573))
-        )
-        + "</w:pict></w:r>"
+        "</w:pict></w:r>"
     )
     numbers = box.find(f".//{qn('w:txbxContent')}")
     for n in range(1, 29):
         numbers.append(_number_line(n))
     return box
+
+
+# The pleading paper's rules, as the PDF draws them (style.css): a double rule between the line
+# numbers and the text, a single one right of the text. Page borders measured from the text
+# (points; at most 31), so Word and LibreOffice both draw them on every page of the section.
+MARGIN_RULES = {"left": ("double", "4", "11"), "right": ("single", "6", "4")}
+
+
+def margin_rules(section) -> None:
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "text")
+    for side, (kind, eighths, space) in MARGIN_RULES.items():
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("val", kind), ("sz", eighths), ("space", space), ("color", "000000")):
+            edge.set(qn(f"w:{key}"), value)
+        borders.append(edge)
+    base.insert_in_order(section._sectPr, borders)
 
 
 def pleading_document(title_hint: str):
@@ -98,6 +110,7 @@ def pleading_document(title_hint: str):
     section.header_distance, section.footer_distance = Inches(0.3), Inches(0.2)
     header_p = section.header.paragraphs[0]
     header_p._p.append(_numbers_box())
+    margin_rules(section)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     base.field_run(footer, "PAGE", "1")
@@ -188,6 +201,8 @@ def exhibit_section(doc) -> None:
     "Page N of M" continuing the document's numbers, Cal. Rules of Court 3.1110(c)), a cover
     page, then the table with a header row repeated on every page (only when `exhibit.attached`)."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    for rules in section._sectPr.findall(qn("w:pgBorders")):  # the exhibit has none (the PDF's)
+        section._sectPr.remove(rules)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Inches(11), Inches(8.5)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
