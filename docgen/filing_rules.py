@@ -11,6 +11,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from docgen.check_letters import LetterRules
 from docgen.errors import PackError
 from docgen.packs import Pack
 
@@ -120,6 +121,9 @@ class FilingRules(BaseModel):
     consecutive_page_numbers: list[str] = []
     required_text: dict[str, list[RequiredText]] = {}
     raw_text: dict[str, str] = {}
+    # The notification letters (docgen.check_letters): salutation, relief words, the agencies'
+    # end date, the address block inside the #10 window.
+    letters: LetterRules | None = None
 
     @property
     def main_layout(self) -> PageLayout:
@@ -158,6 +162,11 @@ def rules_of(pack: Pack) -> FilingRules:
             for r in rs
         ),
     ]
+    if rules.letters:
+        patterns.append(("letters", "greeting", rules.letters.greeting))
+        patterns.extend(("letters.required", n, p) for n, p in rules.letters.required.items())
+        for r in rules.letters.relief:
+            patterns.extend(("letters.relief", r.what, p) for p in (r.when, r.unless, r.forbid))
     if rules.ground:
         patterns.append(("ground", "paragraph", rules.ground.paragraph))
         patterns.extend(("ground.statutes", n, p) for n, p in rules.ground.statutes.items())

@@ -148,7 +148,14 @@ def make_signed_letters(
         signed_pack = _SignedWordingPack(
             pack, {"signed_on": long_dates[-1], "signed_dates": long_dates}
         )
-        spec = viewmodel.letter(signed_pack, person, signed_cases, letter_date)  # type: ignore[arg-type]
+        # The agencies' period runs from the day the judge signed (the last of several days).
+        spec = viewmodel.letter(
+            signed_pack,  # type: ignore[arg-type]
+            person,
+            signed_cases,
+            letter_date,
+            period_start=date.fromisoformat(max(dates)),
+        )
         specs.append(
             dataclasses.replace(
                 spec,
