@@ -161,8 +161,9 @@ def test_a_six_line_wrapping_address_sits_inside_the_window() -> None:
     pdf = PdfRenderer(pack, RUN_DATE).render(spec)
     rules = rules_of(pack).letters
     assert rules is not None and rules.window_in is not None
-    from docgen.check_letters import _lines  # the measured lines of text
     import pypdfium2 as pdfium
+
+    from docgen.check_letters import _lines  # the measured lines of text
 
     doc = pdfium.PdfDocument(pdf)
     lines = _lines(doc[0])
