@@ -52,6 +52,7 @@ class CheckError(DocgenError):
 class FileReport:
     path: str
     failures: list[str] = field(default_factory=list)
+    letter: bool = False  # a notification letter, held to [rules.letters]
 
     @property
     def ok(self) -> bool:
@@ -92,13 +93,11 @@ def check_run(run_dir: Path) -> CheckReport:
     case_label = str(pack.config.court.get("case_label", ""))
     reports = []
     letter_kinds = rules.letters.kinds if rules.letters else []
-    letter_paths: set[str] = set()
     for entry in sorted(entries, key=lambda e: e["path"]):
         if entry.get("format") != "pdf":
             continue
         if entry.get("kind") in letter_kinds and rules.letters:
             reports.append(_check_letter(run_dir, entry, rules.letters))
-            letter_paths.add(entry["path"])
             continue
         if entry.get("kind") not in rules.documents:
             continue
@@ -125,7 +124,7 @@ def check_run(run_dir: Path) -> CheckReport:
                 )
             )
         reports.append(report)
-    if not any(r.path not in letter_paths for r in reports):  # letters alone are no filing
+    if not any(not r.letter for r in reports):  # letters alone are no filing to check
         raise _nothing_to_check(run_dir, entries, rules.documents)
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
 
@@ -136,7 +135,7 @@ def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
 
     import pypdf
 
-    report = FileReport(entry["path"])
+    report = FileReport(entry["path"], letter=True)
     path = run_dir / entry["path"]
     if not path.is_file():
         report.failures.append("missing: the manifest lists it but the file is not there")

@@ -116,7 +116,9 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules) -> list[s
         failures.append("no salutation found ([rules.letters] greeting)")
     else:
         name = greeting["name"]
-        if sum(ch.isalpha() for ch in name) > 1 and name == name.upper():
+        # Capitals only: two or more upper-case letters and no lower-case one (a name in a
+        # script without case, 小龍, is never "in capitals").
+        if sum(ch.isupper() for ch in name) > 1 and not any(ch.islower() for ch in name):
             failures.append("the salutation's name is in capitals (print it in the person's case)")
     for rule in rules.relief:
         listed = re.search(rule.when, whole) and not (rule.unless and re.search(rule.unless, whole))

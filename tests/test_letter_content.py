@@ -174,3 +174,16 @@ def test_a_six_line_wrapping_address_sits_inside_the_window() -> None:
     assert window_failures(pdf, box, rules.clear_below_in) == []
     assert len(address) == 6  # the name, both address lines and the city wrap to six lines
     assert window_failures(pdf, box, rules.clear_below_in) == []
+
+
+def test_window_rule_fails_an_address_block_that_runs_below_the_window() -> None:
+    pack = load_pack("il-cook")
+    person = _person([_row(2, "2012-MC1-000001", "vacate_expunge", statute="720 ILCS 550/4(a)")])
+    pdf = PdfRenderer(pack, RUN_DATE).render(viewmodel.letter(pack, person, person.cases, RUN_DATE))
+    rules = rules_of(pack).letters
+    assert rules is not None and rules.window_in is not None
+    assert window_failures(pdf, rules.window_in, rules.clear_below_in) == []
+    # A window that ends 0.45 in higher: the block's last lines now cross or follow its edge.
+    short = rules.window_in.model_copy(update={"height_in": rules.window_in.height_in - 0.45})
+    failures = window_failures(pdf, short, rules.clear_below_in)
+    assert failures and all("window" in f for f in failures)
