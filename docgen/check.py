@@ -144,7 +144,7 @@ def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
     if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
         report.failures.append("changed since the run: SHA-256 differs from the manifest")
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
-    report.failures.extend(letter_failures(data, texts, rules))
+    report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
     return report
 
 

@@ -4,7 +4,8 @@
   ("Dear LUKE," shouts; names are printed in the person's own case, docgen.name_case);
 - `relief`: a letter that lists a relief (`when`) and not another (`unless`) must not use words
   (`forbid`) that say otherwise, e.g. "cleared"/"borre" where only a reduction was asked;
-- `required`: name -> pattern every letter holds (the date the agencies' days end);
+- `required`: kind -> {name -> pattern} every letter of that kind holds (the date the
+  agencies' days end, in a letter before or after signing; a denial letter has none);
 - `window_in`: every line of text on page 1 that lies across the window's left-right span is
   either wholly inside the window box (the address block) or wholly outside it, and the band just
   under the window (`clear_below_in`) holds no text: an address block never runs below the
@@ -46,7 +47,7 @@ class LetterRules(BaseModel):
     kinds: list[str]
     greeting: str
     relief: list[ReliefRule] = []
-    required: dict[str, str] = {}
+    required: dict[str, dict[str, str]] = {}  # kind -> {name -> pattern}
     window_in: Box | None = None
     clear_below_in: float = 0.25
 
@@ -107,7 +108,7 @@ def window_failures(data: bytes, window: Box, clear_below_in: float) -> list[str
     return failures
 
 
-def letter_failures(data: bytes, texts: list[str], rules: LetterRules) -> list[str]:
+def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str) -> list[str]:
     """Every letter rule `data` (its page texts `texts`) breaks."""
     whole = _flat(" ".join(texts))
     failures: list[str] = []
@@ -124,7 +125,7 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules) -> list[s
         listed = re.search(rule.when, whole) and not (rule.unless and re.search(rule.unless, whole))
         if listed and re.search(rule.forbid, whole):
             failures.append(rule.what)
-    for name, pattern in rules.required.items():
+    for name, pattern in rules.required.get(kind, {}).items():
         if not re.search(pattern, whole):
             failures.append(f"no {name}")
     if rules.window_in is not None:

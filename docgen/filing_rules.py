@@ -164,7 +164,11 @@ def rules_of(pack: Pack) -> FilingRules:
     ]
     if rules.letters:
         patterns.append(("letters", "greeting", rules.letters.greeting))
-        patterns.extend(("letters.required", n, p) for n, p in rules.letters.required.items())
+        patterns.extend(
+            (f"letters.required.{kind}", n, p)
+            for kind, table in rules.letters.required.items()
+            for n, p in table.items()
+        )
         for r in rules.letters.relief:
             patterns.extend(("letters.relief", r.what, p) for p in (r.when, r.unless, r.forbid))
     if rules.ground:

@@ -106,10 +106,10 @@ def test_california_reduction_letter_says_reduce_with_a_relief_column(lang: str)
     pdf = PdfRenderer(pack, RUN_DATE).render(spec)
     rules = rules_of(pack).letters
     assert rules is not None
-    assert letter_failures(pdf, [_text(pdf)], rules) == []
+    assert letter_failures(pdf, [_text(pdf)], rules, "letter") == []
     # The rule fails a letter that calls a reduction "cleared", and one that shouts the name.
     shouted = _text(pdf).replace("Luke", "LUKE") + " cleared borre"
-    failures = letter_failures(pdf, [shouted], rules)
+    failures = letter_failures(pdf, [shouted], rules, "letter")
     assert any("capitals" in f for f in failures)
     assert any("reduction" in f for f in failures)
 
@@ -187,3 +187,18 @@ def test_window_rule_fails_an_address_block_that_runs_below_the_window() -> None
     short = rules.window_in.model_copy(update={"height_in": rules.window_in.height_in - 0.45})
     failures = window_failures(pdf, short, rules.clear_below_in)
     assert failures and all("window" in f for f in failures)
+
+
+def test_illinois_letter_for_several_cases_speaks_in_the_plural() -> None:
+    pack = load_pack("il-cook")
+    il = {"statute": "720 ILCS 550/4(a)", "state": "IL"}
+    person = _person(
+        [_row(2, "2012-MC1-000001", "vacate_expunge", **il),
+         _row(3, "2013-MC1-000002", "vacate_expunge", **il)]
+    )  # fmt: skip
+    view = viewmodel.letter(pack, person, person.cases, RUN_DATE).context
+    meaning = " ".join(view["meaning"])
+    assert "the orders, the convictions are vacated" in meaning
+    assert "these arrests and convictions" in meaning
+    assert "your 2 cannabis cases" in view["main_point"]
+    assert view["cases_intro"].startswith("These are the cases")
