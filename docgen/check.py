@@ -21,6 +21,7 @@ Failures name the file, the page and the rule, never the matching text (it is pe
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import re
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.check_ink import PT_PER_IN, ink_failures
+from docgen.check_layout import signed_copies, signed_copy_failures, text_layer_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
 from docgen.packs import load_pack
@@ -94,7 +96,26 @@ def check_run(run_dir: Path) -> CheckReport:
                 report.failures.append("changed since the run: SHA-256 differs from the manifest")
             report.failures.extend(check_pdf(data, rules, entry["kind"], case_label))
         reports.append(report)
+    court_lines = pack.config.court.get("lines") or [""]
+    for entry in reports:  # the court documents' text layer (the files read above)
+        path = run_dir / entry.path
+        if path.is_file():
+            entry.failures.extend(_text_layer(path.read_bytes(), str(court_lines[0]), case_label))
+    for path in signed_copies(run_dir):  # the copies for the record (docgen ingest-signed)
+        report = FileReport(str(path.relative_to(run_dir)))
+        report.failures.extend(signed_copy_failures(path.read_bytes(), rules))
+        reports.append(report)
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
+
+
+def _text_layer(data: bytes, court_line: str, case_label: str) -> list[str]:
+    import pypdf
+
+    try:
+        texts = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    except Exception:  # an unreadable file already failed check_pdf
+        return []
+    return text_layer_failures(texts, court_line, case_label)
 
 
 # ---------------------------------------------------------------------------- one PDF
