@@ -1,6 +1,7 @@
 """Time and peak memory of a California bulk motion with an N-row Exhibit A.
 
     .venv/bin/python bench/ca_exhibit.py --rows 50000 [--pack ca-los-angeles] [--out /tmp/x]
+        [--with-order]            # also the bulk order carrying the same Exhibit A
         [--rows-json rows.json]   # also write the exhibit's rows, e.g. for Typst (bench.py)
 
 Rows come from `docgen synth` (fictional people); every eligible row gets dismiss_seal or reduce
@@ -35,6 +36,9 @@ def main() -> int:
     parser.add_argument("--pack", default="ca-los-angeles")
     parser.add_argument("--out", type=Path, default=Path("/tmp/docgen-bench"))
     parser.add_argument("--rows-json", type=Path, help="write the exhibit rows here (JSON)")
+    parser.add_argument(
+        "--with-order", action="store_true", help="also the bulk order with its exhibit"
+    )
     args = parser.parse_args()
     run_date = date(2026, 12, 1)
 
@@ -76,10 +80,13 @@ def main() -> int:
     renderer = PdfRenderer(pack, run_date)
     args.out.mkdir(parents=True, exist_ok=True)
     volumes = bulk_render.render_bulk_motion_pdf(renderer, specs[0])
+    if args.with_order:  # the bulk order carrying the same exhibit ([bulk] order_exhibit)
+        order = next(s for s in specs if s.kind == "bulk-order")
+        volumes += bulk_render.render_bulk_motion_pdf(renderer, order)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for vol in volumes:
-        (args.out / Path(vol.relpath).name).with_suffix(".pdf").write_bytes(vol.data)
+        (args.out / f"{Path(vol.relpath).name}.pdf").write_bytes(vol.data)
     if args.rows_json:
         exhibit = specs[0].context["exhibit"]
         rows = [list(r[:7]) for r in specs[0].context["exhibit_rows"]]

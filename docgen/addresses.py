@@ -9,6 +9,7 @@ here replaces the row's own; people not in the file keep theirs (or none: the re
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
 from docgen.errors import InputFileError
@@ -45,7 +46,7 @@ def read_addresses(path: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def apply_addresses(charges: list[ChargeRow], path: Path) -> list[ChargeRow]:
+def apply_addresses(charges: Iterable[ChargeRow], path: Path) -> list[ChargeRow]:
     """Charges with the address (and language, if given) of their person from the file."""
     book = read_addresses(path)
     return [c.model_copy(update=book[c.person_id]) if c.person_id in book else c for c in charges]

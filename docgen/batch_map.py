@@ -12,6 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pikepdf
+
 if TYPE_CHECKING:
     from docgen.signing import Geometry, Volume
 
@@ -45,6 +47,7 @@ def batch_map_of(
                     "kind": d.kind,
                     "relpath": d.relpath,
                     "pages": d.pages,
+                    "signature_page": d.signature_page or d.pages,
                     "volume": max(volume.number, 1),
                     "first_page": first_page,
                     "rows": list(d.rows),
@@ -73,3 +76,19 @@ def map_volumes(batch_map: dict[str, Any]) -> list[dict[str, Any]]:
     if "volumes" in batch_map:
         return batch_map["volumes"]
     return [{"number": 1, "pdf": batch_map["pdf"], "index_pages": batch_map["index_pages"]}]
+
+
+def signature_page(pdf_path: Path, pages: int) -> int:
+    """The page of an order the judge signs: the page before its second top-level bookmark
+    (the exhibit it carries: docgen.bulk_render gives the order one bookmark, its exhibit
+    another), else its last page."""
+    with pikepdf.open(pdf_path) as pdf, pdf.open_outline() as outline:
+        tops = list(outline.root)
+        if len(tops) < 2 or tops[1].destination is None:
+            return pages
+        destination = tops[1].destination
+        target = destination[0] if isinstance(destination, pikepdf.Array) else destination
+        for number, page in enumerate(pdf.pages):
+            if page.obj.objgen == getattr(target, "objgen", None):
+                return max(number, 1)
+    return pages

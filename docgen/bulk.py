@@ -20,6 +20,7 @@ from typing import Any
 
 from docgen.errors import PackError
 from docgen.exhibit_layout import bulk_settings, geometry, paginate
+from docgen.grounds import ground_text
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
 from docgen.viewmodel import DocumentSpec, case_document, long_date, short_date
@@ -72,6 +73,23 @@ def _common(pack: Pack, run_date: date) -> dict[str, Any]:
 def per_case_orders(pack: Pack) -> bool:
     """`[bulk] orders = "per_case"`: one order per case instead of one for the whole exhibit."""
     return bulk_settings(pack).get("orders", "bulk") == "per_case"
+
+
+# `[bulk] order_exhibit`: "attached" (default): the bulk order carries Exhibit A's pages after its
+# own, so an agency served with the order alone has every name; "by_reference": the order only
+# incorporates the motion's exhibit (a court that wants it so says so in the pack).
+ORDER_EXHIBIT_MODES = ("attached", "by_reference")
+
+
+def order_exhibit_attached(pack: Pack) -> bool:
+    """Whether the bulk order carries Exhibit A (`[bulk] order_exhibit`, default "attached")."""
+    mode = bulk_settings(pack).get("order_exhibit", "attached")
+    if mode not in ORDER_EXHIBIT_MODES:
+        raise PackError(
+            f"{pack.directory / 'pack.toml'}: [bulk] order_exhibit {mode!r} is not one of "
+            f"{', '.join(ORDER_EXHIBIT_MODES)}"
+        )
+    return mode == "attached"
 
 
 def _by_name(c: ChargeRow) -> tuple[Any, ...]:
@@ -156,9 +174,14 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
         "dismiss": sum(1 for r in rows if r[6] == labels.get("dismiss_seal")),
         "reduce": sum(1 for r in rows if r[6] == labels.get("reduce")),
     }
-    ctx = _common(pack, run_date) | {"counts": counts}
-    court = pack.config.court
+    attach_to_order = order_exhibit_attached(pack)
     charges = [c for p in people for case in p.cases for c in case.charges_with(documents)]
+    ctx = _common(pack, run_date) | {
+        "counts": counts,
+        "exhibit_attached": attach_to_order,
+        "ground": ground_text(pack, charges),
+    }
+    court = pack.config.court
     # Where Exhibit A's pages begin and end, when the order cites them (Illinois).
     page_bounds = (
         exhibit_page_bounds(pack, rows) if settings.get("order_cites_exhibit_pages") else []
@@ -167,8 +190,17 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
     kinds = [("bulk-motion", "bulk_motion")]
     if not per_case_orders(pack):
         kinds.append(("bulk-order", "bulk_order"))
+    exhibit_wording: dict[str, Any] = {}  # the motion's: the order attaches the same exhibit
     for kind, section in kinds:
         w = pack.render_wording(pack.wording(section), ctx, section)
+        if isinstance(w.get("paragraphs"), list):
+            # A paragraph the pack's wording leaves empty (one about zero convictions) is left out.
+            w["paragraphs"] = [p for p in w["paragraphs"] if p.strip()]
+        if kind == "bulk-motion":
+            exhibit_wording = {
+                "title": w.get("exhibit_title", ""),
+                "cover": w.get("exhibit_cover", ""),
+            }
         view = {
             "lang": "en",
             "title": w["footer_title"],
@@ -193,8 +225,10 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
             },
             "exhibit": {
                 "label": settings["exhibit_label"],
-                "title": w.get("exhibit_title", ""),
+                "title": w.get("exhibit_title", exhibit_wording["title"]),
+                "cover": w.get("exhibit_cover", exhibit_wording["cover"]),
                 "headers": list(settings["exhibit_headers"]),
+                "attached": kind == "bulk-motion" or attach_to_order,
             },
         }
         if "service_title" in w:  # a certificate of service in the motion itself (Illinois)
@@ -212,11 +246,11 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
                 "label": w.get("prepared_by", ""),
                 "lines": wording_lines(w["prepared_by_lines"]),
             }
-        if kind == "bulk-motion":
+        if view["exhibit"]["attached"]:  # the same rows (one list): memory is not doubled
             view["exhibit_rows"] = rows
             if page_bounds:  # the DOCX exhibit breaks its pages where the PDF's break
                 view["exhibit_page_rows"] = [rows[a:b] for a, b in page_bounds]
-        elif page_bounds:
+        if kind == "bulk-order" and page_bounds:
             view["exhibit_pages"] = exhibit_page_index(rows, page_bounds)
         specs.append(
             DocumentSpec(

@@ -203,11 +203,28 @@ def _page_numbers(node: pikepdf.Object) -> list[int]:
     return [number for kid in node.Kids for number in _page_numbers(kid)]
 
 
-def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
-    """Motion (pleading paper) + Exhibit A; split into volumes if the file would be too big.
+def running_page_numbers(pack: Pack) -> bool:
+    """`[bulk] exhibit_page_numbers`: "running" (default): the exhibit's pages, cover included,
+    carry the document's page numbers ("Page 5 of 11"; Cal. Rules of Court 3.1110(c): exhibits
+    paginated consecutively with the document they are attached to); "own": the exhibit numbers
+    its own pages from 1 (Illinois, whose order cites Exhibit A by its page numbers)."""
+    mode = bulk_settings(pack).get("exhibit_page_numbers", "running")
+    if mode not in ("running", "own"):
+        raise PackError(
+            f"{pack.directory / 'pack.toml'}: [bulk] exhibit_page_numbers {mode!r} is not one "
+            "of running, own"
+        )
+    return mode == "running"
 
-    The motion and the exhibit's cover page are rendered from the pack's templates (WeasyPrint);
-    the table pages, already laid out by `paginate`, are drawn by docgen.exhibit_pdf.
+
+def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
+    """A bulk document (the motion, or the order carrying the exhibit) + Exhibit A; split into
+    volumes if the file would be too big.
+
+    The document and the exhibit's cover page are rendered from the pack's templates
+    (WeasyPrint); the table pages, already laid out by `paginate`, are drawn by
+    docgen.exhibit_pdf. With running page numbers the document is laid out twice when its
+    footer prints the file's page total ("Page 1 of 11"): once to count its pages.
     """
     pack: Pack = renderer.pack
     settings = bulk_settings(pack)
@@ -219,9 +236,10 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
     chunk_rows = int(settings.get("chunk_rows", 2000))
     max_bytes = int(pack.config.pack.max_document_bytes)
     label = exhibit["label"]
+    running = running_page_numbers(pack)
 
-    def rendered(kind: str, title: str, context: dict[str, Any]) -> bytes:
-        return renderer.render(
+    def rendered(kind: str, title: str, context: dict[str, Any]) -> tuple[bytes, int]:
+        return renderer.render_with_pages(
             DocumentSpec(
                 kind=kind,
                 relpath=spec.relpath,
@@ -233,10 +251,18 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
             )
         )
 
-    motion_pdf = rendered(
-        spec.kind, spec.title, {k: v for k, v in view.items() if k != "exhibit_rows"}
-    )
-    cover_pdf = rendered(
+    document_view = {
+        k: v for k, v in view.items() if k not in ("exhibit_rows", "exhibit_page_rows")
+    }
+    motion_pdf, motion_pages = rendered(spec.kind, spec.title, document_view)
+    # Page numbers: the document's, the cover's, the table pages' (first, and the file's total).
+    first_exhibit_page = motion_pages + 2 if running else 1
+    total = (motion_pages + 1 + len(pages)) if running else len(pages)
+    if running:
+        again, again_pages = rendered(spec.kind, spec.title, document_view | {"page_total": total})
+        if again_pages == motion_pages:  # the total's digits did not move a page break
+            motion_pdf = again
+    cover_pdf, _ = rendered(
         "exhibit",
         f"{spec.title}, {label}",
         {
@@ -244,12 +270,12 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
             "title": exhibit["title"],
             "footer_title": spec.title,
             "cover": True,
-            "cover_text": view["wording"].get("exhibit_cover", ""),
+            "cover_text": exhibit.get("cover", ""),
+            "page_label": f"Page {motion_pages + 1} of {total}" if running else "",
         },
     )
 
     fonts = pdf_fonts.Fonts()
-    total = len(pages)
     widths = geo.column_widths_pt
     page_label_width = fonts.width(f"Page {total} of {total}", "bold", EXHIBIT_FONT_PT)
     drawer = exhibit_pdf.PageDrawer(
@@ -259,6 +285,7 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
             head=head,
             column_widths_pt=widths,
             total_pages=total,
+            first_page_number=first_exhibit_page,
             page_size_pt=(geo.page_size_in[0] * PT_PER_IN, geo.page_size_in[1] * PT_PER_IN),
             margin_pt=geo.margin_in * PT_PER_IN,
         ),
@@ -324,7 +351,8 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
 
 
 def write_bulk_motion(run_dir: Path, spec: DocumentSpec, renderers: dict[str, Any]) -> list:
-    """Render and write the bulk motion in every format; FileEntries for the manifest."""
+    """Render and write a bulk document with Exhibit A (the motion, or the order carrying it) in
+    every format; FileEntries for the manifest."""
     from docgen.file_index import FileEntry
 
     entries = []

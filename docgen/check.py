@@ -9,7 +9,9 @@ court's rules are data in its pack, never a branch on its name:
   footer); text searchable on every page; every font embedded; not encrypted; the PDF/A claim;
   size under the cap; the clerk's stamp box blank; no text matching a forbidden pattern (full
   SSN, driver's licence number); the case number on every page; pleading-paper line numbers on
-  every page; the bookmarks a document kind must carry (e.g. its exhibit);
+  every page; the bookmarks a document kind must carry (e.g. its exhibit); what the documents say
+  (docgen.check_wording: no fallback or placeholder wording, counts in their plural forms, the
+  ground of relief agreeing with the charges listed);
 - pages of another size (a landscape exhibit) are allowed only where the pack declares them
   (`[rules.exhibit_pages]`): they are checked against their own margins and have no line numbers;
 - and the file is the one the manifest describes (SHA-256), so a file changed after the run is
@@ -29,8 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docgen.check_content import (
+    court_text_failures,
+    exhibit_failures,
+    is_continuation,
+    must_carry_exhibit,
+)
 from docgen.check_ink import PT_PER_IN, ink_failures
 from docgen.check_layout import signed_copies, signed_copy_failures, text_layer_failures
+from docgen.check_wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
 from docgen.packs import load_pack
@@ -94,7 +103,20 @@ def check_run(run_dir: Path) -> CheckReport:
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
                 report.failures.append("changed since the run: SHA-256 differs from the manifest")
-            report.failures.extend(check_pdf(data, rules, entry["kind"], case_label))
+            report.failures.extend(
+                check_pdf(
+                    data,
+                    rules,
+                    entry["kind"],
+                    case_label,
+                    continued=is_continuation(entry["path"]),
+                    exhibit_rows=(
+                        len(entry.get("rows") or [])
+                        if must_carry_exhibit(pack, rules, entry["kind"])
+                        else None
+                    ),
+                )
+            )
         reports.append(report)
     court_lines = pack.config.court.get("lines") or [""]
     for entry in reports:  # the court documents' text layer (the files read above)
@@ -105,6 +127,8 @@ def check_run(run_dir: Path) -> CheckReport:
         report = FileReport(str(path.relative_to(run_dir)))
         report.failures.extend(signed_copy_failures(path.read_bytes(), rules))
         reports.append(report)
+    if not reports:
+        raise _nothing_to_check(run_dir, entries, rules.documents)
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
 
 
@@ -118,11 +142,34 @@ def _text_layer(data: bytes, court_line: str, case_label: str) -> list[str]:
     return text_layer_failures(texts, court_line, case_label)
 
 
+def _nothing_to_check(run_dir: Path, entries: list[dict], documents: list[str]) -> CheckError:
+    """Checking nothing is an error, never "0 pass": the court's rules are rules for the PDFs it
+    takes (PDF/A, embedded fonts, page size, text layer), which a Word file cannot be held to."""
+    word = sum(1 for e in entries if e.get("kind") in documents and e.get("format") == "docx")
+    if word:
+        return CheckError(
+            f"{run_dir}: no PDF court documents to check: the run made {word} court document(s) "
+            "as DOCX only, and the filing rules are the court's rules for PDF filings",
+            hint="Make the PDFs (docgen generate ... --formats pdf or pdf,docx) and check that run.",
+        )
+    return CheckError(f"{run_dir}: the run made no court documents: nothing to check")
+
+
 # ---------------------------------------------------------------------------- one PDF
 
 
-def check_pdf(data: bytes, rules: FilingRules, kind: str, case_label: str = "") -> list[str]:
-    """Every rule `data` breaks, as readable lines (empty when it passes)."""
+def check_pdf(
+    data: bytes,
+    rules: FilingRules,
+    kind: str,
+    case_label: str = "",
+    *,
+    continued: bool = False,
+    exhibit_rows: int | None = None,
+) -> list[str]:
+    """Every rule `data` breaks, as readable lines (empty when it passes). `continued`: a later
+    volume (its page numbers run on from the one before); `exhibit_rows`: the rows the manifest
+    says the file's exhibit covers, when the kind must carry its exhibit."""
     import io
 
     import pikepdf
@@ -152,8 +199,13 @@ def check_pdf(data: bytes, rules: FilingRules, kind: str, case_label: str = "") 
             failures.extend(_font_failures(pdf))
         layouts = _page_layouts(pdf, rules, failures)
         _bookmark_failures(pdf, rules.required_bookmarks.get(kind, []), failures)
-    texts = _text_failures(data, rules, layouts, failures)
+        if exhibit_rows is not None:
+            exhibit_failures(pdf, exhibit_rows, failures)
+    footers: list[list[str]] = []  # per page, the footer band's runs of text
+    texts = _text_failures(data, rules, layouts, failures, footers)
     _forbidden(texts, rules, failures)
+    content_failures(texts, rules, kind, failures)
+    court_text_failures(texts, footers, rules, kind, failures, continued=continued)
     if rules.case_number_on_every_page and case_label:
         _case_number_failures(texts, case_label, failures)
     ink_failures(data, rules, layouts, kind, failures)
@@ -208,7 +260,7 @@ def _bookmark_failures(pdf: Any, wanted: list[str], failures: list[str]) -> None
 
 
 def _walk_fonts(resources: Any, seen: set[tuple[int, int]]) -> list[Any]:
-    fonts = []
+    fonts: list[Any] = []
     if resources is None:
         return fonts
     for font in (resources.get("/Font") or {}).values():
@@ -244,8 +296,10 @@ def _text_failures(
     rules: FilingRules,
     layouts: list[tuple[PageLayout, bool]],
     failures: list[str],
+    footers: list[list[str]] | None = None,
 ) -> list[str]:
-    """Text of each page; adds searchability, font-size and line-number failures."""
+    """Text of each page; adds searchability, font-size and line-number failures. `footers`
+    gets, per page, the runs of text in its footer band."""
     import io
 
     import pypdf
@@ -288,6 +342,10 @@ def _text_failures(
 
         text = page.extract_text(visitor_text=visit) or ""
         texts.append(text)
+        if footers is not None:
+            footers.append(
+                [t for _, y, t in runs if band is not None and band[0] - 2 <= y <= band[1] + 2]
+            )
         if small:
             failures.append(
                 f"page {number}: text at {min(small):.1f} pt, below the minimum of "

@@ -68,12 +68,12 @@ def ink_failures(
                     failures.append(f"page {number}: ink in the bottom margin outside the footer")
             elif _has_ink(image, bottom_box):
                 failures.append(f"page {number}: ink in the bottom margin")
-            box = rules.stamp_box
-            if box and kind in box.documents and number == box.page:
-                x0 = int(box.left_in * PT_PER_IN) + 3
-                y0 = int(box.top_in * PT_PER_IN) + 3
-                x1 = int((box.left_in + box.width_in) * PT_PER_IN) - 3
-                y1 = int((box.top_in + box.height_in) * PT_PER_IN) - 3
+            stamp = rules.stamp_box
+            if stamp and kind in stamp.documents and number == stamp.page:
+                x0 = int(stamp.left_in * PT_PER_IN) + 3
+                y0 = int(stamp.top_in * PT_PER_IN) + 3
+                x1 = int((stamp.left_in + stamp.width_in) * PT_PER_IN) - 3
+                y1 = int((stamp.top_in + stamp.height_in) * PT_PER_IN) - 3
                 if _has_ink(original, (x0, y0, x1, y1)):
                     failures.append(f"page {number}: the clerk's stamp box is not blank")
     finally:

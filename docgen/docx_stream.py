@@ -45,7 +45,7 @@ class NotPlain(Exception):
 def order_bodies(index_xml: bytes, folder: Path) -> Iterator[OrderBodies]:
     """OrderBodies for the index's word/document.xml, its spool spilling into `folder` (the
     batch's) and closed (gone) after the block."""
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, dir=folder) as spool:
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, dir=str(folder)) as spool:
         yield OrderBodies(index_xml, spool)
 
 

@@ -32,7 +32,7 @@ class MissingColumns(InputFileError):
         cols = ", ".join(missing)
         super().__init__(
             f"{path}: missing required column(s): {cols}",
-            hint="Column names must match the contract in the README (case-insensitive).",
+            hint="Column names must match the contract in docs/input.md (case-insensitive).",
         )
         self.missing = missing
 

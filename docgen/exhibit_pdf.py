@@ -62,6 +62,9 @@ class PageText:
     total_pages: int
     page_size_pt: tuple[float, float] = PAGE_SIZE_PT
     margin_pt: float = MARGIN_PT
+    # The number printed on the exhibit's first table page: 1, or where it falls in the file
+    # when the exhibit carries the document's running page numbers (CRC 3.1110(c)).
+    first_page_number: int = 1
 
 
 class PageDrawer:
@@ -158,7 +161,7 @@ class PageDrawer:
                 text_ops, line, self.margin, top + i * LINE_PT + self.bold_baseline, "bold", FONT_PT
             )
         text_ops.append("EMC")
-        page_label = f"Page {number} of {t.total_pages}"
+        page_label = f"Page {t.first_page_number + number - 1} of {t.total_pages}"
         x = self.lefts[-1] - self.fonts.width(page_label, "bold", FONT_PT)
         text_ops.append(_PAGINATION_ARTIFACT)
         self._show(text_ops, page_label, x, top + self.bold_baseline, "bold", FONT_PT)

@@ -13,6 +13,7 @@ the order they were added): the order `sorted(entries, key=lambda e: e.path)` gi
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import sqlite3
@@ -38,7 +39,7 @@ class FileEntry:
         cls,
         relpath: str,
         kind: str,
-        data: bytes,
+        data: builtins.bytes,  # the field `bytes` shadows the type here
         rows: list[int],
         *,
         pages: int | None = None,

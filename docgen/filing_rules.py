@@ -65,6 +65,26 @@ class StampBox(BaseModel):
     height_in: float
 
 
+class GroundRule(BaseModel):
+    """The ground of relief (a paragraph found by `paragraph`) names exactly the statutes and
+    classes (name -> pattern) found in the rest of the document (docgen.check_wording)."""
+
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str]
+    paragraph: str
+    statutes: dict[str, str]
+    classes: dict[str, str] = {}
+
+
+class RequiredText(BaseModel):
+    """A sentence a document kind must contain: `what` it is (named in the failure), and a
+    regular expression its text (whitespace collapsed) must match."""
+
+    model_config = ConfigDict(extra="forbid")
+    what: str
+    pattern: str
+
+
 class FilingRules(BaseModel):
     """The schema of a pack's `[rules]` table."""
 
@@ -86,6 +106,20 @@ class FilingRules(BaseModel):
     line_numbers: LineNumbers | None = None  # required on every page of page_size_in
     exhibit_pages: PageLayout | None = None  # pages of this size are exhibit pages
     required_bookmarks: dict[str, list[str]] = {}  # kind -> outline titles (prefixes) it must have
+    # What the documents say (docgen.check_wording): patterns no filing may hold, patterns each
+    # document of a kind must hold, and the ground of relief agreeing with the charges listed.
+    court_wording: dict[str, str] = {}
+    required_wording: dict[str, dict[str, str]] = {}
+    ground: GroundRule | None = None
+    # Court content (docgen.check_content): kinds that carry Exhibit A (its bookmark and a
+    # "Rows a-b" bookmark for every row; a bulk order only unless `[bulk] order_exhibit =
+    # "by_reference"`), kinds whose printed page numbers must read 1..N across the file (Cal.
+    # Rules of Court 3.1110(c)), sentences a kind must contain, and raw data that must never
+    # be printed (DOJ charge prefixes, the apostrophe that defuses formulas in CSV).
+    exhibit_in: list[str] = []
+    consecutive_page_numbers: list[str] = []
+    required_text: dict[str, list[RequiredText]] = {}
+    raw_text: dict[str, str] = {}
 
     @property
     def main_layout(self) -> PageLayout:
@@ -109,9 +143,28 @@ def rules_of(pack: Pack) -> FilingRules:
             f"rules.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise PackError(f"{toml}: {problems}") from None
-    for name, pattern in rules.forbidden_text.items():
+    patterns = [
+        *(("forbidden_text", n, p) for n, p in rules.forbidden_text.items()),
+        *(("court_wording", n, p) for n, p in rules.court_wording.items()),
+        *(
+            (f"required_wording.{kind}", n, p)
+            for kind, table in rules.required_wording.items()
+            for n, p in table.items()
+        ),
+        *(("raw_text", n, p) for n, p in rules.raw_text.items()),
+        *(
+            (f"required_text.{kind}", r.what, r.pattern)
+            for kind, rs in rules.required_text.items()
+            for r in rs
+        ),
+    ]
+    if rules.ground:
+        patterns.append(("ground", "paragraph", rules.ground.paragraph))
+        patterns.extend(("ground.statutes", n, p) for n, p in rules.ground.statutes.items())
+        patterns.extend(("ground.classes", n, p) for n, p in rules.ground.classes.items())
+    for table, name, pattern in patterns:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise PackError(f"{toml}: rules.forbidden_text.{name}: bad pattern: {exc}") from None
+            raise PackError(f"{toml}: rules.{table}.{name}: bad pattern: {exc}") from None
     return rules

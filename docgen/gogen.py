@@ -204,11 +204,17 @@ def split_name(raw: str) -> tuple[str, str, str] | None:
     return last, given[0], " ".join(given[1:])
 
 
+# DOJ's COMMENT_TEXT often leads with a marker ("CHRG 11358 HS", ":CHRG 11358 HS"): DOJ's data
+# entry, not part of the code section a court document prints.
+_DOJ_MARKER = re.compile(r"^[\s:;.,]*(?:CHRG|CHARGE)\b[\s:]*", re.IGNORECASE)
+
+
 def code_section(offense: str, comment: str) -> tuple[str, str]:
-    """(statute, description) from OFFENSE_DESCR (or COMMENT_TEXT), e.g. '11357(A) HS'."""
+    """(statute, description) from OFFENSE_DESCR (or COMMENT_TEXT), e.g. '11357(A) HS'; a
+    leading CHRG marker is dropped ('CHRG 11358 HS' -> '11358 HS')."""
     text = comment if offense.strip() == "SEE COMMENT FOR CHARGE" else offense
     section, _, description = text.partition("-")
-    section = _clean(section)
+    section = _clean(_DOJ_MARKER.sub("", section))
     if m := _SECTION.match(section):
         section = f"{m['num']} {m['code']}"  # '11359HS' -> '11359 HS'
     return section, _clean(description)
@@ -360,7 +366,8 @@ def _row(table: SourceTable, record: int, values: list[str]) -> SourceRow | None
 
     cells["disposition"] = _clean(get("DISP_DESCR"))
     cells["case_number"] = case_numbers(get("Case Number"), get("FE_NUM_CRT_CASE"))
-    if not cells["case_number"]:
+    if not cells["case_number"] and cells["determination"] != "needs_review":
+        # A row for review without one is listed for review (the reviewer finds the number).
         problem(
             record,
             "case_number",

@@ -118,7 +118,8 @@ def group_store(store: ChargeStore, file: str) -> StoredGroups:
         conflicting = [
             k
             for (k,) in db.execute(
-                f"SELECT {key} FROM charge WHERE {_GOOD} GROUP BY {key} "
+                # An empty case number (a record for review) is no case: it joins no one.
+                f"SELECT {key} FROM charge WHERE {_GOOD} AND {key} != '' GROUP BY {key} "
                 f"HAVING COUNT(DISTINCT {value}) > 1"
             )
         ]

@@ -12,7 +12,8 @@ read -> identify each page -> group by order -> check each order -> split and re
 - An order is complete when each of its pages is there exactly once. Pages out of their order
   are reported and put back in order (their codes say where they go); an order missing a page
   is reported and not recorded.
-- On the last page of a complete order (its signature block is at a fixed place, signing.toml):
+- On the page the judge signs (the last of a complete order, or the last before the exhibit a
+  bulk order carries; its signature block is at a fixed place, signing.toml):
   ink in the signature area means signed; the word DENIED (in capitals) in the page's text that
   the generated order does not have, or a mark in the order's "Denied" box, means denied.
   The signing date is the date written in the order's date field when the text layer has one
@@ -288,7 +289,9 @@ def _check_order(
         return OrderOutcome(key, "duplicate", note="a page is in the signed batch twice")
     positions = [pages_found[p][0] for p in expected]
     originals = [generated[document["first_page"] - 1 + i] for i in range(document["pages"])]
-    last = pdf[positions[-1] - 1]
+    # The page the judge signs: the last of the order, or the last before an attached exhibit.
+    signed_page = int(document.get("signature_page") or document["pages"])
+    last = pdf[positions[signed_page - 1] - 1]
     denied_words = sum(len(DENIED_WORD.findall(page_text(pdf[p - 1]))) for p in positions) - sum(
         len(DENIED_WORD.findall(page_text(page))) for page in originals
     )
@@ -304,7 +307,7 @@ def _check_order(
             tuple(geometry[a]) for a in ("signature", "date", "denied") if geometry.get(a)
         ]
         for number, (position, original) in enumerate(zip(positions, originals, strict=True), 1):
-            areas = judge_areas if number == len(positions) else []
+            areas = judge_areas if number == signed_page else []
             if new_marks(pdf[position - 1], original, areas):
                 return OrderOutcome(
                     key,

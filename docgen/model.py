@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# Column contract of the canonical input (README documents each one).
+# Column contract of the canonical input (docs/input.md documents each one).
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "person_id",
     "last_name",
@@ -100,7 +100,8 @@ class ChargeRow(BaseModel):
     state: Text = ""
     postal_code: Text = ""
     language: Literal["en", "es"] = "en"
-    case_number: RequiredText
+    # Required (docgen.validate), except on a needs_review row: a record for review may lack it.
+    case_number: Text
     court_division: Text = ""
     arrest_date: date | None = None
     arresting_agency: Text = ""
@@ -118,6 +119,7 @@ class ChargeRow(BaseModel):
         "automatic_expungement",
     ]
     reason: Text = ""
+    county: Text = ""  # the county the record belongs to, when the input says (docgen.accepts)
 
     @property
     def full_name(self) -> str:

@@ -72,8 +72,25 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
 
 
 def neutralise_formula(value: str) -> str:
-    """Prefix a quote so spreadsheet programs show the text instead of running it."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    """Prefix a quote so spreadsheet programs show the text instead of running it.
+
+    One-to-one, so `restore_formula` undoes it exactly: a value that already starts with a
+    quote and a formula character gets one more quote (it would otherwise read back without
+    its own)."""
+    if value.startswith(FORMULA_PREFIXES) or (
+        value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES)
+    ):
+        return "'" + value
+    return value
+
+
+def restore_formula(value: str) -> str:
+    """The inverse of `neutralise_formula`: the quote it put before = + - @ (tab, CR) is not
+    data, so a CSV docgen wrote (`docgen determine`'s results) reads back as it was, and a
+    court document never prints it. (A spreadsheet's own leading quote means "text" too.)"""
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:

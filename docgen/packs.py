@@ -16,6 +16,8 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from docgen.accepts import Accepts
+from docgen.agency_directory import DirectoryEntry
 from docgen.errors import PackError, UnknownPack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,11 +38,13 @@ def printable_characters(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
         suffix = path.suffix.lower()
         if suffix not in (".ttf", ".otf", ".ttc"):
             continue
-        fonts = TTCollection(path).fonts if suffix == ".ttc" else [TTFont(path)]
-        for font in fonts:
-            family = str(font["name"].getDebugName(1))
-            cmap = set(font.getBestCmap() or {})
-            families[family] = families[family] & cmap if family in families else cmap
+        opened = TTCollection(path) if suffix == ".ttc" else TTFont(path)
+        with opened:  # the font file is read lazily: closed here, not left to the collector
+            fonts = opened.fonts if isinstance(opened, TTCollection) else [opened]
+            for font in fonts:
+                family = str(font["name"].getDebugName(1))
+                cmap = set(font.getBestCmap() or {})
+                families[family] = families[family] & cmap if family in families else cmap
     return frozenset().union(*families.values())
 
 
@@ -98,8 +102,12 @@ class PackConfig(BaseModel):
     office: dict[str, Any]
     law: dict[str, Any]
     agencies: list[Agency] = []
-    legal_officers: dict[str, str] = {}
+    # Arresting agencies as the input spells them: address and chief legal officer
+    # (docgen.agency_directory).
+    agency_directory: dict[str, DirectoryEntry] = {}
     plain_offenses: dict[str, dict[str, str]] = {}
+    # The rows this court takes (docgen.accepts); without it, every row.
+    accepts: Accepts = Accepts()
 
 
 def _text_env() -> ImmutableSandboxedEnvironment:

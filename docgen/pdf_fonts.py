@@ -55,24 +55,24 @@ def font_program(face: str) -> FontProgram:
 
     filename, number = FACES[face]
     path = FONTS_DIR / filename
-    font = TTFont(path, fontNumber=number, lazy=True)
-    order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
-    glyphs = {code: order[name] for code, name in font.getBestCmap().items()}
-    metrics = font["hmtx"].metrics
-    advances = tuple(metrics[name][0] for name in font.getGlyphOrder())
-    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
-    return FontProgram(
-        name=font["name"].getDebugName(6) or path.stem,
-        path=path,
-        number=number,
-        glyphs=glyphs,
-        advances=advances,
-        units_per_em=head.unitsPerEm,
-        ascent=hhea.ascent,
-        descent=hhea.descent,
-        bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
-        cap_height=getattr(os2, "sCapHeight", 0) or hhea.ascent,
-    )
+    with TTFont(path, fontNumber=number, lazy=True) as font:  # read here, then closed
+        order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+        glyphs = {code: order[name] for code, name in font.getBestCmap().items()}
+        metrics = font["hmtx"].metrics
+        advances = tuple(metrics[name][0] for name in font.getGlyphOrder())
+        head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+        return FontProgram(
+            name=font["name"].getDebugName(6) or path.stem,
+            path=path,
+            number=number,
+            glyphs=glyphs,
+            advances=advances,
+            units_per_em=head.unitsPerEm,
+            ascent=hhea.ascent,
+            descent=hhea.descent,
+            bbox=(head.xMin, head.yMin, head.xMax, head.yMax),
+            cap_height=getattr(os2, "sCapHeight", 0) or hhea.ascent,
+        )
 
 
 @dataclass(slots=True)
@@ -160,12 +160,12 @@ def _subset_bytes(program: FontProgram, gids: tuple[int, ...]) -> bytes:
     options.hinting = False
     options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG", "FFTM"]
-    font = TTFont(program.path, fontNumber=program.number, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(gids=[0, *gids])
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    font.save(buffer)
+    with TTFont(program.path, fontNumber=program.number, recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=[0, *gids])
+        subsetter.subset(font)
+        font.save(buffer)
     raw = buffer.getvalue()
     return len(raw).to_bytes(8, "big") + zlib.compress(raw, 6)
 

@@ -23,6 +23,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import pikepdf
 
@@ -68,7 +69,8 @@ def carry_structure(out: pikepdf.Pdf, parts: Sequence[tuple[pikepdf.Pdf, int]]) 
         source_tree = src.Root.StructTreeRoot
         if not source_tree.is_indirect:  # copy_foreign copies indirect objects only
             source_tree = src.make_indirect(source_tree)
-        tree = out.copy_foreign(source_tree)
+        # copy_foreign is typed as returning any Object; a /StructTreeRoot is a dictionary
+        tree = cast(pikepdf.Dictionary, out.copy_foreign(source_tree))
         tops = _element_kids(tree.get("/K"))
         offset = 0 if structure is None else structure.next_key
         entries = _number_tree_entries(tree.ParentTree) if "/ParentTree" in tree else []
@@ -214,8 +216,8 @@ def append_objects(base: bytes, objects: Iterable[tuple[int, bytes]]) -> bytes:
     for members, first, packed in packed_streams:
         stream_number = size
         size += 1
-        for index, number in enumerate(members):
-            entry(number, 2, stream_number, index)
+        for position, number in enumerate(members):
+            entry(number, 2, stream_number, position)
         obj = (
             (
                 f"{stream_number} 0 obj\n<</Type /ObjStm /N {len(members)} /First {first} "

@@ -25,14 +25,17 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from docgen.errors import InputFileError
 from docgen.group import group_charges
 from docgen.packs import Pack, load_pack
 from docgen.petition_documents import plan_petition
 from docgen.petition_input import (
+    FLAGS,
     FORM_NAME,
     PetitionError,
     PetitionSettings,
     check_petition,
+    flag_of,
     form_file,
 )
 from docgen.pipeline import RunOptions, RunResult, run
@@ -53,6 +56,7 @@ class PetitionRequest:
     encoding: str | None = None
     input_format: str | None = None
     workers: int | None = 1
+    names: str = FLAGS  # how messages name a typed value: FLAGS (CLI) or FIELDS (the form)
 
 
 def make_petition(request: PetitionRequest) -> RunResult:
@@ -61,7 +65,7 @@ def make_petition(request: PetitionRequest) -> RunResult:
         raise PetitionError("give either a file or the form's fields, not both")
     if request.input_path is None and not request.fields:
         raise PetitionError("give a one-person file or the form's fields (name, case, charge)")
-    problems = request.settings.problems()
+    problems = request.settings.problems(request.names)
     if problems:
         raise PetitionError("the petition cannot be made:", problems)
     pack = load_pack(request.pack_name)
@@ -71,6 +75,10 @@ def make_petition(request: PetitionRequest) -> RunResult:
             "[notice_of_filing]): individual petitions are made for the Illinois packs"
         )
     if request.input_path is not None:
+        if not request.input_path.exists():
+            raise InputFileError(f"{request.input_path}: file not found")
+        if not request.input_path.is_file():
+            raise InputFileError(f"{request.input_path}: not a file")
         return _run(request, pack, request.input_path, None)
     with form_file(request.fields) as path:
         return _run(request, pack, path, FORM_NAME)
@@ -98,20 +106,24 @@ def _run(request: PetitionRequest, pack: Pack, path: Path, input_name: str | Non
         planner=partial(plan_petition, settings=request.settings),
         settings_key=settings_key,
     )
-    validation = validate_input(options)
+    validation = validate_input(options, pack)  # a case of another court is refused too
     if input_name is not None:
         validation.file = input_name
-    check_petition(pack, validation, request.run_date, from_form=input_name is not None)
+    check_petition(
+        pack, validation, request.run_date, from_form=input_name is not None, names=request.names
+    )
     if request.settings.pro_se:
         person = group_charges(validation.charges, validation.file).people[0]
         if not person.has_address:
+            named = partial(flag_of, names=request.names)
             where = (
-                f"{FORM_NAME}: --address-line1, --city, --state and --postal-code"
+                f"{FORM_NAME}: {named('address_line1')}, {named('city')}, {named('state')} and "
+                f"{named('postal_code')}"
                 if input_name
                 else f"{validation.file}: columns address_line1, city, state and postal_code"
             )
             raise PetitionError(
                 f"{where} are required when the petitioner signs pro se (Rule 131: the signer's "
-                "address); or give --lawyer and --lawyer-address"
+                f"address); or give {named('lawyer')} and {named('lawyer_address')}"
             )
     return run(options)

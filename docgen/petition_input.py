@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -34,16 +35,30 @@ MAX_FIELD = 1000
 FORM_COLUMNS = [c for c in ALL_COLUMNS if c not in ("person_id", "determination", "reason")]
 
 
-def flag_of(column: str) -> str:
-    return "--" + column.replace("_", "-")
+# How a value the user typed is named: by the CLI's flag (--last-name) or, in the service, by
+# the form's field (last_name).
+FLAGS = "flags"
+FIELDS = "fields"
+
+
+def flag_of(column: str, names: str = FLAGS) -> str:
+    return column if names == FIELDS else "--" + column.replace("_", "-")
 
 
 class PetitionError(DocgenError):
-    """The petition cannot be made; `problems` names each file/row/column (or flag)."""
+    """The petition cannot be made; `problems` names each file/row/column (or flag/field).
+
+    One problem is said on one line ("the petition cannot be made: --date-of-birth: ..."),
+    several one per line under the message."""
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         problems = problems or []
-        super().__init__("\n  ".join([message, *problems]))
+        if len(problems) == 1:
+            text = f"{message} {problems[0]}"
+        else:
+            text = "\n  ".join([message, *problems])
+        super().__init__(text)
+        self.summary = message.rstrip(":")
         self.problems = problems
 
 
@@ -71,20 +86,23 @@ class PetitionSettings:
         data = asdict(self) | {"hearing_date": str(self.hearing_date or "")}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
-    def problems(self) -> list[str]:
-        """Unusable values, named by flag (never quoted: they may be personal data)."""
+    def problems(self, names: str = FLAGS) -> list[str]:
+        """Unusable values, named by flag or form field (never quoted: may be personal data)."""
         found = []
         for name, value in asdict(self).items():
             values = value if isinstance(value, tuple) else (value,)
             for text in values:
                 if isinstance(text, str) and (problem := text_problem(text)):
-                    found.append(f"{flag_of(name)}: {problem}")
+                    found.append(f"{flag_of(name, names)}: {problem}")
+        lawyer = flag_of("lawyer", names)
         if not self.lawyer:
             for name in ("organisation", "lawyer_address", "lawyer_phone", "lawyer_email"):
                 if getattr(self, name):
-                    found.append(f"{flag_of(name)}: only with --lawyer (a lawyer who signs)")
+                    found.append(f"{flag_of(name, names)}: only with {lawyer} (a lawyer who signs)")
         elif not self.lawyer_address:
-            found.append("--lawyer-address: the lawyer's address is required (Rule 131)")
+            found.append(
+                f"{flag_of('lawyer_address', names)}: the lawyer's address is required (Rule 131)"
+            )
         return found
 
 
@@ -134,17 +152,22 @@ def form_file(fields: dict[str, str]) -> Iterator[Path]:
 # ---------------------------------------------------------------- checking the input
 
 
-def _named(file: str, row: int, reason: str, from_form: bool) -> list[str]:
-    """A reject as lines a user can act on: by flag for the form, by file/row/column otherwise.
-    Validation's reasons are "column: message" parts joined by "; " and never quote a value."""
+# Validation's reasons are "column: message" parts joined by "; "; a message may itself hold
+# "; " ("not a real calendar date (check the day and month; use YYYY-MM-DD ...)").
+_PARTS = re.compile("; (?=(?:" + "|".join(map(re.escape, ALL_COLUMNS)) + "): )")
+
+
+def _named(file: str, row: int, reason: str, from_form: bool, names: str = FLAGS) -> list[str]:
+    """A reject as lines a user can act on: by flag (or form field) for the form, by
+    file/row/column otherwise. Validation's reasons never quote a value."""
     lines = []
-    for part in reason.split("; "):
+    for part in _PARTS.split(reason):
         column, sep, message = part.partition(": ")
         if not (sep and column in ALL_COLUMNS):
             column, message = "", part
         if from_form:
             lines.append(
-                f"{FORM_NAME}, {flag_of(column)}: {message}"
+                f"{FORM_NAME}, {flag_of(column, names)}: {message}"
                 if column
                 else f"{FORM_NAME}: {message}"
             )
@@ -154,14 +177,14 @@ def _named(file: str, row: int, reason: str, from_form: bool) -> list[str]:
 
 
 def check_petition(
-    pack: Pack, validation: ValidationResult, run_date: date, from_form: bool
+    pack: Pack, validation: ValidationResult, run_date: date, from_form: bool, names: str = FLAGS
 ) -> None:
     """A petition is one person's, and every row of it must be usable: a motion silently missing a
     charge would ask the court for less than the person needs. Raises PetitionError."""
     plan = plan_documents(pack, validation, run_date)
     problems: list[str] = []
     for reject in plan.rejects:
-        problems.extend(_named(validation.file, reject.row, reject.reason, from_form))
+        problems.extend(_named(validation.file, reject.row, reject.reason, from_form, names))
     if problems:
         raise PetitionError("the petition cannot be made:", problems)
     first_rows: dict[str, int] = {}  # person_id -> first row (one pass over the stored rows)

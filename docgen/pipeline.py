@@ -15,11 +15,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen import resume, viewmodel
 from docgen.batches import DEFAULT_VOLUME_PAGES
 from docgen.charge_store import count_determinations
+from docgen.errors import DocgenError
 from docgen.file_index import DocumentRef, FileEntry, FileIndex
 from docgen.manifest import build_manifest, entry_for, file_digest, json_pieces
 from docgen.model import Reject
@@ -28,10 +31,15 @@ from docgen.packs import Pack, load_pack
 from docgen.plan import LazySpecs, Plan, plan_documents
 from docgen.readers import read_table
 from docgen.render_pool import FORMATS, Cancel, Progress, RunCancelled, render_all
-from docgen.run_batches import remove_stale_batches, write_judge_batch, write_letter_batches
+from docgen.run_batches import remove_stale_files, write_judge_batch, write_letter_batches
 from docgen.stage_times import READING, StageClock, StageTime
 from docgen.validate import ValidationResult, validate_table
 from docgen.viewmodel import DocumentSpec
+
+if TYPE_CHECKING:
+    from docgen.rules.engine import RawAccounting
+
+SOURCE_ROW = "source_row"  # determinations.csv: the raw file's row of each conviction
 
 # Imported from here by many callers; they live in the modules named above.
 __all__ = [
@@ -81,6 +89,11 @@ class RunOptions:
     # Options outside the input that change the documents (a petition's signer, hearing): part of
     # the run id and the resume key, so a rerun with other options never reuses older files.
     settings_key: str = ""
+    # --strict: a row of another court ([accepts]) stops the run before any file is written.
+    strict: bool = False
+    # `generate --rules`: the raw file's accounting (docgen.rules.engine.RawAccounting); the
+    # report counts the raw file's rows and names raw row numbers (determinations' source_row).
+    raw: RawAccounting | None = None
 
 
 @dataclass(slots=True)
@@ -109,6 +122,9 @@ class RunResult:
     rows_context: int = 0  # gogen rows without a determination: the rest of the record
     rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
     review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
+    # arresting agency -> cases affected, for agencies without an address in the pack's
+    # [agency_directory]: problems to fix before filing (docgen.agency_directory)
+    agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
     documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
     # How long each stage took (READING, then STAGES that ran), for the CLI's summary and the
     # service's job: never in the run's files, which are the same bytes on every rerun.
@@ -131,11 +147,31 @@ def default_run_id(options: RunOptions, input_digest: str) -> str:
     return f"{options.pack_name}-{options.run_date.isoformat()}-{input_digest[:10]}"
 
 
-def validate_input(options: RunOptions) -> ValidationResult:
+def validate_input(options: RunOptions, pack: Pack | None = None) -> ValidationResult:
+    """Read and check the input; with `pack`, rows its court does not take are rejected."""
+    accepts = partial(pack.config.accepts.problems, pack.name) if pack is not None else None
     with read_table(
         options.input_path, encoding=options.encoding, input_format=options.input_format
     ) as table:
-        return validate_table(table, as_of=options.run_date)
+        return validate_table(
+            table,
+            as_of=options.run_date,
+            accepts=accepts,
+            row_column=SOURCE_ROW if options.raw is not None else None,
+        )
+
+
+class OtherCourtRows(DocgenError):
+    """--strict: the input holds rows the pack's court does not take."""
+
+    def __init__(self, file: str, pack: str, rejects: list[Reject]) -> None:
+        first = rejects[0]
+        super().__init__(
+            f"{file}, row {first.row}: {first.reason}; "
+            f"{len(rejects)} row(s) are not for pack {pack}'s court and --strict stops the run",
+            hint="Run with the pack of the court these rows belong to, or without --strict "
+            "to reject them and make the rest.",
+        )
 
 
 def run(
@@ -153,12 +189,21 @@ def run(
     # each call on to `stage`.
     clock = StageClock(stage)
     pack = load_pack(options.pack_name)
-    validation = validate_input(options)
+    validation = validate_input(options, pack)
+    if options.strict and validation.other_court:
+        name = options.input_name or options.input_path.name
+        raise OtherCourtRows(name, pack.name, validation.other_court)
     if options.addresses is not None:
         from docgen.addresses import apply_addresses
 
         validation.charges = apply_addresses(validation.charges, options.addresses)
     plan = (options.planner or plan_documents)(pack, validation, options.run_date)
+    raw_rows = 0  # generate --rules: the raw rows determine rejected or kept as context
+    if options.raw is not None:
+        plan.rejects = sorted([*options.raw.rejects, *plan.rejects], key=lambda r: r.row)
+        validation.context_rows += options.raw.context_rows
+        validation.blank_rows += options.raw.blank_rows
+        raw_rows = len(options.raw.rejects)
     log.info(
         "validated %d input rows (%d blank skipped): %d valid, %d rejected by validation",
         validation.input_rows,
@@ -179,8 +224,13 @@ def run(
 
     input_digest = file_digest(options.input_path)
     key_digest = input_digest
-    if options.settings_key:
-        key_digest = hashlib.sha256(f"{input_digest}|{options.settings_key}".encode()).hexdigest()
+    settings_key = options.settings_key
+    if set(options.formats) != set(FORMATS):
+        # A DOCX-only run is another run than the PDF and DOCX one of the same input: its own
+        # folder and resume key, so the two never mix (issue 15, item 16).
+        settings_key += "|formats=" + ",".join(sorted(set(options.formats)))
+    if settings_key:
+        key_digest = hashlib.sha256(f"{input_digest}|{settings_key}".encode()).hexdigest()
     run_id = options.run_id or default_run_id(options, key_digest)
     run_dir = options.out_dir / viewmodel.safe_stem(run_id)
     make_dir(run_dir)
@@ -242,7 +292,7 @@ def run(
             workers=1 if options.cluster else (options.workers or os.cpu_count() or 1),
             on_volume=in_stage("Judge's batch"),
         )
-    remove_stale_batches(run_dir, files)
+    remove_stale_files(run_dir, files)
 
     reject_rows = [(r.row, r.column or "", r.case_number, r.reason) for r in plan.rejects]
     rejects_data = csv_bytes(("row", "column", "case_number", "reason"), reject_rows)
@@ -251,6 +301,11 @@ def run(
         entry_for(run_dir, "rejects.csv", "rejects", rejects_data, [r.row for r in plan.rejects])
     )
 
+    if options.raw is not None:  # generate --rules: determine's files are part of the run
+        for path in sorted(run_dir.glob(f"{options.input_path.stem}*")):
+            if path.is_file() and path.suffix in (".csv", ".html"):
+                kind = path.stem.replace(options.input_path.stem, "determinations", 1)
+                files.add(entry_for(run_dir, path.name, kind, path.read_bytes(), []))
     determinations = count_determinations(validation.charges)
     documents = files.count_by_format(
         ("motion", "order", "letter", "bulk-motion", "bulk-order", "notice-of-filing")
@@ -260,7 +315,7 @@ def run(
         run_dir=run_dir,
         pack=pack.name,
         input_file=options.input_name or options.input_path.name,
-        input_rows=validation.input_rows + validation.context_rows,
+        input_rows=validation.input_rows + validation.context_rows + raw_rows,
         rows_context=validation.context_rows,
         review=[
             {
@@ -293,6 +348,7 @@ def run(
         rejects=plan.rejects,
         files=files,
         documents_reused=stats["reused"],
+        agencies_not_in_directory=plan.agencies_not_in_directory,
     )
     with clock.step():
         clock("Report", 0, 1)

@@ -14,7 +14,9 @@ from datetime import date
 from typing import Any
 
 from docgen import viewmodel
+from docgen.agency_directory import arresting_agencies, missing_agencies
 from docgen.charge_store import ChargeStore
+from docgen.grounds import unfit_reason
 from docgen.group import StoredGroups, group_store
 from docgen.model import NO_DOCUMENT_DETERMINATIONS, ChargeRow, Person, Reject
 from docgen.packs import Pack, unprintable
@@ -76,6 +78,9 @@ class Plan:
     # statute, reason)
     review: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
     rows_automatic: int = 0  # automatic_expungement rows (no document)
+    # arresting agency -> cases in documents that name it, for agencies the pack's
+    # [agency_directory] has no address for: to fix before filing
+    agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
 
 
 # Columns that end up printed in a document (person_id, language and reason never are).
@@ -106,6 +111,8 @@ def _unfit_for_documents(
 
     - a statute the pack does not file for (`[law] document_statutes`, prefixes; when the pack
       lists them): the motion would assert a ground of relief that does not apply;
+    - a statute and class that fit none of the pack's `[[law.grounds]]` (docgen.grounds): a
+      determination problem, since the motion would claim a ground that does not cover it;
     - characters no bundled font can draw: the filing would show empty boxes instead of a name.
     """
     makes = {*pack.config.determinations.documents, *pack.config.determinations.letters}
@@ -130,6 +137,12 @@ def _unfit_for_documents(
                     f"(it files for: {', '.join(prefixes)})",
                 )
             )
+        statute_filed = all(column != "statute" for column, _ in problems)
+        # A statute the pack does not file is the reason; its ground would only repeat it.
+        if statute_filed and charge.determination in pack.config.determinations.documents:
+            unfit = unfit_reason(pack, charge)
+            if unfit:
+                problems.append(("offense_class", unfit))
         for col in PRINTED_COLUMNS:
             codes = unprintable(str(getattr(charge, col)))
             if codes:
@@ -211,6 +224,7 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
     case_count = 0
     without_address: list[tuple[str, str, str]] = []
     review: list[tuple[int, str, str, str, str, str]] = []
+    not_in_directory: Counter[str] = Counter()
     bulk_mode = pack.config.pack.filing_mode == "bulk"
     if bulk_mode:
         from docgen import bulk
@@ -240,6 +254,8 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
             )
             if case.charges_with(tuple(documents)):
                 case_count += 1
+                for agency in missing_agencies(pack, arresting_agencies(case)):
+                    not_in_directory[agency] += 1
                 pid = person.person_id
                 if not bulk_mode:
                     specs.defer(_case_document, people, viewmodel.motion, pid, case_index, run_date)
@@ -268,4 +284,5 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
         people=grouped.people_count,
         people_without_address=without_address,
         review=review,
+        agencies_not_in_directory=dict(sorted(not_in_directory.items())),
     )

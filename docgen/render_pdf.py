@@ -335,9 +335,12 @@ class PdfRenderer:
         self.env.filters["nobreak"] = keep_unbroken
         self.env.filters["wrap_to_width"] = wrap_to_width
 
-    # The shared letter rules come last, as they closed each pack's style.css before they were
-    # shared: a pack's general rules (e.g. `.letter p` in the pleading layout) never undo them.
-    STYLESHEETS = ("style.css", "letter.css")
+    # The shared letter rules come after style.css, as they closed each pack's style.css before
+    # they were shared: a pack's general rules (e.g. `.letter p` in the pleading layout) never
+    # undo them. Last, a pack's own pack.css, if it has one: the few rules particular to one court
+    # (e.g. a wider case-number column for long case numbers) on top of the shared stylesheets,
+    # which the pack keeps using.
+    STYLESHEETS = ("style.css", "letter.css", "pack.css")
 
     @property
     def stylesheets(self) -> tuple[Path, ...]:

@@ -69,8 +69,14 @@ def _init_worker(pack_name: str, run_date: date, formats: tuple[str, ...]) -> No
     }
 
 
+def carries_exhibit(spec: DocumentSpec) -> bool:
+    """A bulk motion, or a bulk order carrying Exhibit A (`[bulk] order_exhibit`): drawn with
+    its exhibit pages by docgen.bulk_render."""
+    return spec.kind in ("bulk-motion", "bulk-order") and "exhibit_rows" in spec.context
+
+
 def _render_and_write(run_dir: Path, spec: DocumentSpec) -> list[FileEntry]:
-    if spec.kind == "bulk-motion":  # motion + exhibit in chunks, maybe volumes (docgen.bulk)
+    if carries_exhibit(spec):  # document + exhibit in chunks, maybe volumes (docgen.bulk)
         from docgen.bulk_render import write_bulk_motion
 
         return write_bulk_motion(run_dir, spec, _worker_state["renderers"])
@@ -104,7 +110,7 @@ def _reusable_entries(run_dir: Path, spec: DocumentSpec, formats: tuple[str, ...
     Writes are atomic: a file under its final name is whole. Its entry is recomputed from the file
     (the same fields `_render_and_write` gives). A bulk motion (several files) is always redone.
     """
-    if spec.kind == "bulk-motion":
+    if carries_exhibit(spec):
         return None
     paths = [f"{spec.relpath}.{fmt}" for fmt in FORMATS if fmt in formats]
     if not all((run_dir / p).is_file() for p in paths):

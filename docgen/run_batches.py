@@ -88,16 +88,23 @@ def write_judge_batch(
         index.add(entry_for_file(run_dir, relpath, kind, rows, pages))
 
 
-def remove_stale_batches(run_dir: Path, written: FileIndex) -> None:
-    """Delete batch files this run did not write: a rerun into the same folder with another
-    --batch-pages must not leave the old volumes (or the unsplit file) beside the new ones."""
-    batches = run_dir / "batches"
-    if not batches.is_dir():
-        return
-    for path in sorted(batches.iterdir()):
-        if (
-            path.is_file()
-            and not path.name.startswith(".")
-            and f"batches/{path.name}" not in written
-        ):
-            path.unlink()
+# The folders of the documents and batches a run writes. Signed orders, signed letters and the
+# ledger (docgen judge) live elsewhere and are never removed by a rerun.
+RUN_FOLDERS = ("cases", "bulk", "letters", "batches")
+
+
+def remove_stale_files(run_dir: Path, written: FileIndex) -> None:
+    """Delete documents and batches this run did not write: a rerun into the same folder with
+    another input, --formats or --batch-pages must not leave an earlier run's files (PDFs of a
+    PDF run beside a DOCX-only one, old volumes, cases no longer in the input) that the new
+    manifest does not list. A killed run never gets here: its files stay for the resume."""
+    for folder in RUN_FOLDERS:
+        root = run_dir / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+            relpath = path.relative_to(run_dir).as_posix()
+            if path.is_file() and not path.name.startswith(".") and relpath not in written:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()

@@ -35,7 +35,7 @@ from typing import Any
 
 import pikepdf
 
-from docgen.batch_map import BATCH_MAP, batch_map_of
+from docgen.batch_map import BATCH_MAP, batch_map_of, signature_page
 from docgen.batches import (
     DEFAULT_VOLUME_PAGES,
     BundlePart,
@@ -45,6 +45,7 @@ from docgen.batches import (
     write_bundle,
 )
 from docgen.errors import PackError
+from docgen.file_index import FileIndex
 from docgen.output import write_atomic
 from docgen.packs import Pack
 from docgen.page_codes import Box, stamp_codes, volume_codes
@@ -64,6 +65,9 @@ class BatchDocument:
     kind: str  # "order" or "bulk-order"
     pages: int
     rows: tuple[int, ...]
+    # The page the judge signs (1-based): the order's last, or the last before the exhibit it
+    # carries (a bulk order with Exhibit A attached, `[bulk] order_exhibit`).
+    signature_page: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +300,7 @@ def write_judge_batches(
     run_id: str,
     run_date: date,
     orders: Sequence[tuple[str, str, str]],
-    entries: dict[str, Any],
+    entries: FileIndex,
     max_pages: int = DEFAULT_VOLUME_PAGES,
     *,
     workers: int = 1,
@@ -329,8 +333,15 @@ def write_judge_batches(
                 name=name if kind == "order" else "",
                 relpath=relpath,
                 kind=kind,
-                pages=pdf.pages if pdf is not None else 0,
+                pages=(pdf.pages or 0) if pdf is not None else 0,  # a PDF entry has its pages
                 rows=tuple(entry.rows),
+                signature_page=(
+                    signature_page(run_dir / f"{relpath}.pdf", pdf.pages or 0)
+                    if pdf is not None and kind == "bulk-order"
+                    else pdf.pages or 0
+                    if pdf is not None
+                    else 0
+                ),
             )
         )
     if not documents:
@@ -369,11 +380,11 @@ def write_judge_batches(
             )
             if on_volume:
                 on_volume(len(results), len(volumes))
-    for volume, (pdf, docx_paths) in zip(volumes, results, strict=True):
+    for volume, (pdf_volume, docx_paths) in zip(volumes, results, strict=True):
         rows = sorted(r for d in volume.documents for r in d.rows)
-        if pdf is not None:
-            pdfs.append(pdf)
-            relpath, index_pages = pdf
+        if pdf_volume is not None:
+            pdfs.append(pdf_volume)
+            relpath, index_pages = pdf_volume
             pages = index_pages + sum(d.pages for d in volume.documents)
             written.append((relpath, "orders-batch", rows, pages))
         written.extend((path, "orders-batch", rows, None) for path in docx_paths)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from faker import Faker
 
+from docgen.accepts import SynthCaseNumbers
 from docgen.model import ALL_COLUMNS
 
 # (statute, description, class); 550/4(c) is a Class 4 felony on a subsequent offense.
@@ -154,6 +155,11 @@ FIRST_DISPOSITION = date(1995, 1, 1)
 LAST_DISPOSITION = date(2018, 12, 31)
 
 
+COOK_CASE_NUMBERS = SynthCaseNumbers(
+    felony="{year}-CR-{number}", misdemeanor="{year}-MC{district}-{number}"
+)
+
+
 def _day_between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
@@ -166,7 +172,8 @@ def _years_before(day: date, years: int) -> date:
 
 
 class _Maker:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, case_numbers: SynthCaseNumbers | None = None) -> None:
+        self.case_numbers_style = case_numbers
         self.rng = random.Random(seed)
         self.fake = Faker(["en_US", "es_MX"])
         self.fake.seed_instance(seed)
@@ -250,10 +257,13 @@ class _Maker:
     # -- cases
 
     def case_number(self, year: int, felony: bool, district: str) -> str:
-        # Cook County style: YYYY-CR-NNNNNNN (criminal division) or YYYY-MCd-NNNNNNN (municipal).
-        code = "CR" if felony else f"MC{ORDINAL[district]}"
+        # Cook County style by default: YYYY-CR-NNNNNNN (criminal division) or YYYY-MCd-NNNNNNN
+        # (municipal); a pack's [accepts.synth] writes its own court's style.
+        style = self.case_numbers_style or COOK_CASE_NUMBERS
         while True:
-            number = f"{year}-{code}-{self.rng.randint(1, 9_999_999):07d}"
+            # One draw of the same range for every style, so the rest of the rows stay the same.
+            drawn = self.rng.randint(1, 9_999_999) % 10**style.digits
+            number = style.case_number(year, felony, str(ORDINAL[district]), drawn)
             if number not in self.case_numbers:
                 self.case_numbers.add(number)
                 return number
@@ -326,11 +336,14 @@ DETERMINATION_CHOICES = ("vacate_expunge", "not_eligible", "needs_review")
 DETERMINATION_WEIGHTS = (70, 15, 15)
 
 
-def synth_rows(cases: int, seed: int) -> list[dict[str, str]]:
-    """`cases` fictional cases (1-3 charge rows each) with the canonical columns, in order."""
+def synth_rows(
+    cases: int, seed: int, case_numbers: SynthCaseNumbers | None = None
+) -> list[dict[str, str]]:
+    """`cases` fictional cases (1-3 charge rows each) with the canonical columns, in order;
+    case numbers in `case_numbers`' style (a pack's [accepts.synth]), Cook's by default."""
     if cases < 0:
         raise ValueError("cases must be 0 or more")
-    maker = _Maker(seed)
+    maker = _Maker(seed, case_numbers)
     rng = maker.rng
     rows: list[dict[str, str]] = []
     made = 0

@@ -1,6 +1,6 @@
 """Validate a `SourceTable`: every input row becomes a `ChargeRow` or a `Reject`.
 
-Rules (the README's column contract):
+Rules (the column contract in docs/input.md):
 
 - missing required columns stop the run before any row is read (`MissingColumns`);
 - a row is checked completely and every problem is reported at once, joined with "; "; the
@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import ValidationError
 
+from docgen.accepts import COUNTY_COLUMN
 from docgen.charge_store import ChargeStore, duplicate_key
 from docgen.errors import MissingColumns
 from docgen.model import (
@@ -77,6 +79,8 @@ class ValidationResult:
     blank_rows: int
     columns: list[str] = field(default_factory=list)  # the file's (normalised) columns
     context_rows: int = 0  # gogen rows without a determination: counted, never validated
+    # The rejects of rows the pack's court does not take ([accepts]), also in `rejects`.
+    other_court: list[Reject] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
@@ -124,8 +128,23 @@ def _bad_characters(text: str, multiline: bool) -> bool:
     return (_BAD_MULTILINE if multiline else _BAD).search(text) is not None
 
 
-def validate_table(table: SourceTable, *, as_of: date | None = None) -> ValidationResult:
-    """Check every row of `table`. Raises `MissingColumns` before reading any row."""
+# (county, case_number) -> problems of a row the pack's court does not take (docgen.accepts).
+AcceptsCheck = Callable[[str, str], list[tuple[str | None, str]]]
+
+
+def validate_table(
+    table: SourceTable,
+    *,
+    as_of: date | None = None,
+    accepts: AcceptsCheck | None = None,
+    row_column: str | None = None,
+) -> ValidationResult:
+    """Check every row of `table`. Raises `MissingColumns` before reading any row.
+
+    `accepts` judges each row against the pack's court (rows of another court are rejected);
+    `row_column` names a column holding the row's number in an earlier file (determine's
+    `source_row`): rows and rejects are then numbered as in that raw file.
+    """
     as_of = as_of or date.today()
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
@@ -135,9 +154,18 @@ def validate_table(table: SourceTable, *, as_of: date | None = None) -> Validati
     charges = ChargeStore()
     rejects: list[Reject] = []
     input_rows = 0
+    other_court: list[Reject] = []
     for source in table.rows:
         input_rows += 1
         problems, values = check_row(source, table, as_of)
+        if row_column is not None:
+            source = _renumbered(source, row_column)
+        if accepts is not None and not problems:
+            foreign = accepts(str(values.get(COUNTY_COLUMN, "")), str(values["case_number"]))
+            if foreign:
+                rejects.append(_reject(source, foreign))
+                other_court.append(rejects[-1])
+                continue
         if not problems:
             charge, problems = _build(source.row, values)
             if charge is not None:
@@ -155,7 +183,15 @@ def validate_table(table: SourceTable, *, as_of: date | None = None) -> Validati
         blank_rows=table.blank_rows,
         columns=list(table.columns),
         context_rows=table.context_rows,
+        other_court=other_court,
     )
+
+
+def _renumbered(source: SourceRow, row_column: str) -> SourceRow:
+    text = source.cells.get(row_column, "").strip()
+    if text.isdigit() and int(text) > 1:
+        return SourceRow(file=source.file, row=int(text), cells=source.cells)
+    return source
 
 
 Problem = tuple[str | None, str]  # (column or None for the whole row, message without values)
@@ -230,6 +266,13 @@ def check_row(
         else:
             values[col] = text
 
+    _check_county(source.cells.get(COUNTY_COLUMN, ""), problems, values)
+    if not values.get("case_number") and values.get("determination") == "needs_review":
+        # A record for review may lack its court case number: the reviewer finds it. It is
+        # listed for review, never printed in a filing.
+        problems[:] = [p for p in problems if p != ("case_number", "required but empty")]
+        values["case_number"] = ""
+
     dob = values.get("date_of_birth")
     arrest = values.get("arrest_date")
     dispo = values.get("disposition_date")
@@ -243,9 +286,19 @@ def check_row(
     return problems, values
 
 
+def _check_county(raw: str, problems: list[Problem], values: dict[str, object]) -> None:
+    """The optional `county` column (docgen.accepts): one line of plain text."""
+    if _bad_characters(raw, multiline=False):
+        problems.append((COUNTY_COLUMN, "contains control characters (remove them and save again)"))
+    elif len(raw) > MAX_FIELD_CHARS:
+        problems.append((COUNTY_COLUMN, f"longer than {MAX_FIELD_CHARS:,} characters"))
+    else:
+        values[COUNTY_COLUMN] = " ".join(unicodedata.normalize("NFC", raw).split())
+
+
 def _build(row: int, values: dict[str, object]) -> tuple[ChargeRow | None, list[Problem]]:
     try:
-        return ChargeRow(row=row, **values), []
+        return ChargeRow.model_validate({"row": row, **values}), []
     except ValidationError as exc:  # a safety net: check_row should have caught everything
         problems: list[Problem] = []
         for err in exc.errors(include_input=False, include_url=False):

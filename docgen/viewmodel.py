@@ -15,6 +15,8 @@ from typing import Any
 
 from babel.dates import format_date
 
+from docgen.agency_directory import agency_lines
+from docgen.grounds import ground_text
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
 
@@ -102,21 +104,7 @@ def _years_between(earlier: date, later: date) -> int:
 
 def _agencies(pack: Pack, case: Case, purpose: str) -> list[str]:
     """Agencies to serve (purpose "serve") or ordered to comply ("comply"), as display lines."""
-    lines = [
-        f"{a.name}, {a.address}" if a.address else a.name
-        for a in pack.config.agencies
-        if getattr(a, purpose)
-    ]
-    arresting = sorted({c.arresting_agency for c in case.charges if c.arresting_agency})
-    lines.extend(arresting)
-    officers = pack.config.legal_officers
-    for agency in arresting:
-        template = officers.get(agency, officers.get("default"))
-        if template:
-            line = pack.render_text(template, {"agency": agency}, f"legal_officers.{agency}")
-            if line not in lines:
-                lines.append(line)
-    return lines
+    return agency_lines(pack, case, purpose)
 
 
 def _unbreakable(pack: Pack, case: Case) -> list[str]:
@@ -147,6 +135,7 @@ def _case_context(pack: Pack, person: Person, case: Case, run_date: date) -> dic
         case_number=case.case_number,
         charges=charges,
         years_since=_years_between(latest, run_date),
+        ground=ground_text(pack, charges),
     )
     return ctx
 

@@ -8,6 +8,12 @@ import pytest
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN_INPUT = FIXTURES / "golden-input.csv"
 RUN_DATE = date(2026, 12, 1)
+# The gogen golden input of each California pack: its own county's convictions, the only rows
+# the pack accepts ([accepts] in pack.toml); tests/fixtures/gogen/make_fixtures.py writes both.
+GOGEN_GOLDEN = {
+    "ca-los-angeles": FIXTURES / "gogen" / "golden.csv",
+    "ca-san-francisco": FIXTURES / "gogen" / "golden-san-francisco.csv",
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

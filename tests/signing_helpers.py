@@ -87,7 +87,7 @@ def sign_batch(
 ) -> Path:
     """Sign every order of the run's batch like a judge with an e-signature tool would.
 
-    remove: orders taken out; deny_by_word: DENIED written on the last page; deny_by_box: the
+    remove: orders taken out; deny_by_word: DENIED written on the signed page; deny_by_box: the
     Denied box marked; swap_pages_of: the order's first two pages swapped; unsigned: no signature.
     volume: the volume of a split batch to sign (its number; the batch's one file when None).
     """
@@ -99,7 +99,8 @@ def sign_batch(
     with pikepdf.open(run_dir / pdf_path) as pdf:
         height = float(pdf.pages[0].MediaBox[3])
         for document in documents:
-            last = document["first_page"] + document["pages"] - 2  # 0-based index
+            # 0-based index of the page the judge signs (before an attached exhibit)
+            last = document["first_page"] + document.get("signature_page", document["pages"]) - 2
             key = document["key"]
             ops = b""
             if key not in unsigned:

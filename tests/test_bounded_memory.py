@@ -355,6 +355,8 @@ def _live_charge_rows_while_planning(
                 seen["max"] = max(seen["max"], len(live))
             return charge
 
+        if hasattr(make, "model_validate"):  # validate builds rows with ChargeRow.model_validate
+            wrapper.model_validate = tracked(make.model_validate)  # type: ignore[attr-defined]
         return wrapper
 
     monkeypatch.setattr(validate, "ChargeRow", tracked(ChargeRow))

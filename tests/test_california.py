@@ -16,7 +16,7 @@ from docgen import bulk, bulk_render, exhibit_layout
 from docgen.group import group_charges
 from docgen.model import ChargeRow
 from docgen.packs import load_pack
-from tests.conftest import RUN_DATE, run_pipeline
+from tests.conftest import GOGEN_GOLDEN, RUN_DATE, run_pipeline
 from tests.test_accessibility import headerless_tables
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -28,7 +28,7 @@ CA_PACKS = ["ca-los-angeles", "ca-san-francisco"]
 @pytest.fixture(scope="session", params=CA_PACKS)
 def ca_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     return run_pipeline(
-        GOLDEN,
+        GOGEN_GOLDEN[request.param],
         tmp_path_factory.mktemp(request.param),
         pack_name=request.param,
         input_format="gogen",
@@ -72,11 +72,14 @@ def test_pleading_caption_is_not_tagged_as_a_table(ca_run) -> None:
 def test_exhibit_two_pages_header_page_numbers_bookmarks(ca_run) -> None:
     pdf_path = ca_run.run_dir / "bulk/motion-with-exhibit.pdf"
     pages = _text(pdf_path)
-    exhibit = [t for t in pages if "Page " in t and " of 2" in t]
-    assert len(exhibit) == 2
+    # Two motion pages, the cover, two table pages: the exhibit's pages, cover included, carry
+    # the motion's running page numbers (Cal. Rules of Court 3.1110(c)).
+    assert len(pages) == 5
+    assert "Page 3 of 5" in pages[2] and "EXHIBIT A" in pages[2]
+    exhibit = pages[3:]
     for text in exhibit:  # the table header repeats on every exhibit page
         assert "Case Number" in text and "Code Section" in text
-    assert "Page 1 of 2" in exhibit[0] and "Page 2 of 2" in exhibit[1]
+    assert "Page 4 of 5" in exhibit[0] and "Page 5 of 5" in exhibit[1]
     full = "\n".join(pages)
     assert "ABARCA, ALMA M" in full and "11357(A) HS" in full and "Dismiss and seal" in full
     # Needs review and not-eligible convictions are never in a court document.
@@ -198,7 +201,10 @@ def test_exhibit_chunks_and_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         for text in _text(path):
             if m := re.search(r"Page (\d+) of (\d+)", text):
                 numbers.append((int(m[1]), int(m[2])))
-    assert numbers == [(i, len(layout)) for i in range(1, len(layout) + 1)]
+    # The motion's 2 pages, then the cover ("Page 3 of N"), then the table pages: one running
+    # count across volumes (Cal. Rules of Court 3.1110(c)).
+    total = 2 + 1 + len(layout)
+    assert numbers == [(i, total) for i in range(3, total + 1)]
     assert volumes[1].relpath.endswith("-vol-02")
 
 
@@ -216,7 +222,7 @@ def test_per_case_orders_is_a_pack_setting(tmp_path: Path, monkeypatch: pytest.M
     toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"'))
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
     result = run_pipeline(
-        GOLDEN,
+        GOGEN_GOLDEN["ca-san-francisco"],
         tmp_path / "out",
         pack_name="ca-san-francisco",
         input_format="gogen",

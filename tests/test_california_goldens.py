@@ -4,15 +4,14 @@ number drifting off its text line. Update only with `pytest --update-goldens`, t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.ca_county_fixtures import COUNTY_PACKS, demo_input
 from tests.conftest import run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
-PACKS = ["ca-los-angeles", "ca-san-francisco"]
+# Each pack on its own county's input (tests/ca_county_fixtures.py).
+PACKS = ["ca-los-angeles", "ca-san-francisco", *COUNTY_PACKS]
 DOCUMENTS = {
     "bulk-motion": "bulk/motion-with-exhibit",
     "bulk-order": "bulk/order",
@@ -24,12 +23,13 @@ _runs: dict[str, object] = {}
 
 def _run(pack: str, tmp_path_factory: pytest.TempPathFactory):
     if pack not in _runs:
+        results, addresses = demo_input(pack)
         _runs[pack] = run_pipeline(
-            FIXTURES / "golden.csv",
+            results,
             tmp_path_factory.mktemp(f"golden-{pack}"),
             pack_name=pack,
             input_format="gogen",
-            addresses=FIXTURES / "addresses.csv",
+            addresses=addresses,
         )
     return _runs[pack]
 

@@ -238,3 +238,33 @@ def test_check_pdf_passes_a_good_filing_and_names_each_page(golden_run) -> None:
     data = (golden_run.run_dir / MOTION).read_bytes()
     assert check_pdf(data, rules, "motion", "Case No.") == []
     assert check_pdf(b"%PDF-1.7 not really", rules, "motion") == ["not a readable PDF"]
+
+
+# ---------------------------------------------------------------- nothing to check (issue 15)
+
+
+def test_a_docx_only_run_is_an_error_not_zero_passes(tmp_path: Path) -> None:
+    source = tmp_path / "one.csv"
+    source.write_text(ONE_CASE.format(offense="Possession of cannabis"), encoding="utf-8")
+    docx_run = run_pipeline(source, tmp_path / "out", formats=("docx",))
+    result = check_cli(docx_run.run_dir)
+    assert result.exit_code == 1
+    assert " ".join(result.output.split()) == (
+        f"Error: {docx_run.run_dir}: no PDF court documents to check: the run made 2 court "
+        "document(s) as DOCX only, and the filing rules are the court's rules for PDF filings "
+        "Hint: Make the PDFs (docgen generate ... --formats pdf or pdf,docx) and check that run."
+    )
+
+
+def test_a_run_without_court_documents_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "one.csv"
+    text = ONE_CASE.format(offense="Possession of cannabis").replace(
+        "vacate_expunge", "not_eligible"
+    )
+    source.write_text(text, encoding="utf-8")
+    empty = run_pipeline(source, tmp_path / "out", formats=("pdf",))
+    result = check_cli(empty.run_dir)
+    assert result.exit_code == 1
+    assert f"{empty.run_dir}: the run made no court documents: nothing to check" in (
+        " ".join(result.output.split())
+    )

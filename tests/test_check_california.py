@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from docgen.check import check_pdf, check_run
 from docgen.cli import app
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
-from tests.conftest import run_pipeline
+from tests.conftest import GOGEN_GOLDEN, run_pipeline
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -31,7 +32,7 @@ def check_cli(run_dir: Path):
 
 def _run(pack: str, out: Path, **kwargs):
     return run_pipeline(
-        FIXTURES / "golden.csv",
+        GOGEN_GOLDEN[pack],
         out,
         pack_name=pack,
         input_format="gogen",
@@ -191,3 +192,89 @@ def test_per_case_orders_are_checked_too(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.output
     # The motion and 30 per-case orders (kind "order"); the orders batch and letters are not filings.
     assert "31 court document(s) checked against the ca-los-angeles rules: 31 pass" in result.output
+
+
+# ---- court content: the order carries its exhibit, pages run on, DOJ, raw data --------------
+
+
+def test_an_order_without_its_exhibit_fails_unless_the_pack_says_by_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An order that only incorporates Exhibit A by reference (the order before issue 15) fails
+    the default rules; a pack that says `order_exhibit = "by_reference"` gets that order, and
+    its check passes."""
+    pack = _packs_copy(tmp_path, monkeypatch)
+    toml = pack / "pack.toml"
+    toml.write_text(
+        toml.read_text().replace('order_exhibit = "attached"', 'order_exhibit = "by_reference"')
+    )
+    run_dir = _run("ca-los-angeles", tmp_path / "out").run_dir
+    result = check_cli(run_dir)
+    assert result.exit_code == 0, result.output
+    data = (run_dir / ORDER).read_bytes()
+    with pikepdf.open(run_dir / ORDER) as pdf:
+        assert len(pdf.pages) == 2  # the order alone
+    text = "\n".join(p.extract_text() for p in PdfReader(run_dir / ORDER).pages)
+    assert "incorporated in this order by reference" in text
+    default_rules = rules_of(load_pack("ca-los-angeles"))
+    failures = check_pdf(data, default_rules, "bulk-order", exhibit_rows=30)
+    assert any(f.startswith("no Exhibit A in the file") for f in failures), failures
+
+
+def test_the_order_carries_every_exhibit_row(fixed_run: Path) -> None:
+    rules = rules_of(load_pack("ca-los-angeles"))
+    data = (fixed_run / ORDER).read_bytes()
+    assert check_pdf(data, rules, "bulk-order", exhibit_rows=30) == []
+    assert check_pdf(data, rules, "bulk-order", exhibit_rows=31) == [
+        "Exhibit A's row bookmarks cover 30 rows; the file holds 31"
+    ]
+
+
+def test_exhibit_pages_numbered_on_their_own_fail_crc_3_1110(run_copy: Path) -> None:
+    """Renumber the exhibit's pages from 1 (what the motion printed before): the check fails."""
+    from docgen.check_content import page_number_failures
+
+    texts = ["body", "body", "EXHIBIT A", "x Page 1 of 2 y", "Page 2 of 2"]
+    footers = [["1"], ["2"], [], [], []]
+    failures: list[str] = []
+    page_number_failures(texts, footers, failures, continued=False)
+    assert failures == ["page 3: no page number printed (CRC 3.1110(c))"]
+    texts[2] = "Page 3 of 5 EXHIBIT A"
+    failures = []
+    page_number_failures(texts, footers, failures, continued=False)
+    assert failures and failures[0].startswith("page 4: printed page number 1, not 4")
+    texts[3:] = ["Page 4 of 5", "Page 5 of 5"]
+    failures = []
+    page_number_failures(texts, footers, failures, continued=False)
+    assert failures == []
+    texts[4] = "Page 5 of 6"
+    page_number_failures(texts, footers, failures, continued=False)
+    assert failures and "page totals" in failures[0]
+
+
+def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -> None:
+    from docgen.check_content import court_text_failures
+
+    rules = rules_of(load_pack("ca-los-angeles"))
+    old_order = [
+        "4. The Clerk of the Court shall update the Court's records accordingly and shall "
+        "notify the Department of Justice of this order under Health and Safety Code section "
+        "11361.9, subdivision (f)."
+    ]
+    failures: list[str] = []
+    court_text_failures(old_order, [["1"]], rules, "bulk-order", failures)
+    assert failures == [
+        "the text does not contain the direction to the Department of Justice to modify its "
+        "records (H&S 11361.9(f))"
+    ]
+    failures = []
+    rows = ["1 BA1 DOE, JANE 01/01/1970 CHRG 11358 HS 01/01/2000 Reduce\n2 BA2 '=SUM(A1) x"]
+    court_text_failures(rows, [["1"]], rules, "bulk-motion", failures)
+    assert failures == [
+        "page 1: a raw DOJ charge prefix (CHRG) printed",
+        "page 1: a formula-defusing apostrophe before = + - @ printed",
+    ]
+    # The real run's order says what the Department of Justice must do.
+    reader = PdfReader(fixed_run / ORDER)
+    flat = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "the Department of Justice shall modify the state summary criminal history" in flat

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_pipeline
+from tests.conftest import GOGEN_GOLDEN, run_pipeline
 from tests.ooxml_check import docx_problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def test_every_docx_of_a_california_run_is_valid(pack: str, tmp_path: Path) -> N
     """Pleading paper (line numbers in the header), the bulk motion with Exhibit A, the bulk
     order, letters and the judge's Word batch."""
     result = run_pipeline(
-        FIXTURES / "gogen" / "golden.csv",
+        GOGEN_GOLDEN[pack],
         tmp_path,
         pack_name=pack,
         input_format="gogen",

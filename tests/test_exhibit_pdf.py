@@ -63,8 +63,12 @@ def test_every_cell_is_on_its_page_whole_and_searchable(drawn) -> None:
         for cell in row[:7]:  # (No., case, name, birth date, code, date, relief); row[7] is input
             for word in cell.split():
                 assert word in words, f"{word!r} missing from the exhibit"
-    for number, text in enumerate(table_pages, 1):
-        assert f"Page {number} of {len(table_pages)}" in text
+    # The cover and the table pages carry the file's running numbers (CRC 3.1110(c)).
+    cover = len(pages) - len(table_pages) + 1
+    assert f"Page {cover} of {len(pages)}" in table_pages[0] and "EXHIBIT A" in table_pages[0]
+    table_pages = table_pages[1:]
+    for number, text in enumerate(table_pages, cover + 1):
+        assert f"Page {number} of {len(pages)}" in text
         assert "Case Number" in text and "Code Section" in text  # the header on every page
         assert "Motion for Relief" in text  # the footer title
 

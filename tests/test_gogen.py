@@ -97,7 +97,8 @@ def test_doj_input_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_short_row_is_rejected_not_lost(tmp_path: Path) -> None:
-    rows = list(csv.reader(SMALL.open(encoding="utf-8", newline="")))
+    with SMALL.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
     rows[2] = rows[2][:50]
     path = tmp_path / "short.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -113,7 +114,8 @@ def test_short_row_is_rejected_not_lost(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["doj_los_angeles_results.csv", "doj_contra_costa_results.csv"])
 def test_shared_gogen_results(name: str) -> None:
     path = SHARED / name
-    total = sum(1 for _ in csv.reader(path.open(newline=""))) - 1
+    with path.open(newline="") as fh:
+        total = sum(1 for _ in csv.reader(fh)) - 1
     result = _validate(path)
     assert result.balanced
     assert result.input_rows + result.context_rows == total
@@ -152,3 +154,22 @@ def test_cli_generate_from_gogen(tmp_path: Path) -> None:
     assert "+ 2 context rows." in result.output
     run_dir = next(tmp_path.iterdir())
     assert (run_dir / "bulk" / "motion-with-exhibit.pdf").is_file()
+
+
+def test_a_review_row_without_a_case_number_is_listed_for_review(tmp_path: Path) -> None:
+    # Issue 15, item 14: the reviewer finds the number; the row is not rejected.
+    with SMALL.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    review = list(rows[5])  # row 6: needs_review
+    for column in ("Case Number", "FE_NUM_CRT_CASE"):
+        review[header.index(column)] = ""
+    rows[5] = review
+    path = tmp_path / "review.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    result = _validate(path)
+    assert result.balanced
+    by_row = {c.row: c for c in result.charges}
+    assert (by_row[6].determination, by_row[6].case_number) == ("needs_review", "")
+    assert 6 not in {r.row for r in result.rejects}

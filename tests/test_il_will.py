@@ -2,7 +2,8 @@
 exhibit by page and case number range, in the Illinois wording il-cook uses (shared, not copied).
 
 Goldens: tests/goldens/il-will/bulk-motion and bulk-order (PDF pages, text, DOCX XML) for
-tests/fixtures/il-will-input.csv (`docgen synth --cases 60 --seed 7`), updated only with
+tests/fixtures/il-will-input.csv (`docgen synth --cases 60 --seed 7 --pack il-will`: Will County
+case numbers, 2015CF001234 style, the only ones the pack accepts), updated only with
 `--update-goldens`.
 """
 
@@ -29,7 +30,7 @@ from tests.conftest import FIXTURES, RUN_DATE, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
 
 INPUT = FIXTURES / "il-will-input.csv"
-CASE_NUMBER = re.compile(r"\b(?:19|20)\d\d-[A-Z0-9]+-\d{6,7}\b")
+CASE_NUMBER = re.compile(r"\b(?:19|20)\d\d(?:CF|CM)\d{6}\b")  # Will County: 2015CF001234
 runner = CliRunner()
 
 
@@ -199,7 +200,9 @@ def test_will_filings_pass_the_will_rules(will_run) -> None:
 def test_generate_with_il_will_works_on_synth_output(tmp_path: Path) -> None:
     demo = tmp_path / "demo.csv"
     assert (
-        runner.invoke(app, ["synth", "--cases", "25", "--seed", "3", "--out", str(demo)]).exit_code
+        runner.invoke(
+            app, ["synth", "--cases", "25", "--seed", "3", "--pack", "il-will", "--out", str(demo)]
+        ).exit_code
         == 0
     )
     args = ["generate", str(demo), "--pack", "il-will", "--date", "2026-12-01", "--quiet"]
@@ -208,6 +211,37 @@ def test_generate_with_il_will_works_on_synth_output(tmp_path: Path) -> None:
     (run_dir,) = (tmp_path / "out").iterdir()
     assert (run_dir / "bulk/motion-with-exhibit.pdf").is_file()
     assert json.loads((run_dir / "manifest.json").read_text())["accounting"]["balanced"] is True
+    assert "0 rejected" in result.output
+
+
+def test_il_will_rejects_cook_case_numbers(tmp_path: Path) -> None:
+    # Cook's synth output (2014-MC1-4858838 style) in a Will run: every row is another court's.
+    demo = tmp_path / "cook.csv"
+    assert (
+        runner.invoke(app, ["synth", "--cases", "5", "--seed", "3", "--out", str(demo)]).exit_code
+        == 0
+    )
+    rows = len(demo.read_text(encoding="utf-8").splitlines()) - 1
+    args = ["generate", str(demo), "--pack", "il-will", "--date", "2026-12-01", "--quiet"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "out"), "--formats", "docx"])
+    assert result.exit_code == 0, result.output
+    assert f"{rows} rows = 0 in documents + 0 not eligible + 0 needs review + {rows} rejected" in (
+        " ".join(result.output.split())
+    )
+    (run_dir,) = (tmp_path / "out").iterdir()
+    with (run_dir / "rejects.csv").open(encoding="utf-8-sig") as fh:
+        rejects = list(csv.DictReader(fh))
+    assert {r["column"] for r in rejects} == {"case_number"}
+    assert {r["reason"] for r in rejects} == {
+        "case_number: not a Will County case number (the pack accepts 2015CF001234, "
+        "2015CM001234, 15 CF 1234)"
+    }
+    strict = runner.invoke(app, [*args, "--out", str(tmp_path / "strict"), "--strict"])
+    assert strict.exit_code == 1
+    assert f"{rows} row(s) are not for pack il-will's court and --strict stops the run" in (
+        " ".join(strict.output.split())
+    )
+    assert not (tmp_path / "strict").exists()
 
 
 @pytest.mark.parametrize(

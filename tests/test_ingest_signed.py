@@ -328,3 +328,32 @@ def test_a_file_half_one_volume_half_another_is_refused(split_dir: Path, tmp_pat
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "as many pages of volume 1 as of volume 2" in result.output
     assert not (split_dir / "ledger.json").exists()
+
+
+# ---------------------------------------------------------------- a bulk order with its exhibit
+
+GOGEN_GOLDEN = Path(__file__).resolve().parent / "fixtures" / "gogen" / "golden.csv"
+
+
+@pytest.mark.parametrize("deny", [False, True])
+def test_a_bulk_order_carrying_its_exhibit_is_read_on_its_signature_page(
+    tmp_path: Path, deny: bool
+) -> None:
+    """The Los Angeles order carries Exhibit A after its own pages: the judge signs (or marks
+    DENIED) on the order's last page, not on the exhibit's, and ingest reads that page."""
+    run_dir = run_pipeline(
+        GOGEN_GOLDEN,
+        tmp_path / "out",
+        pack_name="ca-los-angeles",
+        input_format="gogen",
+        formats=("pdf",),
+    ).run_dir
+    document = json.loads((run_dir / "batches" / "orders-for-judge.json").read_text())["documents"][
+        0
+    ]
+    assert document["kind"] == "bulk-order"
+    assert document["signature_page"] == 2 < document["pages"] == 5  # 2 order + cover + 2 table
+    key = document["key"]
+    signed = sign_batch(run_dir, tmp_path / "signed.pdf", deny_by_box=(key,) if deny else ())
+    report = ingest_signed(signed, run_dir)
+    assert [o.key for o in report.by_status("denied" if deny else "signed")] == [key]

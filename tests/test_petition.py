@@ -301,6 +301,33 @@ def test_bad_flag_value_is_named_by_its_flag(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_missing_file_is_one_clean_line(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    result = runner.invoke(app, ["petition", str(missing), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {missing}: file not found\n"
+
+
+def test_bad_date_is_one_line(tmp_path: Path) -> None:
+    person = PERSON | {"--date-of-birth": "1980-13-45"}
+    result = petition_cli(tmp_path / "out", person=person)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the petition cannot be made: petition form, --date-of-birth: not a real "
+        "calendar date (check the day and month; use YYYY-MM-DD or MM/DD/YYYY)\n"
+    )
+
+
+def test_a_case_of_another_court_is_refused(tmp_path: Path) -> None:
+    result = petition_cli(tmp_path / "out", pack="il-will")  # CASE is a Cook case number
+    assert result.exit_code == 1
+    assert " ".join(result.output.split()) == (
+        "Error: the petition cannot be made: petition form, --case-number: not a Will County "
+        "case number (the pack accepts 2015CF001234, 2015CM001234, 15 CF 1234)"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_missing_flag_is_named(tmp_path: Path) -> None:
     person = {k: v for k, v in PERSON.items() if k != "--statute"}
     result = petition_cli(tmp_path / "out", person=person)
@@ -356,12 +383,13 @@ def test_pack_without_petition_wording_is_refused(tmp_path: Path) -> None:
 
 def test_bulk_pack_still_makes_one_persons_petition(tmp_path: Path) -> None:
     # Filing mode is the office's bulk motion; a person's own petition is always one case.
-    person = PERSON | {"--arresting-agency": "Joliet Police Department"}
+    will_case = "2004CM012345"  # a Will County case number: the pack takes no other
+    person = PERSON | {"--arresting-agency": "Joliet Police Department", "--case-number": will_case}
     result = petition_cli(tmp_path, "--formats", "pdf", person=person, pack="il-will")
     assert result.exit_code == 0, result.output
     run_dir = run_dir_of(tmp_path)
     assert not (run_dir / "bulk").exists()
-    text = text_of(run_dir / f"cases/{CASE}/motion.pdf")
+    text = text_of(run_dir / f"cases/{will_case}/motion.pdf")
     assert "IN THE CIRCUIT COURT OF THE TWELFTH JUDICIAL CIRCUIT WILL COUNTY, ILLINOIS" in text
     assert "Corporation Counsel of the City of Joliet" in text
 
@@ -411,7 +439,19 @@ def test_service_form_returns_the_documents(tmp_path: Path) -> None:
         assert response.status_code == 422
         body = response.json()
         assert body["error"] == "invalid_petition"
-        assert any("--date-of-birth" in p["message"] for p in body["problems"])
+        # The form's field, not the CLI's flag (issue 15, item 15).
+        assert body["message"] == "the petition cannot be made"
+        assert [p["message"] for p in body["problems"]] == [
+            "petition form, date_of_birth: not a real calendar date (check the day and month; "
+            "use YYYY-MM-DD or MM/DD/YYYY)"
+        ]
+        lawyerless = fields | {"organisation": "Fictional Legal Aid Clinic"}
+        response = client.post("/api/petitions", data=lawyerless, headers={"X-API-Key": key})
+        assert response.status_code == 422
+        assert [p["message"] for p in response.json()["problems"]] == [
+            "organisation: only with lawyer (a lawyer who signs)"
+        ]
+        assert "--" not in response.text
         assert "1980-02-31" not in response.text
     # Nothing of the person is kept on the server.
     assert not any((tmp_path / "data" / "petitions").rglob("*.pdf"))

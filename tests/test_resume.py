@@ -122,3 +122,47 @@ def test_parallel_rerun_also_resumes(
     again = run_pipeline(GOLDEN_INPUT, tmp_path / "out", workers=2)
     assert again.documents_reused == 16 - 3
     assert tree(first.run_dir) == clean
+
+
+def _listed(run_dir: Path) -> set[str]:
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    return {f["path"] for f in manifest["files"]} | {"manifest.json"}
+
+
+def test_a_docx_only_run_never_shares_the_folder_of_a_pdf_run(tmp_path: Path) -> None:
+    # Issue 15, item 16: a DOCX-only run of the same input left the PDF run's 433 PDFs beside
+    # its own manifest. Now it is another run (its own folder), and every file is listed.
+    both = run_pipeline(GOLDEN_INPUT, tmp_path / "out")
+    docx = run_pipeline(GOLDEN_INPUT, tmp_path / "out", formats=("docx",))
+    assert docx.run_dir != both.run_dir
+    for run_dir in (both.run_dir, docx.run_dir):
+        assert set(tree(run_dir)) == _listed(run_dir)
+    assert not any(p.endswith(".pdf") and p.startswith("cases/") for p in tree(docx.run_dir))
+
+
+def test_a_rerun_into_the_same_folder_leaves_no_file_the_manifest_does_not_list(
+    tmp_path: Path,
+) -> None:
+    both = run_pipeline(GOLDEN_INPUT, tmp_path / "out", run_id="same")
+    assert any(p.startswith("cases/") and p.endswith(".pdf") for p in tree(both.run_dir))
+    docx = run_pipeline(GOLDEN_INPUT, tmp_path / "out", run_id="same", formats=("docx",))
+    assert docx.run_dir == both.run_dir
+    assert set(tree(docx.run_dir)) == _listed(docx.run_dir)
+    assert not any(p.startswith("cases/") and p.endswith(".pdf") for p in tree(docx.run_dir))
+
+
+def test_a_killed_docx_only_run_still_resumes(tmp_path: Path, renders: list[str]) -> None:
+    options = RunOptions(
+        input_path=GOLDEN_INPUT,
+        pack_name="il-cook",
+        run_date=RUN_DATE,
+        out_dir=tmp_path / "out",
+        workers=1,
+        formats=("docx",),
+    )
+    with pytest.raises(RunCancelled):
+        run(options, cancel=lambda: len(renders) >= 5)
+    renders.clear()
+    result = run(options)
+    assert result.documents_reused == 5
+    assert set(tree(result.run_dir)) == _listed(result.run_dir)

@@ -103,7 +103,12 @@ def test_gogen_mode_from_the_command_line(tmp_path: Path) -> None:
         (["--rules", "../rules"], "unknown rule set"),
         (["--rules", "ca-prop64", "--mode", "fast"], "no mode 'fast'"),
         # gogen knew four counties; the statute mode's office-options flow serves any other
-        (["--rules", "ca-prop64", "--mode", "gogen", "--county", "ATLANTIS"], "no Prop 64 flow"),
+        (
+            ["--rules", "ca-prop64", "--mode", "gogen", "--county", "SAN FRANCISCO"],
+            "no Prop 64 flow",
+        ),
+        # not a California county at all (rules.toml [rule_set] counties)
+        (["--rules", "ca-prop64", "--county", "ATLANTIS"], "unknown county 'ATLANTIS'"),
     ],
 )
 def test_usage_errors_exit_1_with_a_message(tmp_path: Path, args: list[str], message: str) -> None:
@@ -204,8 +209,10 @@ def test_generate_chains_determine_into_the_run(tmp_path: Path) -> None:
     (run_dir,) = out.iterdir()
     assert (run_dir / "determinations.csv").is_file()
     assert (run_dir / "determinations-review.html").is_file()
-    # 3 determined rows: 1 in documents, 1 not eligible, 1 needs review
-    assert "3 rows = 1 in documents + 1 not eligible + 1 needs review + 0 rejected" in (
-        result.output.replace("\n", " ")
+    # The raw file's 5 rows: 3 determined (1 in documents, 1 not eligible, 1 needs review) and
+    # 2 context rows (the rest of the record), as `determine` counts them.
+    assert (
+        "5 rows = 1 in documents + 1 not eligible + 1 needs review + 0 rejected + 2 context rows"
+        in result.output.replace("\n", " ")
     )
     assert any(p.suffix == ".docx" for p in (run_dir / "bulk").iterdir())

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from docgen.page_codes import PageCode, code_payload, marker_text, parse_marker, parse_payload
 from docgen.signing import BATCH_DOCX, BATCH_MAP, BATCH_PDF, BatchDocument
 from docgen.signing_docx import write_signing_batch_docx
-from tests.conftest import GOLDEN_INPUT, run_pipeline
+from tests.conftest import GOGEN_GOLDEN, GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
 from tests.ooxml_check import docx_problems
 
@@ -251,7 +251,7 @@ def run_ca_per_case(tmp: Path, formats: tuple[str, ...]) -> Iterator[Any]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DOCGEN_PACKS_DIR", str(packs))
         yield run_pipeline(
-            FIXTURES / "golden.csv",
+            GOGEN_GOLDEN["ca-san-francisco"],
             tmp / "out",
             pack_name="ca-san-francisco",
             input_format="gogen",

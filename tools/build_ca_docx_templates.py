@@ -10,8 +10,9 @@ the line numbers 1-28 at an exact 24 pt pitch, starting 1 in from the top edge (
 text starts); two vertical lines left of the text and one right of it are shapes in the same
 header, so they repeat on every page. Every body paragraph has exact 24 pt line spacing and no
 space before or after, so text lines sit on the numbers. Footer: page number, a rule, the title.
-Exhibit A (bulk motion) is a second, landscape section with its own header ("EXHIBIT A",
-"Page N of M"), no line numbers, and a table whose header row repeats on every page.
+Exhibit A (bulk motion) is a second, landscape section with its
+own header ("EXHIBIT A", "Page N of M" running on from the document's pages), a cover page, no
+line numbers, and a table whose header row repeats on every page.
 """
 
 from __future__ import annotations
@@ -178,7 +179,14 @@ def build_bulk_motion():
     base.tag(doc, "{%p for l in signature.lines %}")
     line(doc, "{{ l }}", left_indent=Inches(3))
     base.tag(doc, "{%p endfor %}")
-    # Exhibit A: a landscape section with its own header and a repeating table header.
+    exhibit_section(doc)
+    return doc
+
+
+def exhibit_section(doc) -> None:
+    """Exhibit A, as the PDF has it: a landscape section (its own header: "EXHIBIT A: title",
+    "Page N of M" continuing the document's numbers, Cal. Rules of Court 3.1110(c)), a cover
+    page, then the table with a header row repeated on every page (only when `exhibit.attached`)."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Inches(11), Inches(8.5)
@@ -191,32 +199,38 @@ def build_bulk_motion():
     hp.add_run("{{ exhibit.label }}: {{ exhibit.title }}\tPage ").bold = True
     base.field_run(hp, "PAGE", "1")
     hp.add_run(" of ")
-    base.field_run(hp, "SECTIONPAGES", "1")
-    base.restart_page_numbers(section)
+    base.field_run(hp, "NUMPAGES", "1")
     fp = section.footer.paragraphs[0]
     fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fp.add_run("{{ title }}").font.size = Pt(10)
     section.header.paragraphs[0].paragraph_format.space_after = Pt(6)
-    p = base.para(doc, "{{ exhibit.label }}", "Heading 1")
-    p.paragraph_format.space_after = Pt(12)
+    # The cover page (the PDF's exhibit.html): the label and the cover text, centred.
+    base.tag(doc, "{%p if exhibit.attached %}")
+    p = base.para(doc, "{{ exhibit.label }}", "Heading 1", alignment=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.space_before = Pt(150)
+    p.paragraph_format.space_after = Pt(14)
+    cover = base.para(doc, "{{ exhibit.cover }}", alignment=WD_ALIGN_PARAGRAPH.CENTER)
+    cover.add_run().add_break(base.WD_BREAK.PAGE)
+    base.tag(doc, "{%p endif %}")
     widths = [0.65, 1.45, 2.7, 1.0, 1.3, 1.1, 1.3]
     t = base.table(doc, 3, widths, borders=True, caption="Exhibit A", pad=(2, 3))
     base.row_flags(t, 0, header=True)
     for i, cell in enumerate(t.rows[0].cells):
         base.cell_text(cell, f"{{{{ exhibit.headers[{i}] }}}}", "Table Header")
-    base.cell_text(t.cell(1, 0), "{%tr for r in exhibit_rows %}")
+    base.cell_text(t.cell(1, 0), "{%tr for r in (exhibit_rows if exhibit.attached else []) %}")
     base.row_flags(t, 2)
     for i, cell in enumerate(t.rows[2].cells):
         base.cell_text(cell, f"{{{{ r[{i}] }}}}")
     end = t.add_row()
     base.cell_text(end.cells[0], "{%tr endfor %}")
-    return doc
 
 
 def build_bulk_order():
     doc = pleading_document("bulk-order")
     paragraphs(doc, "wording.paragraphs")
     judge_block(doc)
+    # Not yet Exhibit A (the PDF order carries it): the judge's Word batch
+    # (docgen/signing_docx.py) joins one-section orders only.
     return doc
 
 

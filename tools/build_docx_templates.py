@@ -377,6 +377,21 @@ def cell_text(cell: _Cell, text: str, style: str = "Table Text", **fmt: object) 
     return p
 
 
+MOTION_END_BOOKMARK = "MotionEnd"
+EXHIBIT_END_BOOKMARK = "ExhibitEnd"
+
+
+def bookmark(p: Paragraph, name: str, number: int) -> None:
+    """An empty bookmark `name` in paragraph `p` (a PAGEREF field gives its page)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    finish = OxmlElement("w:bookmarkEnd")
+    finish.set(qn("w:id"), str(number))
+    p._p.append(start)
+    p._p.append(finish)
+
+
 def field_run(p: Paragraph, instruction: str, cached: str) -> None:
     """A complex field (PAGE, NUMPAGES) with a cached value; Word and LibreOffice update it."""
 
@@ -817,8 +832,10 @@ def exhibit_section(doc: DocxDocument) -> None:
     hp.paragraph_format.tab_stops.add_tab_stop(Inches(9.0), WD_TAB_ALIGNMENT.RIGHT)
     hp.add_run("{{ exhibit.label }}: {{ exhibit.title }}\tPage ").bold = True
     field_run(hp, "PAGE", "1")
+    # Of the exhibit's pages: a page reference to a bookmark after its last row (its numbers
+    # restart at 1), as SECTIONPAGES shows only its cached value in LibreOffice.
     hp.add_run(" of ")
-    field_run(hp, "SECTIONPAGES", "1")
+    field_run(hp, f"PAGEREF {EXHIBIT_END_BOOKMARK} \\h", "1")
     restart_page_numbers(section)
     tag(doc, "{%p for page in exhibit_page_rows %}")
     tag(doc, "{%p if not loop.first %}")
@@ -835,7 +852,8 @@ def exhibit_section(doc: DocxDocument) -> None:
     end = t.add_row()
     cell_text(end.cells[0], "{%tr endfor %}")
     tag(doc, "{%p endfor %}")
-    para(doc, "", "Block Line", line_spacing=Pt(1), line_spacing_rule=WD_LINE_SPACING.EXACTLY)
+    end = para(doc, "", "Block Line", line_spacing=Pt(1), line_spacing_rule=WD_LINE_SPACING.EXACTLY)
+    bookmark(end, EXHIBIT_END_BOOKMARK, 2)
 
 
 def build_bulk_motion() -> DocxDocument:
@@ -848,11 +866,16 @@ def build_bulk_motion() -> DocxDocument:
     para(doc, "{{ wording.prayer }}", "Body Paragraph", keep_with_next=True)
     signature_block(doc, "{{ wording.submitted }}", "signature.lines", "{{ signature.dated }}")
     service_block(doc)
+    # "Page N of M" with M the motion's pages, not the exhibit's: a page reference to a bookmark
+    # on the motion's last line. (SECTIONPAGES would count the section, but LibreOffice shows
+    # its cached value: "Page 2 of 1".)
     footer(
         doc,
         "{{ caption.case_label }} {{ caption.case_number or '______________' }}",
-        "SECTIONPAGES",
+        f"PAGEREF {MOTION_END_BOOKMARK} \\h",
     )
+    end = para(doc, "", "Block Line", line_spacing=Pt(1), line_spacing_rule=WD_LINE_SPACING.EXACTLY)
+    bookmark(end, MOTION_END_BOOKMARK, 1)
     exhibit_section(doc)
     return doc
 

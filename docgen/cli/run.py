@@ -17,6 +17,7 @@ from docgen.cli.options import (
     ModeOpt,
     RulesOpt,
 )
+from docgen.errors import PackError
 
 
 @app.command()
@@ -87,12 +88,15 @@ def generate(
     from docgen.pipeline import FORMATS, RunOptions, run
 
     input_name = None
+    raw = None
     if rules:
         # Raw records: determine into the run folder first (determinations.csv), then generate.
         from docgen.rules.engine import determine_for_run
 
         input_name = input_path.name
-        input_path, run_id, _ = _guard(
+        from docgen.rules.engine import RawAccounting
+
+        input_path, run_id, determined = _guard(
             lambda: determine_for_run(
                 input_path,
                 rules,
@@ -106,6 +110,7 @@ def generate(
             )
         )
         input_format = None
+        raw = RawAccounting.of(determined)
 
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -128,6 +133,8 @@ def generate(
         cluster_output=cluster_output,
         input_name=input_name,
         batch_pages=batch_pages,
+        strict=strict,
+        raw=raw,
     )
     if cluster_output not in ("returned", "shared"):
         raise typer.BadParameter("use returned or shared", param_hint="--cluster-output")
@@ -168,6 +175,15 @@ def generate(
     if result.rows_rejected:
         out.print(
             f"{result.rows_rejected} row(s) rejected: see {result.run_dir / 'rejects.csv'}",
+            highlight=False,
+        )
+    if result.agencies_not_in_directory:
+        cases = sum(result.agencies_not_in_directory.values())
+        out.print(
+            f"To fix before filing: {len(result.agencies_not_in_directory)} arresting "
+            f"agenc{'y' if len(result.agencies_not_in_directory) == 1 else 'ies'} without an "
+            f"address in the pack's agency directory ({cases} case(s)): see "
+            f"{result.run_dir / 'report.html'}",
             highlight=False,
         )
     if not result.accounted:
@@ -259,11 +275,25 @@ def synth(
             "of eligibility results.",
         ),
     ] = False,
+    pack: Annotated[
+        str | None,
+        typer.Option(
+            help="Write case numbers in this pack's court style ([accepts] synth in its "
+            "pack.toml), e.g. il-will. Default: Cook County's."
+        ),
+    ] = None,
 ) -> None:
     """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
     from docgen.synth import synth_raw_rows, synth_rows, write_csv
 
     def body() -> int:
+        style = None
+        if pack is not None:
+            from docgen.packs import load_pack
+
+            style = load_pack(pack).config.accepts.synth
+            if style is None:
+                raise PackError(f"pack {pack} has no [accepts] synth case-number style")
         if raw:
             from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
 
@@ -272,7 +302,7 @@ def synth(
         else:
             from docgen.model import ALL_COLUMNS
 
-            rows = synth_rows(cases, seed)
+            rows = synth_rows(cases, seed, style)
             columns = ALL_COLUMNS
         output.parent.mkdir(parents=True, exist_ok=True)
         write_csv(rows, output, columns)
@@ -298,7 +328,8 @@ def packs() -> None:
                 f"{', '.join(p.determinations.documents)}; letters for: "
                 f"{', '.join(p.determinations.letters)}; languages: {', '.join(p.pack.languages)}"
             )
+            lines.append(f"    accepts: {p.accepts.describe()}")
         return lines
 
     for line in _guard(body):
-        out.print(line, highlight=False)
+        out.print(line, highlight=False, markup=False)  # patterns hold "[...]"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
+from docgen.output import restore_formula
 from docgen.readers.table import (
     CsvRecords,
     SourceTable,
@@ -184,7 +185,11 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
                         f"the row has {len(values)} fields but the header has {width} "
                         "(check quotes and the delimiter)",
                     )
-                cells = {col: values[pos] if pos < len(values) else "" for pos, col in mapping}
+                # The quote a CSV writer put before = + - @ is not data (docgen.output).
+                cells = {
+                    col: restore_formula(values[pos]) if pos < len(values) else ""
+                    for pos, col in mapping
+                }
                 yield SourceRow(file=name, row=records.number, cells=cells)
         finally:
             table.close()

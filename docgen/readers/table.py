@@ -58,7 +58,16 @@ def encoding_label(encoding: str) -> str:
 
 _UNDECODABLE = "docgen-mark-undecodable"
 _UNDECODABLE_MARK = "\udc00"
-codecs.register_error(_UNDECODABLE, lambda error: (_UNDECODABLE_MARK, error.end))
+
+
+def _mark_undecodable(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler: one mark for the undecodable bytes, decoding goes on after them."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return _UNDECODABLE_MARK, error.end
+
+
+codecs.register_error(_UNDECODABLE, _mark_undecodable)
 
 
 def csv_lines(path: Path, encoding: str, skip: int = 0) -> tuple[Iterator[str], Callable[[], None]]:

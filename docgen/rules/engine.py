@@ -28,12 +28,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.errors import RulesError
-from docgen.model import ALL_COLUMNS
+from docgen.model import ALL_COLUMNS, Reject
 from docgen.output import csv_bytes, write_atomic
 from docgen.packs import REPO_ROOT
 from docgen.rules.core import RuleSetResult
 
-EXTRA_COLUMNS = ("source_row",)
+EXTRA_COLUMNS = ("county", "source_row")
 
 
 def rules_dir() -> Path:
@@ -155,6 +155,20 @@ def write_outputs(result: RuleSetResult, out: Path, input_name: str) -> Determin
     write_atomic(paths.review_csv, review.review_csv(result))
     write_atomic(paths.review_html, review.review_html(result, input_name))
     return paths
+
+
+@dataclass(frozen=True, slots=True)
+class RawAccounting:
+    """What `generate --rules` counts of the raw file beside determinations.csv's rows: the raw
+    rows determine rejected, the context rows (the rest of each record) and the blank rows."""
+
+    rejects: list[Reject]
+    context_rows: int
+    blank_rows: int
+
+    @classmethod
+    def of(cls, result: RuleSetResult) -> RawAccounting:
+        return cls(list(result.rejects), result.context_rows, result.blank_rows)
 
 
 def accounted_rows(result: RuleSetResult) -> int:

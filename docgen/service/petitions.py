@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docgen.output import DIR_MODE
 from docgen.petition import PetitionRequest, make_petition
-from docgen.petition_input import FORM_COLUMNS, PetitionError, PetitionSettings
+from docgen.petition_input import FIELDS, FORM_COLUMNS, PetitionError, PetitionSettings
 
 SETTINGS_FIELDS = (
     "phone",
@@ -87,6 +87,7 @@ def request_from_form(
         settings=settings,
         fields={k: v for k, v in fields.items() if k in FORM_COLUMNS and v.strip()},
         formats=formats,
+        names=FIELDS,  # messages name the form's fields (last_name), not the CLI's flags
     )
 
 

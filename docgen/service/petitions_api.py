@@ -49,7 +49,7 @@ async def create_petition(request: Request, _office: Office, service: Service) -
         raise ApiError(
             422,
             "invalid_petition",
-            exc.message.splitlines()[0],
+            getattr(exc, "summary", None) or exc.message.splitlines()[0],
             [{"row": None, "column": None, "message": p} for p in problems],
         ) from None
     return Response(

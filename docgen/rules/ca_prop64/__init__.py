@@ -10,6 +10,7 @@ All other rows are the rest of the record: counted as context rows, never lost.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,21 @@ def _normalise(county: str) -> str:
     return " ".join(county.split()).upper()
 
 
+def known_county(counties: list[str], county: str) -> str:
+    """The county as rules.toml spells it; stops on one it does not know (a typo would
+    otherwise decide nothing)."""
+    names = {_normalise(c): c for c in counties}
+    if not names:
+        return county
+    if _normalise(county) in names:
+        return names[_normalise(county)]
+    close = difflib.get_close_matches(_normalise(county), list(names), n=1, cutoff=0.75)
+    raise RulesError(
+        f"unknown county {county!r}" + (f" (did you mean {names[close[0]]!r}?)" if close else ""),
+        hint=f"Known counties: {', '.join(counties)}.",
+    )
+
+
 def choose_flow(mode: Mode, county: str, exact: bool) -> tuple[str, Flow]:
     names = {c if exact else _normalise(c): flow for c, flow in mode.counties.items()}
     key = county if exact else _normalise(county)
@@ -61,6 +77,7 @@ def determine_file(
     cfg = load_config(config)
     if not county:
         raise RulesError("ca-prop64 needs --county (the county whose convictions are judged)")
+    county = known_county(cfg.rule_set.counties, county)
     try:
         mode_name, mode, flags = cfg.active_mode()
     except KeyError as exc:
@@ -160,5 +177,6 @@ def canonical_row(
         "arresting_agency": " ".join(row.stp_ori_descr.split()),
         "determination": determination,
         "reason": reason,
+        "county": " ".join(row.county.split()),
         "source_row": str(row.row),
     }

@@ -54,6 +54,7 @@ def years_between(earlier: date, later: date) -> float:
 def before_cutoff(ctx: Context) -> Check:
     """Prop 64 took effect on 9 November 2016; relief covers offenses before it."""
     c = ctx.conviction
+    day: date | None
     if ctx.flags.cutoff_date == "offense" and c.offense_date is not None:
         day, what = c.offense_date, "Offense date"
     else:

@@ -78,6 +78,7 @@ class RuleSetInfo(BaseModel):
     state: str
     default_mode: str
     cutoff: date  # Prop 64's effective date: relief is for offenses before it
+    counties: list[str] = []  # the counties --county may name (empty: any)
 
 
 class CaProp64Config(BaseModel):
@@ -94,9 +95,9 @@ class CaProp64Config(BaseModel):
 
         problems: list[str] = []
         for mode_name, mode in self.modes.items():
-            for county, flow in mode.counties.items():
-                if flow not in mode.flows:
-                    problems.append(f"modes.{mode_name}.counties.{county}: no flow {flow!r}")
+            for county, flow_named in mode.counties.items():
+                if flow_named not in mode.flows:
+                    problems.append(f"modes.{mode_name}.counties.{county}: no flow {flow_named!r}")
             if mode.default_flow and mode.default_flow not in mode.flows:
                 problems.append(f"modes.{mode_name}.default_flow: no flow {mode.default_flow!r}")
             for flow_name, flow in mode.flows.items():
@@ -109,6 +110,11 @@ class CaProp64Config(BaseModel):
                     for test in step.when:
                         if test.removeprefix("not ") not in CHECKS:
                             problems.append(f"{where}, step {i}: unknown test {test!r}")
+        known = {" ".join(c.split()).upper() for c in self.rule_set.counties}
+        for mode_name, mode in self.modes.items():
+            for county in mode.counties:
+                if known and " ".join(county.split()).upper() not in known:
+                    problems.append(f"modes.{mode_name}.counties: {county!r} is not in counties")
         if self.rule_set.default_mode not in self.modes:
             problems.append(f"rule_set.default_mode: no mode {self.rule_set.default_mode!r}")
         if problems:

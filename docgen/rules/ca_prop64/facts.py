@@ -19,6 +19,7 @@ differs on purpose:
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -67,8 +68,8 @@ def _leap(year: int) -> bool:
 class Conviction:
     row: DojRow
     code: str  # the code section text judged (before the first '-')
-    date: date | None  # STP_EVENT_DATE; None: unreadable (gogen's "zero date")
-    offense_date: date | None  # CYC_DATE when it is a date
+    date: datetime.date | None  # STP_EVENT_DATE; None: unreadable (gogen's "zero date")
+    offense_date: datetime.date | None  # CYC_DATE when it is a date
     felony: bool
     prop64: str | None  # '11357' .. '11360' when it is a Prop 64 conviction
     related: str | None  # the related code matched (Contra Costa / San Joaquin flows)

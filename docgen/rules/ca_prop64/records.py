@@ -143,6 +143,12 @@ def read_doj(path: Path, encoding: str | None = None) -> DojFile:
         dupes = sorted({n for n in names if n and names.count(n) > 1})
         if dupes:
             raise InputFileError(f"{name}, row 1: column(s) named twice: {', '.join(dupes)}")
+        # A header ending in a comma (gogen's cadoj_san_joaquin_extra_comma.csv) names an empty
+        # last column: gogen reads such files, and so do we. Rows may then have the header's
+        # fields or those without the unnamed ones.
+        full = len(names)
+        while len(names) > 1 and not names[-1]:
+            names.pop()
         width = len(names)
         positions = [names.index(c) if c in names else -1 for c in _FIELDS]
         rows: list[DojRow] = []
@@ -153,13 +159,13 @@ def read_doj(path: Path, encoding: str | None = None) -> DojFile:
             if not any(v.strip() for v in values):
                 blank += 1
                 continue
-            if len(values) != width:
+            if not width <= len(values) <= full:
                 rejects.append(
                     Reject(
                         name,
                         record,
                         None,
-                        f"the row has {len(values)} fields, the header has {width} "
+                        f"the row has {len(values)} fields, the header has {full} "
                         "(check quotes and commas)",
                     )
                 )

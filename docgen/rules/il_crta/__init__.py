@@ -1,8 +1,8 @@
 """il-crta: Illinois Cannabis Regulation and Tax Act relief, from raw records to determinations.
 
 `determine_file(path, config, as_of, county)` is the rule-set contract of docgen.rules.core:
-it reads an Illinois raw-records file (docgen/rules/il_crta/records.py, documented in the README
-under "Illinois raw records"), judges every charge with the legal tests of this package
+it reads an Illinois raw-records file (docgen/rules/il_crta/records.py, documented in docs/illinois.md
+under "Raw columns"), judges every charge with the legal tests of this package
 (statutes, amounts, offense_class, dispositions, dates, association; the flow in flow.py) and
 returns canonical rows for `docgen generate --pack il-cook` plus each charge's chain of tests.
 

@@ -306,8 +306,11 @@ def read_records(
                 continue
             problems = [(None, f"duplicate of row {first}")]
         else:
-            ids = (source.cells.get("person_id", ""), source.cells.get("case_number", ""))
-            unreadable.append((source.row, *(" ".join(v.split()) for v in ids)))
+            person_id, case_number = (
+                " ".join(source.cells.get(name, "").split())
+                for name in ("person_id", "case_number")
+            )
+            unreadable.append((source.row, person_id, case_number))
         rejects.append(_reject(table.file, source.row, source.cells, problems))
     return ReadResult(
         file=table.file,
