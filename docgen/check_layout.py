@@ -15,6 +15,8 @@ import io
 import re
 from pathlib import Path
 
+import pikepdf
+
 from docgen.check_ink import ink_failures
 from docgen.filing_rules import FilingRules
 
@@ -50,10 +52,8 @@ def text_layer_failures(texts: list[str], court_line: str, case_label: str) -> l
 
 def signed_copy_failures(data: bytes, rules: FilingRules) -> list[str]:
     """Page size and ink outside the margins of one signed copy (a scan has no text layer, so
-    the text rules do not apply)."""
-    import pikepdf
-
-    from docgen.check import _page_layouts  # one page-size rule for both
+    the text rules do not apply; its pages are held to the scan's ink level, check_ink.SCAN_INK)."""
+    from docgen.check import _page_layouts  # one page-size rule for both (check imports this)
 
     failures: list[str] = []
     try:
@@ -62,8 +62,17 @@ def signed_copy_failures(data: bytes, rules: FilingRules) -> list[str]:
         return ["not a readable PDF"]
     with pdf:
         layouts = _page_layouts(pdf, rules, failures)
-    ink_failures(data, rules, layouts, SIGNED_KIND, failures)
+        scanned = [_is_scan(page) for page in pdf.pages]
+    ink_failures(data, rules, layouts, SIGNED_KIND, failures, scanned=scanned)
     return failures
+
+
+def _is_scan(page: pikepdf.Page) -> bool:
+    """A page that is an image and nothing drawn as text: a scanned page (docgen.ingest_clean has
+    taken docgen's own code fonts off it)."""
+    resources = page.obj.get("/Resources", {})
+    images = [x for x in resources.get("/XObject", {}).values() if x.get("/Subtype") == "/Image"]
+    return bool(images) and not resources.get("/Font")
 
 
 def signed_copies(run_dir: Path) -> list[Path]:

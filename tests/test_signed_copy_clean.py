@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from PIL import ImageDraw
 from pypdf import PdfReader
 
 from docgen.check import check_run
@@ -49,10 +50,26 @@ def _top_margin_ink(path: Path) -> list[int]:
         doc.close()
 
 
-def _signed_copy(run_dir: Path, tmp_path: Path, scanned: bool) -> Path:
+def _mark_left_margin(scanned: Path, out: Path, grey: int) -> Path:
+    """The scan with a mark of `grey` (0-255) 0.3-0.7 in from the left edge of every page, as a
+    pen note or a stamp in the margin leaves (150 dpi, as tests.signing_helpers.scan makes)."""
+    doc = pdfium.PdfDocument(scanned)
+    try:
+        images = [page.render(scale=150 / 72).to_pil().convert("L") for page in doc]
+    finally:
+        doc.close()
+    for image in images:
+        ImageDraw.Draw(image).rectangle((45, 600, 105, 660), fill=grey)
+    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=150)
+    return out
+
+
+def _signed_copy(run_dir: Path, tmp_path: Path, scanned: bool, mark: int | None = None) -> Path:
     signed = sign_batch(run_dir, tmp_path / "signed.pdf")
     if scanned:
         signed = scan(signed, tmp_path / "scanned.pdf")
+    if mark is not None:
+        signed = _mark_left_margin(signed, tmp_path / "marked.pdf", mark)
     report = ingest_signed(signed, run_dir, signed_on=date(2026, 12, 4))
     assert [o.key for o in report.by_status("signed")]
     return run_dir / "signed" / f"{CASE}.pdf"
@@ -80,14 +97,25 @@ def test_signed_copy_has_no_page_code(run_dir: Path, tmp_path: Path, scanned: bo
     )
 
 
-# Scanned copies still fail check's left-margin rule (open: see the report of h-layout).
-@pytest.mark.parametrize("scanned", [False], ids=["e-signed"])
+@pytest.mark.parametrize("scanned", [False, True], ids=["e-signed", "scanned"])
 def test_check_passes_clean_signed_copies(run_dir: Path, tmp_path: Path, scanned: bool) -> None:
     _signed_copy(run_dir, tmp_path, scanned)
     report = check_run(run_dir)
     signed = [f for f in report.files if f.path.startswith("signed/")]
     assert len(signed) == 6
     assert all(f.ok for f in signed), [f.failures for f in signed if not f.ok]
+
+
+def test_check_fails_a_scanned_copy_with_ink_in_the_left_margin(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    """The scan's own level of ink still catches a real mark: a mid-grey stamp in the margin."""
+    _signed_copy(run_dir, tmp_path, scanned=True, mark=128)
+    report = check_run(run_dir)
+    signed = [f for f in report.files if f.path.startswith("signed/")]
+    assert len(signed) == 6
+    for copy in signed:
+        assert "page 1: ink in the left margin" in copy.failures, copy.failures
 
 
 def test_check_fails_a_signed_copy_with_the_batch_code(run_dir: Path) -> None:
