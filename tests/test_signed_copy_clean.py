@@ -106,6 +106,40 @@ def test_check_passes_clean_signed_copies(run_dir: Path, tmp_path: Path, scanned
     assert all(f.ok for f in signed), [f.failures for f in signed if not f.ok]
 
 
+def _as_stamped_before_marking(signed: Path, out: Path) -> Path:
+    """The signed batch as a batch stamped before docgen marked its page code as a section: the
+    code's stream appended unmarked ("\\nQ q\\n" + drawing + "Q\\n")."""
+    unmarked = 0
+    with pikepdf.open(signed) as pdf:
+        for page in pdf.pages:
+            contents = page.obj.Contents
+            for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+                data = stream.read_bytes()
+                if data.startswith(b"\nQ q\n/DocgenPageCode BMC\n"):
+                    data = b"\nQ q\n" + data[len(b"\nQ q\n/DocgenPageCode BMC\n") :]
+                    stream.write(data.replace(b"EMC\nQ\n", b"Q\n"))
+                    unmarked += 1
+        assert unmarked == len(pdf.pages)
+        pdf.save(out)
+    return out
+
+
+def test_signed_copy_of_a_batch_stamped_before_marking_has_no_page_code(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    signed = _as_stamped_before_marking(
+        sign_batch(run_dir, tmp_path / "signed.pdf"), tmp_path / "old-stamp.pdf"
+    )
+    assert _top_margin_ink(signed)
+    ingest_signed(signed, run_dir, signed_on=date(2026, 12, 4))
+    copy = run_dir / "signed" / f"{CASE}.pdf"
+    assert _top_margin_ink(copy) == []
+    text = "".join(page.extract_text() or "" for page in PdfReader(copy).pages)
+    assert "Page 1 of" in text and "12/03/2026" in text
+    assert "batch page" not in text.lower()
+    assert all(f.ok for f in check_run(run_dir).files if f.path.startswith("signed/"))
+
+
 def test_check_fails_a_scanned_copy_with_ink_in_the_left_margin(
     run_dir: Path, tmp_path: Path
 ) -> None:
