@@ -56,7 +56,7 @@ FEATURES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("signature block (order)", (("div", "signature-space"),)),
     ("closing and certificate of service (motion)", (("div", "signature"), ("div", "service"))),
     ("letterhead and address block (letter)", (("div", "letter-top"),)),
-    ("running footers", (("div", "footer-left"), ("div", "footer-right"))),
+    ("running footer (its named strings)", (("div", "footer-strings"),)),
 )
 
 

@@ -23,6 +23,7 @@ Failures name the file, the page and the rule, never the matching text (it is pe
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import re
@@ -37,6 +38,7 @@ from docgen.check_content import (
     must_carry_exhibit,
 )
 from docgen.check_ink import PT_PER_IN, ink_failures
+from docgen.check_layout import signed_copies, signed_copy_failures, text_layer_failures
 from docgen.check_letters import LetterRules, letter_failures
 from docgen.check_wording import content_failures
 from docgen.errors import DocgenError
@@ -124,6 +126,17 @@ def check_run(run_dir: Path) -> CheckReport:
                 )
             )
         reports.append(report)
+    court_lines = pack.config.court.get("lines") or [""]
+    for entry in reports:  # the court documents' text layer (the files read above)
+        if entry.letter:
+            continue
+        path = run_dir / entry.path
+        if path.is_file():
+            entry.failures.extend(_text_layer(path.read_bytes(), str(court_lines[0]), case_label))
+    for path in signed_copies(run_dir):  # the copies for the record (docgen ingest-signed)
+        report = FileReport(str(path.relative_to(run_dir)))
+        report.failures.extend(signed_copy_failures(path.read_bytes(), rules))
+        reports.append(report)
     if not any(not r.letter for r in reports):  # letters alone are no filing to check
         raise _nothing_to_check(run_dir, entries, rules.documents)
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
@@ -146,6 +159,16 @@ def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
     report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
     return report
+
+
+def _text_layer(data: bytes, court_line: str, case_label: str) -> list[str]:
+    import pypdf
+
+    try:
+        texts = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    except Exception:  # an unreadable file already failed check_pdf
+        return []
+    return text_layer_failures(texts, court_line, case_label)
 
 
 def _nothing_to_check(run_dir: Path, entries: list[dict], documents: list[str]) -> CheckError:

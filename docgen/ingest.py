@@ -48,6 +48,7 @@ from docgen import ledger as ledger_mod
 from docgen.batch_map import map_volumes, read_batch_map
 from docgen.batches import save_pdf_atomic
 from docgen.errors import DocgenError
+from docgen.ingest_clean import clean_page, code_band_in
 from docgen.ingest_pages import (
     MARK_DPI,
     PageRead,
@@ -104,6 +105,7 @@ def ingest_signed(signed_pdf: Path, run_dir: Path, signed_on: date | None = None
     volumes = {v["number"]: v for v in map_volumes(batch_map)}
     all_documents = {d["key"]: d for d in batch_map["documents"]}
     geometry = batch_map["geometry"]
+    code_band = code_band_in([geometry["code"], geometry["marker"]])
     report = IngestReport(run_id, volumes=len(volumes))
     try:
         batch_bytes = signed_pdf.read_bytes()
@@ -176,7 +178,7 @@ def ingest_signed(signed_pdf: Path, run_dir: Path, signed_on: date | None = None
                 if outcome.status not in ("signed", "denied"):
                     continue
                 relpath = f"{SIGNED_DIR}/{safe_stem(key)}.pdf"
-                signed_sha = _write_signed(source, outcome.pages, run_dir / relpath)
+                signed_sha = _write_signed(source, outcome.pages, run_dir / relpath, code_band)
                 entry = ledger.entries[key]
                 entry.status = outcome.status
                 entry.signed_on = outcome.signed_on
@@ -346,11 +348,13 @@ def _check_order(
     )
 
 
-def _write_signed(source: pikepdf.Pdf, positions: list[int], path: Path) -> str:
+def _write_signed(source: pikepdf.Pdf, positions: list[int], path: Path, band_in: float) -> str:
+    """The order's pages for the record: the batch's page codes taken off (docgen.ingest_clean)."""
     out = pikepdf.new()
     try:
         for position in positions:
             out.pages.append(source.pages[position - 1])
+            clean_page(out, out.pages[-1], band_in)
         save_pdf_atomic(out, path)
     finally:
         out.close()

@@ -188,7 +188,10 @@ def stamp_codes(
         for name, font in embedded.items():
             page.add_resource(font, pikepdf.Name.Font, pikepdf.Name(f"/DocgenCode{name[1:]}"))
         page.contents_add(pikepdf.Stream(batch, b"q\n"), prepend=True)
-        page.contents_add(pikepdf.Stream(batch, b"\nQ q\n" + draw + b"Q\n"))
+        # One marked-content section: ingest-signed takes exactly it off the copy for the record.
+        page.contents_add(
+            pikepdf.Stream(batch, b"\nQ q\n/DocgenPageCode BMC\n" + draw + b"EMC\nQ\n")
+        )
 
 
 def volume_codes(volume: Volume, run_id: str, index_pages: int) -> list[PageCode]:

@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from docgen.errors import PackError
 from docgen.packs import FONTS_DIR, Pack
 from docgen.render_gc import fewer_gc_passes
+from docgen.text_wrap import wrap_to_width
 from docgen.viewmodel import DocumentSpec
 
 
@@ -332,6 +333,7 @@ class PdfRenderer:
             lstrip_blocks=True,
         )
         self.env.filters["nobreak"] = keep_unbroken
+        self.env.filters["wrap_to_width"] = wrap_to_width
 
     # The shared letter rules come after style.css, as they closed each pack's style.css before
     # they were shared: a pack's general rules (e.g. `.letter p` in the pleading layout) never

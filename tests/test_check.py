@@ -185,7 +185,7 @@ def _run_and_check(tmp_path: Path, offense: str = LONG_OFFENSE) -> str:
         ),
         ("@page { margin-top: 0.5in; }", "motion", "page 1: ink in the top margin"),
         (
-            ".footer-left { padding-top: 0.6in; }",
+            "@page { @bottom-left { padding-top: 0.6in; } }",
             "order",
             "ink in the bottom margin outside the footer",
         ),
@@ -195,7 +195,11 @@ def _run_and_check(tmp_path: Path, offense: str = LONG_OFFENSE) -> str:
             "page 1: the clerk's stamp box is not blank",
         ),
         ("@page { size: A4; }", "order", "page 1: size 8.27 x 11.69 in, not 8.5 x 11.0 in"),
-        (".footer-left { display: none; }", "motion", "the case number (Case No. ...) is not on"),
+        (
+            "@page { @bottom-left { content: none; } }",
+            "motion",
+            "the case number (Case No. ...) is not on",
+        ),
     ],
 )
 def test_each_layout_rule_catches_a_broken_stylesheet(
