@@ -67,7 +67,7 @@ class StampBox(BaseModel):
 
 class GroundRule(BaseModel):
     """The ground of relief (a paragraph found by `paragraph`) names exactly the statutes and
-    classes (name -> pattern) found in the rest of the document (docgen.check_wording)."""
+    classes (name -> pattern) found in the rest of the document (docgen.check.wording)."""
 
     model_config = ConfigDict(extra="forbid")
     documents: list[str]
@@ -106,12 +106,12 @@ class FilingRules(BaseModel):
     line_numbers: LineNumbers | None = None  # required on every page of page_size_in
     exhibit_pages: PageLayout | None = None  # pages of this size are exhibit pages
     required_bookmarks: dict[str, list[str]] = {}  # kind -> outline titles (prefixes) it must have
-    # What the documents say (docgen.check_wording): patterns no filing may hold, patterns each
+    # What the documents say (docgen.check.wording): patterns no filing may hold, patterns each
     # document of a kind must hold, and the ground of relief agreeing with the charges listed.
     court_wording: dict[str, str] = {}
     required_wording: dict[str, dict[str, str]] = {}
     ground: GroundRule | None = None
-    # Court content (docgen.check_content): kinds that carry Exhibit A (its bookmark and a
+    # Court content (docgen.check.content): kinds that carry Exhibit A (its bookmark and a
     # "Rows a-b" bookmark for every row; a bulk order only unless `[bulk] order_exhibit =
     # "by_reference"`), kinds whose printed page numbers must read 1..N across the file (Cal.
     # Rules of Court 3.1110(c)), sentences a kind must contain, and raw data that must never

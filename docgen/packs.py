@@ -16,9 +16,9 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from docgen.accepts import Accepts
-from docgen.agency_directory import DirectoryEntry
 from docgen.errors import PackError, UnknownPack
+from docgen.plan.accepts import Accepts
+from docgen.plan.agency_directory import DirectoryEntry
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FONTS_DIR = Path(os.environ.get("DOCGEN_FONTS_DIR", REPO_ROOT / "fonts"))
@@ -29,7 +29,7 @@ def printable_characters(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
     """Code points the bundled fonts can draw in every style of at least one family.
 
     Why: fonts come only from the fonts folder, so a character none of them has would come out
-    as an empty box in a court filing; such rows are rejected instead (docgen.plan).
+    as an empty box in a court filing; such rows are rejected instead (docgen.plan.planner).
     """
     from fontTools.ttLib import TTCollection, TTFont
 
@@ -87,7 +87,7 @@ class Agency(BaseModel):
     address: str = ""
     serve: bool = True
     comply: bool = True
-    # Served with an individual's own petition too (docgen.petition); the Prisoner Review Board
+    # Served with an individual's own petition too (docgen.petition.petition); the Prisoner Review Board
     # notice, for one, is due only on the State's Attorney's motions.
     petition: bool = True
 
@@ -103,10 +103,10 @@ class PackConfig(BaseModel):
     law: dict[str, Any]
     agencies: list[Agency] = []
     # Arresting agencies as the input spells them: address and chief legal officer
-    # (docgen.agency_directory).
+    # (docgen.plan.agency_directory).
     agency_directory: dict[str, DirectoryEntry] = {}
     plain_offenses: dict[str, dict[str, str]] = {}
-    # The rows this court takes (docgen.accepts); without it, every row.
+    # The rows this court takes (docgen.plan.accepts); without it, every row.
     accepts: Accepts = Accepts()
 
 

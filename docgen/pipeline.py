@@ -1,8 +1,8 @@
 """The pipeline: read -> validate -> group -> view models -> render -> write.
 
 The CLI and the service are thin shells over `run`. Its steps live in their own modules:
-planning (docgen.plan), rendering (docgen.render_pool), the print batches (docgen.run_batches)
-and the manifest (docgen.manifest). `run` reports the stage it is in through `stage` and times
+planning (docgen.plan.planner), rendering (docgen.render.pool), the print batches (docgen.store.run_batches)
+and the manifest (docgen.store.manifest). `run` reports the stage it is in through `stage` and times
 each (docgen.stage_times: RunResult.stage_times, kept out of the run's files).
 """
 
@@ -19,22 +19,23 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen import resume, viewmodel
-from docgen.batches import DEFAULT_VOLUME_PAGES
-from docgen.charge_store import count_determinations
 from docgen.errors import DocgenError
-from docgen.file_index import DocumentRef, FileEntry, FileIndex
-from docgen.manifest import build_manifest, entry_for, file_digest, json_pieces
+from docgen.judge.batches import DEFAULT_VOLUME_PAGES
 from docgen.model import Reject
-from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
 from docgen.packs import Pack, load_pack
-from docgen.plan import LazySpecs, Plan, plan_documents
+from docgen.plan import viewmodel
+from docgen.plan.charge_store import count_determinations
+from docgen.plan.planner import LazySpecs, Plan, plan_documents
+from docgen.plan.validate import ValidationResult, validate_table
+from docgen.plan.viewmodel import DocumentSpec
 from docgen.readers import read_table
-from docgen.render_pool import FORMATS, Cancel, Progress, RunCancelled, render_all
-from docgen.run_batches import remove_stale_files, write_judge_batch, write_letter_batches
+from docgen.render.pool import FORMATS, Cancel, Progress, RunCancelled, render_all
 from docgen.stage_times import READING, StageClock, StageTime
-from docgen.validate import ValidationResult, validate_table
-from docgen.viewmodel import DocumentSpec
+from docgen.store import resume
+from docgen.store.file_index import DocumentRef, FileEntry, FileIndex
+from docgen.store.manifest import build_manifest, entry_for, file_digest, json_pieces
+from docgen.store.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
+from docgen.store.run_batches import remove_stale_files, write_judge_batch, write_letter_batches
 
 if TYPE_CHECKING:
     from docgen.rules.engine import RawAccounting
@@ -82,9 +83,11 @@ class RunOptions:
     addresses: Path | None = None  # CSV: person_id -> address, for inputs without addresses
     input_name: str | None = None  # shown in manifest and report instead of input_path.name
     cluster: str | None = None  # Dask scheduler address (tcp://host:8786): render there
-    cluster_output: str = "returned"  # or "shared": workers write into run_dir (docgen.cluster)
+    cluster_output: str = (
+        "returned"  # or "shared": workers write into run_dir (docgen.render.cluster)
+    )
     batch_pages: int = DEFAULT_VOLUME_PAGES  # a print batch above this many pages is split
-    # Plans the documents instead of plan_documents (docgen.petition: one person's petition).
+    # Plans the documents instead of plan_documents (docgen.petition.petition: one person's petition).
     planner: Callable[[Pack, ValidationResult, date], Plan] | None = None
     # Options outside the input that change the documents (a petition's signer, hearing): part of
     # the run id and the resume key, so a rerun with other options never reuses older files.
@@ -115,7 +118,7 @@ class RunResult:
     letters: int
     people_without_address: list[dict[str, str]]
     rejects: list[Reject]
-    # Every file written, on disk (docgen.file_index): `len`, iteration (sorted by path) and
+    # Every file written, on disk (docgen.store.file_index): `len`, iteration (sorted by path) and
     # `.get(path)`; deleted when the result is.
     files: FileIndex = field(default_factory=FileIndex)
     seconds: float = 0.0
@@ -123,7 +126,7 @@ class RunResult:
     rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
     review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
     # arresting agency -> cases affected, for agencies without an address in the pack's
-    # [agency_directory]: problems to fix before filing (docgen.agency_directory)
+    # [agency_directory]: problems to fix before filing (docgen.plan.agency_directory)
     agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
     documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
     # How long each stage took (READING, then STAGES that ran), for the CLI's summary and the
@@ -182,7 +185,7 @@ def run(
 ) -> RunResult:
     """Make every file of the run; `progress(done, total)` counts rendered documents, `stage`
     (optional) follows every stage (Stage), `cancel` is asked between documents."""
-    from docgen import report
+    from docgen.store import report
 
     started = time.perf_counter()
     # Times every stage whether or not anyone shows them (--quiet, no terminal), then passes
@@ -194,7 +197,7 @@ def run(
         name = options.input_name or options.input_path.name
         raise OtherCourtRows(name, pack.name, validation.other_court)
     if options.addresses is not None:
-        from docgen.addresses import apply_addresses
+        from docgen.readers.addresses import apply_addresses
 
         validation.charges = apply_addresses(validation.charges, options.addresses)
     plan = (options.planner or plan_documents)(pack, validation, options.run_date)
@@ -239,7 +242,7 @@ def run(
     reuse = resume.begin(run_dir, run_key)
 
     # Specs are built as they are rendered; what the batches need of each, and every file
-    # entry, go to an index on disk (docgen.file_index): memory does not grow with the run.
+    # entry, go to an index on disk (docgen.store.file_index): memory does not grow with the run.
     files = FileIndex()
 
     def streamed() -> Iterator[DocumentSpec]:

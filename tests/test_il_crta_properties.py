@@ -12,10 +12,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from docgen.demo.synth import synth_raw_rows
 from docgen.rules.engine import load_rule_set
 from docgen.rules.il_crta import determine_file, determine_records, load_config
 from docgen.rules.il_crta.records import RAW_COLUMN_ORDER, RawRecord, ReadResult
-from docgen.synth import synth_raw_rows
 
 CONFIG = load_config(load_rule_set("il-crta").config)
 AS_OF = date(2026, 12, 1)

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.ingest import ingest_signed
-from docgen.letters_signed import SignedLettersError, make_signed_letters
+from docgen.judge.ingest import ingest_signed
+from docgen.judge.letters_signed import SignedLettersError, make_signed_letters
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.signing_helpers import sign_batch
 

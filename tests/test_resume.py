@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen import render_pool, resume
 from docgen.pipeline import RunCancelled, RunOptions, run
+from docgen.render import pool as render_pool
+from docgen.store import resume
 from tests.conftest import GOLDEN_INPUT, RUN_DATE, run_pipeline
 
 

@@ -230,7 +230,7 @@ def build_bulk_order():
     paragraphs(doc, "wording.paragraphs")
     judge_block(doc)
     # Not yet Exhibit A (the PDF order carries it): the judge's Word batch
-    # (docgen/signing_docx.py) joins one-section orders only.
+    # (docgen/judge/signing_docx.py) joins one-section orders only.
     return doc
 
 

@@ -41,7 +41,7 @@ def ingest_signed(
 
     Exit 0 when every page was matched to its order and every order found was recorded. Exit 1 when a page is unreadable, extra (another run's, or no order's) or duplicated, or an order found is incomplete, unsigned, unclear (marks outside the signature line) or without a date: those stay "generated". Orders left out of the signed batch stay "generated" and are listed.
     """
-    from docgen.ingest import ingest_signed as ingest
+    from docgen.judge.ingest import ingest_signed as ingest
 
     when = _parse_date(signed_on) if signed_on else None
     report = _guard(lambda: ingest(signed_batch, run_dir, when))
@@ -89,7 +89,7 @@ def letters(
     ] = None,
 ) -> None:
     """Letters telling people the judge signed: only signed cases, never a denied one."""
-    from docgen.letters_signed import make_signed_letters
+    from docgen.judge.letters_signed import make_signed_letters
 
     if not signed_only:
         raise typer.BadParameter(

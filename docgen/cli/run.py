@@ -242,7 +242,7 @@ def check(
 ) -> None:
     """Check every court document of a run against its pack's filing rules (pack.toml's rules
     table)."""
-    from docgen.check import check_run
+    from docgen.check.checker import check_run
 
     report = _guard(lambda: check_run(run_dir))
     for file in report.failed:
@@ -284,7 +284,7 @@ def synth(
     ] = None,
 ) -> None:
     """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
-    from docgen.synth import synth_raw_rows, synth_rows, write_csv
+    from docgen.demo.synth import synth_raw_rows, synth_rows, write_csv
 
     def body() -> int:
         style = None

@@ -1,7 +1,7 @@
 """Read eligibility results (CSV, XLSX, JSON Lines) into a streaming `SourceTable`.
 
 Every reader gives the same thing: normalised column names and an iterator of `SourceRow`s
-whose cells are plain strings. Readers do not judge values; `docgen.validate` does.
+whose cells are plain strings. Readers do not judge values; `docgen.plan.validate` does.
 
 Row numbers are locators a person can use to find the row:
 
@@ -21,7 +21,7 @@ whole content is unusable is yielded with empty cells, so even a consumer that i
 Messages never contain cell values (personal data): only the file, the row and the column.
 
 Layout: the table model in `table`, one module per format (`csv_reader`, `xlsx_reader`,
-`jsonl_reader`; gogen files in `docgen.gogen`); `read_table` here picks the reader.
+`jsonl_reader`; gogen files in `docgen.readers.gogen`); `read_table` here picks the reader.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def read_table(
     if fmt == "xlsx":
         return _read_xlsx(path, name, sheet)
     if fmt == "gogen":
-        from docgen.gogen import read_gogen
+        from docgen.readers.gogen import read_gogen
 
         return read_gogen(path, name, encoding)
     return _read_jsonl(path, name, encoding)

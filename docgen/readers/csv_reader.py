@@ -13,7 +13,6 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.output import restore_formula
 from docgen.readers.table import (
     CsvRecords,
     SourceTable,
@@ -22,6 +21,7 @@ from docgen.readers.table import (
     csv_lines,
     encoding_label,
 )
+from docgen.store.output import restore_formula
 
 DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 64 * 1024
@@ -185,7 +185,7 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
                         f"the row has {len(values)} fields but the header has {width} "
                         "(check quotes and the delimiter)",
                     )
-                # The quote a CSV writer put before = + - @ is not data (docgen.output).
+                # The quote a CSV writer put before = + - @ is not data (docgen.store.output).
                 cells = {
                     col: restore_formula(values[pos]) if pos < len(values) else ""
                     for pos, col in mapping

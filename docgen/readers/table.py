@@ -1,6 +1,6 @@
 """The table every reader gives: `SourceTable`, column names and cells as plain strings.
 
-The format readers (csv_reader, xlsx_reader, jsonl_reader, and docgen.gogen) build it; the
+The format readers (csv_reader, xlsx_reader, jsonl_reader, and docgen.readers.gogen) build it; the
 contract they keep (row numbers, problems, messages) is in `docgen.readers`' docstring.
 """
 

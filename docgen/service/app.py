@@ -16,7 +16,6 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from docgen.output import DIR_MODE
 from docgen.service import files_api, jobs_api, judge_api, pages, petitions_api
 from docgen.service.api_errors import add_error_handlers
 from docgen.service.dispatcher import Dispatcher
@@ -24,6 +23,7 @@ from docgen.service.middleware import UploadLimit, security_headers
 from docgen.service.settings import Settings
 from docgen.service.state import ServiceState
 from docgen.service.store import Store
+from docgen.store.output import DIR_MODE
 
 
 def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> FastAPI:

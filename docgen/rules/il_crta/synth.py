@@ -1,6 +1,6 @@
 """Realistic fictional Illinois raw records (`docgen synth --raw`), for il-crta demos and tests.
 
-People, addresses, case numbers and arresting agencies come from docgen.synth (Faker, seeded);
+People, addresses, case numbers and arresting agencies come from docgen.demo.synth (Faker, seeded);
 this module adds what an Illinois criminal-history extract has and eligibility results do not:
 amounts in grams, classes, non-conviction dispositions, 550/7 enhancements and the other charges
 of a case. The mix is on purpose: eligible possession convictions, the motion route above 30 g,
@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from docgen.demo.synth import _day_between, _Maker, _years_before
 from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
-from docgen.synth import _day_between, _Maker, _years_before
 
 POSSESSION = "Possession of cannabis"
 DELIVERY = "Manufacture or delivery of cannabis"
