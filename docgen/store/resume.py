@@ -22,7 +22,7 @@ from docgen.store.output import write_atomic
 log = logging.getLogger("docgen.resume")
 
 STAMP = ".docgen-run.json"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # docgen/: every module and template of it
 
 
 def _tree_digest(
