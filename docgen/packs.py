@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.errors import PackError, UnknownPack
 from docgen.plan.accepts import Accepts
-from docgen.plan.agency_directory import DirectoryEntry
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FONTS_DIR = Path(os.environ.get("DOCGEN_FONTS_DIR", REPO_ROOT / "fonts"))
@@ -57,6 +56,18 @@ def unprintable(text: str) -> list[str]:
 
 def packs_dir() -> Path:
     return Path(os.environ.get("DOCGEN_PACKS_DIR", REPO_ROOT / "templates"))
+
+
+class DirectoryEntry(BaseModel):
+    """One arresting agency of the pack's `[agency_directory]` (docgen.plan.agency_directory):
+    where it is, and who answers for its unit of local government."""
+
+    model_config = ConfigDict(extra="forbid")
+    address: str = ""
+    legal_officer: str = ""
+    legal_officer_address: str = ""
+    # The agency is already one of the pack's standing [[agencies]] (this name): not listed twice.
+    served_as: str = ""
 
 
 class PackInfo(BaseModel):

@@ -284,7 +284,8 @@ def synth(
     ] = None,
 ) -> None:
     """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
-    from docgen.demo.synth import synth_raw_rows, synth_rows, write_csv
+    from docgen.demo.synth import synth_rows, write_csv
+    from docgen.rules.il_crta.synth import raw_rows
 
     def body() -> int:
         style = None
@@ -297,7 +298,7 @@ def synth(
         if raw:
             from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
 
-            rows = synth_raw_rows(cases, seed)
+            rows = raw_rows(cases, seed)
             columns: tuple[str, ...] = RAW_COLUMN_ORDER
         else:
             from docgen.model import ALL_COLUMNS

@@ -9,9 +9,9 @@ Shape: about 15% of people have several cases, each case has 1-3 charges (counts
 720 ILCS 550/4 or 550/5; about 20% of people read Spanish; about 5% have no address;
 determinations are about 70% vacate_expunge, 15% not_eligible and 15% needs_review.
 
-`synth_raw_rows` (`docgen synth --raw`) makes Illinois raw records instead, for the il-crta rule
-set: the same people and places, with amounts, classes and dispositions to judge
-(docgen/rules/il_crta/synth.py).
+`docgen synth --raw` makes Illinois raw records instead, for the il-crta rule set: the same
+people and places (this module's `Maker`), with amounts, classes and dispositions to judge
+(`raw_rows` in docgen/rules/il_crta/synth.py).
 """
 
 from __future__ import annotations
@@ -160,18 +160,18 @@ COOK_CASE_NUMBERS = SynthCaseNumbers(
 )
 
 
-def _day_between(rng: random.Random, start: date, end: date) -> date:
+def day_between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
 
 
-class _Maker:
+class Maker:
     def __init__(self, seed: int, case_numbers: SynthCaseNumbers | None = None) -> None:
         self.case_numbers_style = case_numbers
         self.rng = random.Random(seed)
@@ -343,7 +343,7 @@ def synth_rows(
     case numbers in `case_numbers`' style (a pack's [accepts.synth]), Cook's by default."""
     if cases < 0:
         raise ValueError("cases must be 0 or more")
-    maker = _Maker(seed, case_numbers)
+    maker = Maker(seed, case_numbers)
     rng = maker.rng
     rows: list[dict[str, str]] = []
     made = 0
@@ -356,25 +356,18 @@ def synth_rows(
             n_cases = rng.choices((2, 3, 4), weights=(65, 25, 10))[0]
         n_cases = min(n_cases, cases - made)
         # Dispositions of one person lie within a few years, so the age stays 18-40 at arrest.
-        first = _day_between(rng, FIRST_DISPOSITION, LAST_DISPOSITION - timedelta(days=365 * 3))
+        first = day_between(rng, FIRST_DISPOSITION, LAST_DISPOSITION - timedelta(days=365 * 3))
         drawn: set[date] = set()
         while len(drawn) < n_cases:
-            drawn.add(_day_between(rng, first, first + timedelta(days=365 * 3)))
+            drawn.add(day_between(rng, first, first + timedelta(days=365 * 3)))
         dispositions = sorted(drawn)
         earliest_arrest = dispositions[0] - timedelta(days=240)
         age = rng.randint(18, 35)
-        dob = _years_before(earliest_arrest, age) - timedelta(days=rng.randint(0, 300))
+        dob = years_before(earliest_arrest, age) - timedelta(days=rng.randint(0, 300))
         for disposition in dispositions:
             rows.extend(maker.case_rows(person, dob, disposition))
         made += n_cases
     return rows
-
-
-def synth_raw_rows(cases: int, seed: int) -> list[dict[str, str]]:
-    """Illinois raw records for `docgen determine --rules il-crta` (docgen/rules/il_crta/synth.py)."""
-    from docgen.rules.il_crta.synth import raw_rows
-
-    return raw_rows(cases, seed)
 
 
 def write_csv(

@@ -21,26 +21,11 @@ address is missing), the run report lists it as a problem to fix before filing, 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
-
-if TYPE_CHECKING:
-    from docgen.model import Case
-    from docgen.packs import Pack
+from docgen.model import Case
+from docgen.packs import Pack
 
 MISSING_WORDING = "{{ agency }} (NOT IN THE PACK'S AGENCY DIRECTORY: add its address and its chief legal officer before filing)"
-
-
-class DirectoryEntry(BaseModel):
-    """One arresting agency: where it is, and who answers for its unit of local government."""
-
-    model_config = ConfigDict(extra="forbid")
-    address: str = ""
-    legal_officer: str = ""
-    legal_officer_address: str = ""
-    # The agency is already one of the pack's standing [[agencies]] (this name): not listed twice.
-    served_as: str = ""
 
 
 def entry_line(name: str, address: str) -> str:

@@ -21,9 +21,9 @@ from typing import Any
 from docgen.errors import PackError
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
+from docgen.plan.agency_directory import agency_lines
 from docgen.plan.grounds import ground_text
 from docgen.plan.viewmodel import DocumentSpec, case_document, long_date, short_date
-from docgen.plan.viewmodel import _agencies as agency_lines
 from docgen.render.exhibit_layout import bulk_settings, geometry, paginate
 
 

@@ -36,8 +36,8 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.readers import SourceTable, detect_encoding
-from docgen.readers.table import CsvRecords, csv_lines, encoding_label
+from docgen.readers.csv_reader import detect_encoding
+from docgen.readers.table import CsvRecords, SourceTable, csv_lines, encoding_label
 
 DOJ_COLUMNS: tuple[str, ...] = tuple(
     [
