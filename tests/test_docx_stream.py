@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import docgen.judge.docx_stream
-from docgen.judge.signing import BATCH_DOCX
 from docgen.judge.signing_docx import write_signing_batch_docx
+from docgen.judge.volumes import BATCH_DOCX
 from tests.test_signing_docx_footers import _case_orders
 
 

@@ -16,9 +16,10 @@ import pypdfium2
 import pytest
 from docx import Document
 
+from docgen.judge.batch_map import BATCH_MAP
 from docgen.judge.docx_sections import per_order_page_count
-from docgen.judge.signing import BATCH_DOCX, BATCH_MAP, BatchDocument
 from docgen.judge.signing_docx import write_signing_batch_docx
+from docgen.judge.volumes import BATCH_DOCX, BatchDocument
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.test_signing import run_ca_per_case
 

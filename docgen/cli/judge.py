@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from docgen.cli import _guard, _parse_date, app, out
+from docgen.cli.common import app, guard, out, parse_date
 from docgen.cli.options import EncodingOpt, FormatOpt
 
 RunDirOpt = Annotated[
@@ -43,8 +43,8 @@ def ingest_signed(
     """
     from docgen.judge.ingest import ingest_signed as ingest
 
-    when = _parse_date(signed_on) if signed_on else None
-    report = _guard(lambda: ingest(signed_batch, run_dir, when))
+    when = parse_date(signed_on) if signed_on else None
+    report = guard(lambda: ingest(signed_batch, run_dir, when))
     if as_json:
         import json
 
@@ -99,8 +99,8 @@ def letters(
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or any(f not in ("pdf", "docx") for f in chosen):
         raise typer.BadParameter("use pdf, docx or pdf,docx", param_hint="--formats")
-    when = _parse_date(run_date)
-    result = _guard(
+    when = parse_date(run_date)
+    result = guard(
         lambda: make_signed_letters(
             run_dir,
             input_path,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli import _guard, _parse_date, app, err, out
+from docgen.cli.common import app, err, guard, out, parse_date
 from docgen.cli.options import (
     AsOfOpt,
     CountyOpt,
@@ -96,16 +96,16 @@ def generate(
         input_name = input_path.name
         from docgen.rules.engine import RawAccounting
 
-        input_path, run_id, determined = _guard(
+        input_path, run_id, determined = guard(
             lambda: determine_for_run(
                 input_path,
                 rules,
-                _parse_date(as_of),
+                parse_date(as_of),
                 county,
                 mode,
                 out_dir,
                 pack,
-                _parse_date(run_date),
+                parse_date(run_date),
                 run_id,
             )
         )
@@ -121,7 +121,7 @@ def generate(
     options = RunOptions(
         input_path=input_path,
         pack_name=pack,
-        run_date=_parse_date(run_date),
+        run_date=parse_date(run_date),
         out_dir=out_dir,
         encoding=encoding,
         input_format=input_format.value if input_format else None,
@@ -149,7 +149,7 @@ def generate(
         with Progress(*progress_columns(), console=err, transient=True) as bar:
             return run(options, stage=StageBar(bar))
 
-    result = _guard(body)
+    result = guard(body)
     # The file index is a temporary SQLite database: closed here, not left to the collector.
     result.files.close()
     out.print(
@@ -210,12 +210,12 @@ def validate(
     options = RunOptions(
         input_path=input_path,
         pack_name="",
-        run_date=_parse_date(run_date),
+        run_date=parse_date(run_date),
         out_dir=Path("."),
         encoding=encoding,
         input_format=input_format.value if input_format else None,
     )
-    result = _guard(lambda: validate_input(options))
+    result = guard(lambda: validate_input(options))
     for reject in result.rejects:
         where = f"{result.file}, row {reject.row}" + (
             f", column {reject.column}" if reject.column else ""
@@ -244,7 +244,7 @@ def check(
     table)."""
     from docgen.check.checker import check_run
 
-    report = _guard(lambda: check_run(run_dir))
+    report = guard(lambda: check_run(run_dir))
     for file in report.failed:
         out.print(f"{file.path}: FAIL", highlight=False, soft_wrap=True)
         for failure in file.failures:
@@ -309,7 +309,7 @@ def synth(
         write_csv(rows, output, columns)
         return len(rows)
 
-    count = _guard(body)
+    count = guard(body)
     kind = "raw record rows" if raw else "rows"
     out.print(f"Wrote {count} {kind} for {cases} cases to {output}", highlight=False)
 
@@ -332,5 +332,5 @@ def packs() -> None:
             lines.append(f"    accepts: {p.accepts.describe()}")
         return lines
 
-    for line in _guard(body):
+    for line in guard(body):
         out.print(line, highlight=False, markup=False)  # patterns hold "[...]"

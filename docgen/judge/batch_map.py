@@ -10,12 +10,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pikepdf
 
-if TYPE_CHECKING:
-    from docgen.judge.signing import Geometry, Volume
+from docgen.judge.volumes import Geometry, Volume
 
 BATCH_MAP = "batches/orders-for-judge.json"
 

@@ -20,7 +20,8 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from docgen.judge.page_codes import CODE_PREFIX, Box, PageCode, parse_marker, parse_payload
+from docgen.judge.page_codes import CODE_PREFIX, PageCode, parse_marker, parse_payload
+from docgen.judge.volumes import Box
 
 CODE_DPI = 200  # the page image the QR code is read from (scans: the code's modules are ~4 px)
 CODE_BAND_IN = 1.5  # the top band of the page where docgen prints the code (signing.toml)

@@ -12,20 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pikepdf
 import segno
 
+from docgen.judge.volumes import Box, Volume
 from docgen.render.pdf_fonts import Fonts
-
-if TYPE_CHECKING:
-    from docgen.judge.signing import Volume
 
 CODE_PREFIX = "DGB1"
 PT_PER_IN = 72.0
-
-Box = tuple[float, float, float, float]  # inches from the page's top-left: x, y, width, height
 
 
 @dataclass(frozen=True, slots=True)

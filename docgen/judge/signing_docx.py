@@ -38,7 +38,7 @@ from docgen.judge.docx_sections import (
     w_element,
 )
 from docgen.judge.docx_stream import ORDERS_HERE, NotPlain, order_bodies
-from docgen.judge.signing import BATCH_DOCX, BatchDocument, Volume
+from docgen.judge.volumes import BATCH_DOCX, BatchDocument, Volume
 from docgen.render.docx_package import set_core_properties
 from docgen.render.ooxml_order import insert_in_order
 from docgen.store.output import atomic_file

@@ -21,14 +21,15 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docgen.errors import DocgenError
+from docgen.packs import packs_dir
 from docgen.plan.viewmodel import DocumentSpec
+from docgen.render import worker
+from docgen.store.file_index import FileEntry
 from docgen.store.output import write_atomic
-
-if TYPE_CHECKING:
-    from docgen.store.file_index import FileEntry
+from docgen.store.resume import cached_code_fingerprint, code_fingerprint
 
 log = logging.getLogger("docgen.cluster")
 
@@ -47,10 +48,6 @@ class ClusterError(DocgenError):
 
 def _prepare(pack_name: str, run_date: date, formats: tuple[str, ...], fingerprint: str) -> None:
     """On a worker: check it renders like the client, then set up renderers once per process."""
-    from docgen.packs import packs_dir
-    from docgen.render import pool as render_pool
-    from docgen.store.resume import cached_code_fingerprint
-
     key = (pack_name, run_date, formats, fingerprint)
     if _ready.get("key") == key:
         return
@@ -61,7 +58,7 @@ def _prepare(pack_name: str, run_date: date, formats: tuple[str, ...], fingerpri
             f"(fingerprint {mine[:12]} here, {fingerprint[:12]} on the client): install the same "
             "docgen version, packs and fonts on every worker"
         )
-    render_pool._init_worker(pack_name, run_date, formats)
+    worker.init_worker(pack_name, run_date, formats)
     _ready["key"] = key
 
 
@@ -73,12 +70,11 @@ def render_returned(
     specs: list[DocumentSpec],
 ) -> list[tuple[FileEntry, bytes]]:
     """Task: render `specs` in a private folder and return each file's entry and bytes."""
-    from docgen.render import pool as render_pool
 
     with _lock:
         _prepare(pack_name, run_date, formats, fingerprint)
         with tempfile.TemporaryDirectory(prefix="docgen-worker-") as tmp:
-            entries = render_pool._render_chunk(Path(tmp), specs)
+            entries = worker.render_chunk(Path(tmp), specs)
             return [(e, (Path(tmp) / e.path).read_bytes()) for e in entries]
 
 
@@ -91,13 +87,12 @@ def render_shared(
     specs: list[DocumentSpec],
 ) -> list[FileEntry]:
     """Task: render `specs` straight into the shared run folder."""
-    from docgen.render import pool as render_pool
 
     with _lock:
         _prepare(pack_name, run_date, formats, fingerprint)
         if not Path(run_dir).is_dir():
             raise RuntimeError(f"the run folder {run_dir} is not visible on this worker")
-        return render_pool._render_chunk(Path(run_dir), specs)
+        return worker.render_chunk(Path(run_dir), specs)
 
 
 def connect(address: str) -> Any:
@@ -143,9 +138,6 @@ def render_on_cluster(
     Returns the file entries: a list, or `into` (anything with `append` and `extend`, e.g. a
     docgen.store.file_index.FileIndex) after adding them to it."""
     from distributed import as_completed
-
-    from docgen.render.pool import RunCancelled
-    from docgen.store.resume import code_fingerprint
 
     if output not in OUTPUT_MODES:
         raise ClusterError(f"--cluster-output must be one of {', '.join(OUTPUT_MODES)}")
@@ -196,7 +188,7 @@ def render_on_cluster(
             if progress:
                 progress(done, total)
             if cancel and done < total and cancel():
-                raise RunCancelled()
+                raise worker.RunCancelled()
             nxt = next(chunks, None)
             if nxt is not None:
                 pending.add(submit(nxt))

@@ -18,23 +18,22 @@ from concurrent.futures import (
     ProcessPoolExecutor,
     wait,
 )
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docgen.packs import load_pack
 from docgen.plan.viewmodel import DocumentSpec
+from docgen.render import worker
+from docgen.render.cluster import render_on_cluster
+from docgen.render.worker import FORMATS, RunCancelled, carries_exhibit, init_worker, render_chunk
 from docgen.store.file_index import FileEntry, FileIndex
 from docgen.store.manifest import pdf_pages
-from docgen.store.output import write_atomic
 
 if TYPE_CHECKING:
-    from docgen.pipeline import RunOptions
+    from docgen.run_options import RunOptions
 
 # Logs carry row numbers, counts and document kinds only: never names, birth dates or addresses.
 log = logging.getLogger("docgen.pipeline")  # the name these records had before the split
 
-FORMATS = ("pdf", "docx")
 # Below this many documents, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
 # Documents a render worker makes before a fresh one replaces it (render_all): bounds whatever
@@ -47,68 +46,15 @@ Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
 
-class RunCancelled(Exception):
-    """The run was stopped because its `cancel` callback returned True."""
-
-
-# ---------------------------------------------------------------- rendering (worker side)
-
-_worker_state: dict[str, Any] = {}
 # Imported by the fork server before it forks workers ("__main__" is multiprocessing's default).
 _FORKSERVER_PRELOAD = ("__main__", "docgen.render.pool", "docgen.render.pdf", "docgen.render.docx")
-
-
-def _init_worker(pack_name: str, run_date: date, formats: tuple[str, ...]) -> None:
-    from docgen.render.docx import DocxRenderer
-    from docgen.render.pdf import PdfRenderer
-
-    pack = load_pack(pack_name)
-    _worker_state["renderers"] = {
-        "pdf": PdfRenderer(pack, run_date) if "pdf" in formats else None,
-        "docx": DocxRenderer(pack, run_date) if "docx" in formats else None,
-    }
-
-
-def carries_exhibit(spec: DocumentSpec) -> bool:
-    """A bulk motion, or a bulk order carrying Exhibit A (`[bulk] order_exhibit`): drawn with
-    its exhibit pages by docgen.render.bulk."""
-    return spec.kind in ("bulk-motion", "bulk-order") and "exhibit_rows" in spec.context
-
-
-def _render_and_write(run_dir: Path, spec: DocumentSpec) -> list[FileEntry]:
-    if carries_exhibit(spec):  # document + exhibit in chunks, maybe volumes (docgen.plan.bulk)
-        from docgen.render.bulk import write_bulk_motion
-
-        return write_bulk_motion(run_dir, spec, _worker_state["renderers"])
-    log.debug("rendering a %s (%s) for rows %s", spec.kind, spec.lang, list(spec.rows))
-    entries = []
-    for fmt, renderer in _worker_state["renderers"].items():
-        if renderer is None:
-            continue
-        if fmt == "pdf":  # the page count comes from the layout, not from parsing the PDF again
-            data, pages = renderer.render_with_pages(spec)
-        else:
-            data, pages = renderer.render(spec), None
-        relpath = f"{spec.relpath}.{fmt}"
-        write_atomic(run_dir / relpath, data)
-        entries.append(
-            FileEntry.of(relpath, spec.kind, data, list(spec.rows), pages=pages, language=spec.lang)
-        )
-    return entries
-
-
-def _render_chunk(run_dir: Path, specs: list[DocumentSpec]) -> list[FileEntry]:
-    entries: list[FileEntry] = []
-    for spec in specs:
-        entries.extend(_render_and_write(run_dir, spec))
-    return entries
 
 
 def _reusable_entries(run_dir: Path, spec: DocumentSpec, formats: tuple[str, ...]):
     """The entries of a document a resumed run finds complete on disk, else None.
 
     Writes are atomic: a file under its final name is whole. Its entry is recomputed from the file
-    (the same fields `_render_and_write` gives). A bulk motion (several files) is always redone.
+    (the same fields `render_and_write` (docgen.render.worker) gives). A bulk motion (several files) is always redone.
     """
     if carries_exhibit(spec):
         return None
@@ -180,7 +126,6 @@ def render_all(
             done += 1
 
     if options.cluster:
-        from docgen.render.cluster import render_on_cluster
 
         def cluster_progress(rendered: int, _: int) -> None:
             if progress:
@@ -201,11 +146,11 @@ def render_all(
         )
         return entries
     if workers <= 1 or total < PARALLEL_THRESHOLD:
-        _init_worker(options.pack_name, options.run_date, options.formats)
+        init_worker(options.pack_name, options.run_date, options.formats)
         for spec in to_render():
             if cancel and cancel():
                 raise RunCancelled()
-            entries.extend(_render_and_write(run_dir, spec))
+            entries.extend(worker.render_and_write(run_dir, spec))
             done += 1
             if progress:
                 progress(done, total)
@@ -233,7 +178,7 @@ def render_all(
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
-            initializer=_init_worker,
+            initializer=init_worker,
             initargs=(options.pack_name, options.run_date, options.formats),
         )
 
@@ -256,7 +201,7 @@ def render_all(
                     pools[-1].shutdown(wait=False)  # it renders what it has, then its workers exit
                 pools.append(new_pool())
                 given = 0
-            in_flight[pools[-1].submit(_render_chunk, run_dir, chunk)] = len(chunk)
+            in_flight[pools[-1].submit(render_chunk, run_dir, chunk)] = len(chunk)
             given += len(chunk)
             if len(in_flight) >= window:
                 collect()

@@ -18,7 +18,7 @@ import pikepdf
 from docgen.store.file_index import FileEntry, FileIndex
 
 if TYPE_CHECKING:
-    from docgen.pipeline import RunOptions, RunResult
+    from docgen.run_options import RunOptions, RunResult
 
 
 def pdf_pages(data: bytes) -> int:

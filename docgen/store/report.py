@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from docgen.packs import Pack
+from docgen.render.pdf import html_to_pdf
+from docgen.run_options import RunOptions, RunResult
+from docgen.store.file_index import FileEntry
 from docgen.store.output import write_atomic
-
-if TYPE_CHECKING:
-    from docgen.packs import Pack
-    from docgen.pipeline import FileEntry, RunOptions, RunResult
 
 TEMPLATES = Path(__file__).parent / "report_templates"
 PDF_LIST_ROWS = 300  # rows of each list (review, no address, rejects) in report.pdf
@@ -60,9 +60,6 @@ def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[s
 
 
 def write_report(result: RunResult, pack: Pack, options: RunOptions) -> list[FileEntry]:
-    from docgen.pipeline import FileEntry
-    from docgen.render.pdf import html_to_pdf
-
     context = report_context(result, pack, options)
     template = _env().get_template("report.html")
     html_bytes = template.render(context, list_limit=None, pdf=False).encode()

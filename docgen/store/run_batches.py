@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from docgen.judge.batches import BundlePart, plan_volumes, volume_relpath, write_bundle
+from docgen.judge.signing import write_judge_batches
 from docgen.packs import Pack
 from docgen.store.file_index import DocumentRef, FileIndex
 from docgen.store.manifest import entry_for_file
@@ -68,8 +69,6 @@ def write_judge_batch(
 ) -> None:
     """The judge's signing batch (index, page codes, PDF and DOCX) of the run's orders, split
     like the letters (docgen.judge.signing); its files are added to `index`."""
-    from docgen.judge.signing import write_judge_batches
-
     judge_orders = (
         (d.kind, d.relpath, d.bookmark)
         for d in index.documents(("order", "bulk-order"), by="relpath")
