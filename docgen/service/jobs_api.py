@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from docgen.errors import DocgenError
+from docgen.packs import available_packs, load_pack
 from docgen.service import worker
 from docgen.service.api_errors import ApiError
 from docgen.service.auth import Office
@@ -113,8 +114,6 @@ def _write_private(path: Path) -> Any:
 
 @router.get("/api/packs", tags=["packs"], summary="The jurisdiction packs and what they make")
 def packs(_office: Office) -> list[dict[str, Any]]:
-    from docgen.packs import available_packs, load_pack
-
     result = []
     for name in available_packs():
         try:
