@@ -1,9 +1,12 @@
-"""The pipeline: read -> validate -> group -> view models -> render -> write.
+"""The pipeline: read -> validate against the pack -> group -> plan -> render -> write.
 
-The CLI and the service are thin shells over `run`. Its steps live in their own modules:
-planning (docgen.plan.planner), rendering (docgen.render.pool), the print batches (docgen.store.run_batches)
-and the manifest (docgen.store.manifest). `run` reports the stage it is in through `stage` and times
-each (docgen.stage_times: RunResult.stage_times, kept out of the run's files).
+The CLI and the service are thin shells over `run`. Its steps live in their own modules: reading
+and validating each row (docgen.readers, docgen.plan.validate), validating against the pack, the
+one step that decides every reject (docgen.plan.admit), grouping (docgen.plan.group), planning
+(docgen.plan.planner), rendering (docgen.render.pool), the print batches
+(docgen.store.run_batches), the report (docgen.store.report) and the manifest
+(docgen.store.manifest). `run` reports the stage it is in through `stage` and times each
+(docgen.stage_times: RunResult.stage_times, kept out of the run's files).
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from docgen.errors import DocgenError
 from docgen.model import Reject
 from docgen.packs import Pack, load_pack
 from docgen.plan import viewmodel
+from docgen.plan.admit import admit
 from docgen.plan.charge_store import count_determinations
-from docgen.plan.planner import LazySpecs, plan_documents
+from docgen.plan.group import group_stored
+from docgen.plan.planner import LazySpecs, plan_documents, plan_people
 from docgen.plan.validate import ValidationResult, validate_table
 from docgen.plan.viewmodel import DocumentSpec
 from docgen.readers import read_table
+from docgen.readers.addresses import apply_addresses
 from docgen.render.pool import Cancel, Progress, render_all
 from docgen.render.worker import FORMATS, RunCancelled
 from docgen.run_options import RunOptions, RunResult
@@ -108,21 +114,23 @@ def run(
     # each call on to `stage`.
     clock = StageClock(stage)
     pack = load_pack(options.pack_name)
+    # read -> validate each row (columns, values, the court's [accepts])
     validation = validate_input(options, pack)
     if options.strict and validation.other_court:
         name = options.input_name or options.input_path.name
         raise OtherCourtRows(name, pack.name, validation.other_court)
     if options.addresses is not None:
-        from docgen.readers.addresses import apply_addresses
-
         validation.charges = apply_addresses(validation.charges, options.addresses)
-    plan = (options.planner or plan_documents)(pack, validation, options.run_date)
-    raw_rows = 0  # generate --rules: the raw rows determine rejected or kept as context
+    # -> validate against the pack: every reject of the run is decided here
+    raw_rejects = options.raw.rejects if options.raw is not None else []
+    admitted = admit(pack, validation, raw_rejects)
+    # -> group (people read on demand) -> plan
+    grouped = group_stored(admitted.store)
+    plan = (options.planner or plan_people)(pack, admitted, grouped, options.run_date)
+    raw_rows = len(raw_rejects)  # generate --rules: raw rows rejected or kept as context
     if options.raw is not None:
-        plan.rejects = sorted([*options.raw.rejects, *plan.rejects], key=lambda r: r.row)
         validation.context_rows += options.raw.context_rows
         validation.blank_rows += options.raw.blank_rows
-        raw_rows = len(options.raw.rejects)
     log.info(
         "validated %d input rows (%d blank skipped): %d valid, %d rejected by validation",
         validation.input_rows,

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from docgen.judge.batches import DEFAULT_VOLUME_PAGES
 from docgen.model import Reject
 from docgen.packs import Pack
+from docgen.plan.admit import Admitted
+from docgen.plan.group import StoredGroups
 from docgen.plan.planner import Plan
-from docgen.plan.validate import ValidationResult
 from docgen.render.worker import FORMATS
 from docgen.stage_times import StageTime
 from docgen.store.file_index import FileIndex
@@ -41,8 +42,8 @@ class RunOptions:
         "returned"  # or "shared": workers write into run_dir (docgen.render.cluster)
     )
     batch_pages: int = DEFAULT_VOLUME_PAGES  # a print batch above this many pages is split
-    # Plans the documents instead of plan_documents (docgen.petition.petition: one person's petition).
-    planner: Callable[[Pack, ValidationResult, date], Plan] | None = None
+    # Plans the documents instead of plan_people (docgen.petition.petition: one person's petition).
+    planner: Callable[[Pack, Admitted, StoredGroups, date], Plan] | None = None
     # Options outside the input that change the documents (a petition's signer, hearing): part of
     # the run id and the resume key, so a rerun with other options never reuses older files.
     settings_key: str = ""

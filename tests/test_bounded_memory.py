@@ -296,7 +296,7 @@ def test_store_groups_exactly_like_the_in_memory_grouping(tmp_path: Path) -> Non
 def _in_memory_specs(pack, validation, run_date) -> list:
     """The documents as plan_documents decided them when every charge was held (per-case packs)."""
     from docgen.plan import viewmodel
-    from docgen.plan.planner import _unfit_for_documents
+    from docgen.plan.admit import unfit_for_documents
 
     documents = tuple(pack.config.determinations.documents)
     letters = tuple(pack.config.determinations.letters)
@@ -304,7 +304,7 @@ def _in_memory_specs(pack, validation, run_date) -> list:
     for person in _group_in_memory(list(validation.charges), validation.file).people:
         letter_cases = []
         for case in person.cases:
-            case.charges = _unfit_for_documents(pack, case.charges, validation.file, [])
+            case.charges = unfit_for_documents(pack, case.charges, validation.file, [])
             if case.charges_with(documents):
                 specs.append(viewmodel.motion(pack, person, case, run_date))
                 specs.append(viewmodel.order(pack, person, case, run_date))

@@ -17,10 +17,10 @@ from docgen.model import Case, Person
 from docgen.packs import Pack
 from docgen.petition.input import PetitionSettings
 from docgen.plan import viewmodel
+from docgen.plan.admit import Admitted
 from docgen.plan.bulk import wording_lines
-from docgen.plan.group import group_charges
-from docgen.plan.planner import LazySpecs, Plan, plan_documents
-from docgen.plan.validate import ValidationResult
+from docgen.plan.group import StoredGroups, group_charges
+from docgen.plan.planner import LazySpecs, Plan, plan_people
 from docgen.plan.viewmodel import DocumentSpec, long_date
 
 # ---------------------------------------------------------------- view models
@@ -155,12 +155,17 @@ def notice_of_filing(
 
 
 def plan_petition(
-    pack: Pack, validation: ValidationResult, run_date: date, settings: PetitionSettings
+    pack: Pack,
+    admitted: Admitted,
+    people: StoredGroups,
+    run_date: date,
+    settings: PetitionSettings,
 ) -> Plan:
     """The run's accounting as for any run; the documents: per case of the person, the
     petitioner's motion, the order and the notice of filing (no letter: the person files)."""
-    plan = plan_documents(pack, validation, run_date)
+    plan = plan_people(pack, admitted, people, run_date)
     rejected = {r.row for r in plan.rejects}
+    validation = admitted.validation
     grouped = group_charges(
         [c for c in validation.charges if c.row not in rejected], validation.file
     )

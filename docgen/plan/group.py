@@ -2,9 +2,10 @@
 
 A case filed under the wrong person is worse than no filing, so conflicts are rejected, not guessed.
 
-`group_store` finds the conflicts with SQL on a `ChargeStore` and yields people one at a time,
-read back from the store, so a run never holds every charge at once; `group_charges` is the same
-grouping for a list, with every person at once.
+`identity_conflicts` finds the conflicts with SQL on a `ChargeStore` (docgen.plan.admit calls it,
+with every other reject of a run) and `group_stored` yields people one at a time, read back from
+the store, so a run never holds every charge at once; `group_store` is both, and `group_charges`
+the same grouping for a list, with every person at once.
 """
 
 from __future__ import annotations
@@ -109,10 +110,11 @@ class StoredGroups:
         return _person(person_id, (load_charge(fields) for (fields,) in rows))
 
 
-def group_store(store: ChargeStore, file: str) -> StoredGroups:
-    """Identity conflicts found with SQL, nothing held per row; people read on demand."""
+def identity_conflicts(store: ChargeStore, file: str) -> list[Reject]:
+    """The rows whose identity conflicts, found with SQL (nothing held per row), sorted by row;
+    they are marked bad in the store, so grouping leaves them out."""
     db = store.db
-    db.execute("DELETE FROM bad")  # grouping twice gives the same result
+    db.execute("DELETE FROM bad")  # checking twice gives the same result
     rejects: list[Reject] = []
     for key, value, column, problem, advice in _STORE_CHECKS:
         conflicting = [
@@ -140,10 +142,20 @@ def group_store(store: ChargeStore, file: str) -> StoredGroups:
             ((r.row,) for r in rejects),
         )
     rejects.sort(key=lambda r: r.row)
-    (people_count,) = db.execute(
+    return rejects
+
+
+def group_stored(store: ChargeStore, rejects: list[Reject] | None = None) -> StoredGroups:
+    """The store's rows not marked bad, as people read on demand."""
+    (people_count,) = store.db.execute(
         f"SELECT COUNT(DISTINCT person_id) FROM charge WHERE {_GOOD}"
     ).fetchone()
-    return StoredGroups(store=store, rejects=rejects, people_count=people_count)
+    return StoredGroups(store=store, rejects=rejects or [], people_count=people_count)
+
+
+def group_store(store: ChargeStore, file: str) -> StoredGroups:
+    """Identity conflicts rejected, then the rest grouped: people read on demand."""
+    return group_stored(store, identity_conflicts(store, file))
 
 
 def group_charges(charges: Iterable[ChargeRow], file: str) -> Grouped:

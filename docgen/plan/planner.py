@@ -6,20 +6,18 @@ model (LazySpecs) until it is rendered: memory does not grow with the charges.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from docgen.model import NO_DOCUMENT_DETERMINATIONS, ChargeRow, Person, Reject
-from docgen.packs import Pack, unprintable
+from docgen.model import NO_DOCUMENT_DETERMINATIONS, Person, Reject
+from docgen.packs import Pack
 from docgen.plan import viewmodel
+from docgen.plan.admit import Admitted, admit
 from docgen.plan.agency_directory import arresting_agencies, missing_agencies
-from docgen.plan.charge_store import ChargeStore
-from docgen.plan.grounds import unfit_reason
-from docgen.plan.group import StoredGroups, group_store
+from docgen.plan.group import StoredGroups, group_stored
 from docgen.plan.validate import ValidationResult
 from docgen.plan.viewmodel import DocumentSpec
 
@@ -83,101 +81,21 @@ class Plan:
     agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
 
 
-# Columns that end up printed in a document (person_id, language and reason never are).
-PRINTED_COLUMNS = (
-    "last_name",
-    "first_name",
-    "middle_name",
-    "name_suffix",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "case_number",
-    "court_division",
-    "arresting_agency",
-    "statute",
-    "offense_description",
-    "offense_class",
-    "disposition",
-)
-
-
-def _unfit_for_documents(
-    pack: Pack, charges: list[ChargeRow], file: str, rejects: list[Reject]
-) -> list[ChargeRow]:
-    """Drop (into `rejects`) charges that would produce documents but cannot be printed truly.
-
-    - a statute the pack does not file for (`[law] document_statutes`, prefixes; when the pack
-      lists them): the motion would assert a ground of relief that does not apply;
-    - a statute and class that fit none of the pack's `[[law.grounds]]` (docgen.plan.grounds): a
-      determination problem, since the motion would claim a ground that does not cover it;
-    - characters no bundled font can draw: the filing would show empty boxes instead of a name.
-    """
-    makes = {*pack.config.determinations.documents, *pack.config.determinations.letters}
-    prefixes = [str(p) for p in pack.config.law.get("document_statutes", [])]
-    patterns = [re.compile(re.escape(p) + r"(?![0-9])", re.IGNORECASE) for p in prefixes]
-    kept = []
-    for charge in charges:
-        if charge.determination not in makes:
-            kept.append(charge)
-            continue
-        problems: list[tuple[str, str]] = []
-        statute = " ".join(charge.statute.split())
-        if (
-            patterns
-            and charge.determination in pack.config.determinations.documents
-            and not any(p.match(statute) for p in patterns)
-        ):
-            problems.append(
-                (
-                    "statute",
-                    f"statute {statute} is not one pack {pack.name} files for "
-                    f"(it files for: {', '.join(prefixes)})",
-                )
-            )
-        statute_filed = all(column != "statute" for column, _ in problems)
-        # A statute the pack does not file is the reason; its ground would only repeat it.
-        if statute_filed and charge.determination in pack.config.determinations.documents:
-            unfit = unfit_reason(pack, charge)
-            if unfit:
-                problems.append(("offense_class", unfit))
-        for col in PRINTED_COLUMNS:
-            codes = unprintable(str(getattr(charge, col)))
-            if codes:
-                shown = ", ".join(codes[:5]) + (" ..." if len(codes) > 5 else "")
-                problems.append((col, f"has characters the document fonts cannot print ({shown})"))
-        if not problems:
-            kept.append(charge)
-            continue
-        rejects.append(
-            Reject(
-                file=file,
-                row=charge.row,
-                column=problems[0][0],
-                reason="; ".join(f"{c}: {m}" for c, m in problems),
-                case_number=charge.case_number,
-            )
-        )
-    return kept
-
-
 class _StoredPeople:
     """The planned people, read back from the charge store when a document is built.
 
     Deferred documents name a person by id, not by object, so planning holds no charges; the last
     person read is kept (a person's motions, orders and letter are built one after another).
-    Cases get the same `_unfit_for_documents` filter as in planning (same input, same result).
+    Cases leave out the charges admit rejected as unfit for documents, as in planning.
     """
 
-    def __init__(self, pack: Pack, groups: StoredGroups, file: str) -> None:
-        self.pack, self.groups, self.file = pack, groups, file
+    def __init__(self, pack: Pack, groups: StoredGroups, admitted: Admitted) -> None:
+        self.pack, self.groups, self.admitted = pack, groups, admitted
         self._last: Person | None = None
 
     def _fit(self, person: Person) -> Person:
         for case in person.cases:
-            case.charges = _unfit_for_documents(self.pack, case.charges, self.file, [])
+            case.charges = self.admitted.fit_for_documents(case.charges)
         return person
 
     def get(self, person_id: str) -> Person:
@@ -205,17 +123,19 @@ def _letter(
 
 
 def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> Plan:
-    """Decide every document of the run and account for every valid row.
+    """Admit, group and plan a validation at once (a petition's check, tests, benchmarks)."""
+    admitted = admit(pack, validation)
+    return plan_people(pack, admitted, group_stored(admitted.store), run_date)
 
-    People are read one at a time from the charge store (docgen.plan.group.group_store) and the
-    documents are deferred by person id: memory does not grow with the charges.
+
+def plan_people(pack: Pack, admitted: Admitted, grouped: StoredGroups, run_date: date) -> Plan:
+    """Decide every document of the run and account for every admitted row.
+
+    People are read one at a time from the charge store (docgen.plan.group.group_stored) and the
+    documents are deferred by person id: memory does not grow with the charges. Every reject was
+    decided before (docgen.plan.admit); a charge it found unfit for documents is left out here.
     """
-    store = validation.charges
-    if not isinstance(store, ChargeStore):  # a list (tests, --addresses): stored the same way
-        store = ChargeStore(store)
-    grouped = group_store(store, validation.file)
-    people = _StoredPeople(pack, grouped, validation.file)
-    rejects = [*validation.rejects, *grouped.rejects]
+    people = _StoredPeople(pack, grouped, admitted)
     documents = set(pack.config.determinations.documents)
     letters = set(pack.config.determinations.letters)
     specs = LazySpecs()
@@ -231,23 +151,12 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
     for person in grouped.people():
         letter_cases = []
         for case_index, case in enumerate(person.cases):
-            case.charges = _unfit_for_documents(pack, case.charges, validation.file, rejects)
+            case.charges = admitted.fit_for_documents(case.charges)
             for charge in case.charges:
                 if charge.determination in documents:
                     in_documents += 1
                 elif charge.determination in NO_DOCUMENT_DETERMINATIONS:
                     counted[charge.determination] += 1
-                else:
-                    rejects.append(
-                        Reject(
-                            file=validation.file,
-                            row=charge.row,
-                            column="determination",
-                            reason=f"determination {charge.determination} produces no documents "
-                            f"in pack {pack.name} (it produces: {', '.join(sorted(documents))})",
-                            case_number=charge.case_number,
-                        )
-                    )
             review.extend(
                 (c.row, c.person_id, c.full_name, c.case_number, c.statute, c.reason)
                 for c in case.charges_with(("needs_review",))
@@ -270,12 +179,11 @@ def plan_documents(pack: Pack, validation: ValidationResult, run_date: date) -> 
             else:
                 cases = ", ".join(person.cases[i].case_number for i in letter_cases)
                 without_address.append((person.person_id, person.full_name, cases))
-    rejects.sort(key=lambda r: r.row)
     if bulk_mode:
         specs[0:0] = bulk.bulk_specs(pack, people, run_date)  # type: ignore[arg-type]
     return Plan(
         specs=specs,
-        rejects=rejects,
+        rejects=admitted.rejects,
         rows_in_documents=in_documents,
         rows_not_eligible=counted["not_eligible"],
         rows_needs_review=counted["needs_review"],
