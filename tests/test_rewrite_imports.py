@@ -73,3 +73,20 @@ def test_check_mode_lists_files_to_change(tmp_path: Path) -> None:
     assert rewrite_imports.main([str(path)]) == 0
     assert path.read_text(encoding="utf-8") == "from docgen.readers.gogen import read_gogen\n"
     assert rewrite_imports.main(["--check", str(path)]) == 0
+
+
+def test_names_that_moved_follow_to_their_module() -> None:
+    old = (
+        "from docgen.signing import BATCH_DOCX, BATCH_MAP, write_signing_batch\n"
+        "from docgen.cli import _guard, app  # helpers\n"
+        "    from docgen.synth import synth_raw_rows\n"
+    )
+    new = (
+        "from docgen.judge.volumes import BATCH_DOCX\n"
+        "from docgen.judge.batch_map import BATCH_MAP\n"
+        "from docgen.judge.signing import write_signing_batch\n"
+        "from docgen.cli.common import guard as _guard, app  # helpers\n"
+        "    from docgen.rules.il_crta.synth import raw_rows as synth_raw_rows\n"
+    )
+    assert rewrite_imports.rewrite(old) == new
+    assert rewrite_imports.rewrite(new) == new
