@@ -90,3 +90,8 @@ def test_names_that_moved_follow_to_their_module() -> None:
     )
     assert rewrite_imports.rewrite(old) == new
     assert rewrite_imports.rewrite(new) == new
+
+
+def test_new_modules_and_the_cli_app_alone_stay() -> None:
+    kept = "from docgen.plan.admit import admit\nfrom docgen.cli import app\n"
+    assert rewrite_imports.rewrite(kept) == kept
