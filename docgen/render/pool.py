@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.plan.viewmodel import DocumentSpec
-from docgen.render import worker
-from docgen.render.cluster import render_on_cluster
+from docgen.render import cluster, worker
 from docgen.render.worker import FORMATS, RunCancelled, carries_exhibit, init_worker, render_chunk
 from docgen.store.file_index import FileEntry, FileIndex
 from docgen.store.manifest import pdf_pages
@@ -131,7 +130,7 @@ def render_all(
             if progress:
                 progress(rendered + stats["reused"], total)
 
-        render_on_cluster(
+        cluster.render_on_cluster(
             options.cluster,
             to_render(),
             total,
