@@ -76,15 +76,6 @@ class GroundRule(BaseModel):
     classes: dict[str, str] = {}
 
 
-class RequiredText(BaseModel):
-    """A sentence a document kind must contain: `what` it is (named in the failure), and a
-    regular expression its text (whitespace collapsed) must match."""
-
-    model_config = ConfigDict(extra="forbid")
-    what: str
-    pattern: str
-
-
 class FilingRules(BaseModel):
     """The schema of a pack's `[rules]` table."""
 
@@ -106,20 +97,19 @@ class FilingRules(BaseModel):
     line_numbers: LineNumbers | None = None  # required on every page of page_size_in
     exhibit_pages: PageLayout | None = None  # pages of this size are exhibit pages
     required_bookmarks: dict[str, list[str]] = {}  # kind -> outline titles (prefixes) it must have
-    # What the documents say (docgen.check.wording): patterns no filing may hold, patterns each
-    # document of a kind must hold, and the ground of relief agreeing with the charges listed.
+    # What the documents say (docgen.check.wording), name -> pattern: what no filing may print
+    # (fallback lines, "1 persons", raw DOJ codes), what each document of a kind must hold (the
+    # order's denial line, the direction to the DOJ), and the ground of relief agreeing with the
+    # charges listed.
     court_wording: dict[str, str] = {}
     required_wording: dict[str, dict[str, str]] = {}
     ground: GroundRule | None = None
     # Court content (docgen.check.content): kinds that carry Exhibit A (its bookmark and a
     # "Rows a-b" bookmark for every row; a bulk order only unless `[bulk] order_exhibit =
-    # "by_reference"`), kinds whose printed page numbers must read 1..N across the file (Cal.
-    # Rules of Court 3.1110(c)), sentences a kind must contain, and raw data that must never
-    # be printed (DOJ charge prefixes, the apostrophe that defuses formulas in CSV).
+    # "by_reference"`), and kinds whose printed page numbers must read 1..N across the file
+    # (Cal. Rules of Court 3.1110(c)).
     exhibit_in: list[str] = []
     consecutive_page_numbers: list[str] = []
-    required_text: dict[str, list[RequiredText]] = {}
-    raw_text: dict[str, str] = {}
 
     @property
     def main_layout(self) -> PageLayout:
@@ -150,12 +140,6 @@ def rules_of(pack: Pack) -> FilingRules:
             (f"required_wording.{kind}", n, p)
             for kind, table in rules.required_wording.items()
             for n, p in table.items()
-        ),
-        *(("raw_text", n, p) for n, p in rules.raw_text.items()),
-        *(
-            (f"required_text.{kind}", r.what, r.pattern)
-            for kind, rs in rules.required_text.items()
-            for r in rs
         ),
     ]
     if rules.ground:

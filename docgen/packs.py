@@ -5,7 +5,6 @@ Court differences live here as data, never as Python branches on a county's name
 
 from __future__ import annotations
 
-import os
 import tomllib
 import unicodedata
 from functools import cache, cached_property
@@ -18,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.errors import PackError, UnknownPack
 from docgen.plan.accepts import Accepts
+from docgen.resources import REPO_ROOT as REPO_ROOT  # the checkout, for tests and tools
+from docgen.resources import data_dir
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FONTS_DIR = Path(os.environ.get("DOCGEN_FONTS_DIR", REPO_ROOT / "fonts"))
+FONTS_DIR = data_dir("fonts", "DOCGEN_FONTS_DIR")
 
 
 @cache
@@ -55,7 +55,7 @@ def unprintable(text: str) -> list[str]:
 
 
 def packs_dir() -> Path:
-    return Path(os.environ.get("DOCGEN_PACKS_DIR", REPO_ROOT / "templates"))
+    return data_dir("templates", "DOCGEN_PACKS_DIR")
 
 
 class DirectoryEntry(BaseModel):
@@ -283,6 +283,9 @@ def load_pack(name: str) -> Pack:
     # cites, the wording of motion, order, letters, petitions): the pack's own tables and keys
     # override it key by key, so a county's pack.toml holds only what differs.
     layout = raw.get("pack", {}).get("layout") if isinstance(raw.get("pack"), dict) else None
+    if isinstance(layout, str) and _layout_name_problem(layout):
+        # Before validating: a pack without its layout's wording lacks tables it never sets.
+        raise PackError(f"{toml_path}: [pack] layout {layout!r} is not a folder in {layouts_dir()}")
     if layout is not None and not _layout_name_problem(layout):
         shared_path = layouts_dir() / layout / LAYOUT_WORDING
         if shared_path.is_file():

@@ -19,6 +19,7 @@ from docgen.plan.group import group_charges
 from docgen.render import bulk as bulk_render
 from docgen.render import exhibit_layout
 from tests.conftest import GOGEN_GOLDEN, RUN_DATE, run_pipeline
+from tests.pack_edit import set_in_pack
 from tests.test_accessibility import headerless_tables
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -177,9 +178,8 @@ def test_exhibit_chunks_and_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # The whole templates folder: a county pack uses the shared California layout.
     shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
     toml = packs / "ca-los-angeles" / "pack.toml"
-    text = toml.read_text().replace("chunk_rows = 2000", "chunk_rows = 300")
-    text = text.replace("max_document_bytes = 26214400", "max_document_bytes = 150000")
-    toml.write_text(text)
+    set_in_pack(toml, "bulk", chunk_rows="300")
+    set_in_pack(toml, "pack", max_document_bytes="150000")
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
     from docgen.render.pdf import PdfRenderer
 
@@ -220,8 +220,7 @@ def test_per_case_orders_is_a_pack_setting(tmp_path: Path, monkeypatch: pytest.M
     packs = tmp_path / "packs"
     # The whole templates folder: a county pack uses the shared California layout.
     shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
-    toml = packs / "ca-san-francisco" / "pack.toml"
-    toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"'))
+    set_in_pack(packs / "ca-san-francisco" / "pack.toml", "bulk", orders='"per_case"')
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
     result = run_pipeline(
         GOGEN_GOLDEN["ca-san-francisco"],

@@ -18,6 +18,7 @@ from docgen.cli import app
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
 from tests.conftest import GOGEN_GOLDEN, run_pipeline
+from tests.pack_edit import set_in_pack
 
 runner = CliRunner()
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
@@ -186,7 +187,7 @@ def test_landscape_pages_only_where_the_pack_allows_them(fixed_run: Path) -> Non
 def test_per_case_orders_are_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pack = _packs_copy(tmp_path, monkeypatch)
     toml = pack / "pack.toml"
-    toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"', 1))
+    set_in_pack(toml, "bulk", orders='"per_case"')
     run_dir = _run("ca-los-angeles", tmp_path / "out").run_dir
     result = check_cli(run_dir)
     assert result.exit_code == 0, result.output
@@ -205,9 +206,7 @@ def test_an_order_without_its_exhibit_fails_unless_the_pack_says_by_reference(
     its check passes."""
     pack = _packs_copy(tmp_path, monkeypatch)
     toml = pack / "pack.toml"
-    toml.write_text(
-        toml.read_text().replace('order_exhibit = "attached"', 'order_exhibit = "by_reference"')
-    )
+    set_in_pack(toml, "bulk", order_exhibit='"by_reference"')
     run_dir = _run("ca-los-angeles", tmp_path / "out").run_dir
     result = check_cli(run_dir)
     assert result.exit_code == 0, result.output
@@ -253,7 +252,7 @@ def test_exhibit_pages_numbered_on_their_own_fail_crc_3_1110(run_copy: Path) -> 
 
 
 def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -> None:
-    from docgen.check.content import court_text_failures
+    from docgen.check.wording import content_failures
 
     rules = rules_of(load_pack("ca-los-angeles"))
     old_order = [
@@ -262,14 +261,14 @@ def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -
         "11361.9, subdivision (f)."
     ]
     failures: list[str] = []
-    court_text_failures(old_order, [["1"]], rules, "bulk-order", failures)
+    content_failures(old_order, rules, "bulk-order", failures)
     assert failures == [
         "the text does not contain the direction to the Department of Justice to modify its "
         "records (H&S 11361.9(f))"
     ]
     failures = []
     rows = ["1 BA1 DOE, JANE 01/01/1970 CHRG 11358 HS 01/01/2000 Reduce\n2 BA2 '=SUM(A1) x"]
-    court_text_failures(rows, [["1"]], rules, "bulk-motion", failures)
+    content_failures(rows, rules, "bulk-motion", failures)
     assert failures == [
         "page 1: a raw DOJ charge prefix (CHRG) printed",
         "page 1: a formula-defusing apostrophe before = + - @ printed",

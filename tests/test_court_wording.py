@@ -191,9 +191,42 @@ def test_check_fails_each_fault_put_back(tmp_path: Path, monkeypatch: pytest.Mon
     assert any("cites statute(s) 720 ILCS 550/4, 720 ILCS 550/5" in f for f in harvey_motion)
     harvey_order = failures["cases/2012-MC6-0000001/order.pdf"]
     assert any('a bare "Denied" box on a granting order' in f for f in harvey_order)
-    assert any("no separate denial line" in f for f in harvey_order)
+    assert any("the text does not contain a separate denial line" in f for f in harvey_order)
     for kind in ("motion", "order"):
         assert any(
             "the fallback line for the arresting agency's chief legal officer" in f
             for f in failures[f"cases/2013-MC6-0000002/{kind}.pdf"]
         )
+
+
+def test_text_rules_are_one_table_in_every_pack() -> None:
+    """What a filing must not print (raw DOJ codes included) and what a kind must hold are the
+    one court_wording / required_wording table: the old raw_text / required_text keys are refused."""
+    for pack_name in ("ca-los-angeles", "ca-sacramento", "il-will"):
+        rules = rules_of(load_pack(pack_name))
+        assert "a raw DOJ charge prefix (CHRG) printed" in rules.court_wording
+    la = rules_of(load_pack("ca-los-angeles"))
+    assert any("Department of Justice" in name for name in la.required_wording["order"])
+    raw = {**la.model_dump(), "raw_text": {"a raw code": "CHRG"}}
+    with pytest.raises(ValueError, match="raw_text"):
+        type(la).model_validate(raw)
+
+
+def test_raw_data_split_by_a_page_break_is_still_found() -> None:
+    rules = rules_of(load_pack("ca-los-angeles"))
+    failures: list[str] = []
+    content_failures(["1 BA1 DOE, JANE CHRG", "11358 HS Reduce"], rules, "bulk-motion", failures)
+    assert failures == ["a raw DOJ charge prefix (CHRG) printed (across a page break)"]
+
+
+def test_required_wording_is_not_looked_for_in_a_later_volume() -> None:
+    """A later volume of a split filing holds exhibit rows only: no denial line or DOJ direction."""
+    for pack_name in ("il-cook", "ca-los-angeles"):
+        rules = rules_of(load_pack(pack_name))
+        rows = ["EXHIBIT A (continued) 31 BA31 rows only"]
+        first: list[str] = []
+        content_failures(rows, rules, "bulk-order", first)
+        assert any(f.startswith("the text does not contain") for f in first), first
+        later: list[str] = []
+        content_failures(rows, rules, "bulk-order", later, continued=True)
+        assert later == [], later

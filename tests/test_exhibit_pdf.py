@@ -22,6 +22,7 @@ from docgen.render import bulk as bulk_render
 from docgen.render import exhibit_layout
 from docgen.render.pdf import PdfRenderer
 from tests.conftest import RUN_DATE
+from tests.pack_edit import set_in_pack
 from tests.test_accessibility import assert_in_order, struct_text
 from tests.test_california import _charges
 
@@ -105,12 +106,12 @@ def test_page_size_and_margin_come_from_the_pack(
     packs = tmp_path / "packs"
     shutil.copytree(REPO_ROOT / "templates", packs)
     toml = packs / PACK / "pack.toml"
-    text = toml.read_text().replace(
-        "exhibit_page_height_in = 7.0",
-        "exhibit_page_height_in = 6.5\nexhibit_margin_in = 1.0",
-    )
-    toml.write_text(
-        text.replace("[0.65, 1.45, 2.7, 1.0, 1.3, 1.1, 1.3]", "[0.6, 1.4, 2.5, 1.0, 1.3, 1.0, 1.2]")
+    set_in_pack(
+        toml,
+        "bulk",
+        exhibit_page_height_in="6.5",
+        exhibit_margin_in="1.0",
+        exhibit_column_widths_in="[0.6, 1.4, 2.5, 1.0, 1.3, 1.0, 1.2]",
     )
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
     volumes, _ = _volumes(30)
@@ -317,8 +318,8 @@ def use_small_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     packs = tmp_path / "packs"
     shutil.copytree(REPO_ROOT / "templates", packs)
     toml = packs / PACK / "pack.toml"
-    text = toml.read_text().replace("chunk_rows = 2000", "chunk_rows = 100")
-    toml.write_text(text.replace("max_document_bytes = 26214400", "max_document_bytes = 120000"))
+    set_in_pack(toml, "bulk", chunk_rows="100")
+    set_in_pack(toml, "pack", max_document_bytes="120000")
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
 
 

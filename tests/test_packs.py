@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from docgen.errors import PackError
-from docgen.packs import REPO_ROOT, available_packs, load_pack
+from docgen.packs import LAYOUT_WORDING, REPO_ROOT, available_packs, layouts_dir, load_pack
 
 
 @pytest.fixture
@@ -68,3 +70,38 @@ def test_a_missing_template_lists_where_it_was_looked_for() -> None:
         PackError, match=r"nothing\.html is missing from .*ca-los-angeles or .*california-pleading"
     ):
         load_pack("ca-los-angeles").template_path("nothing.html")
+
+
+def _repeated(shared: dict[str, Any], own: dict[str, Any], where: str = "") -> list[str]:
+    """Keys `own` sets to exactly the value `shared` gives them (tables compared key by key)."""
+    repeated = []
+    for key, value in own.items():
+        if key not in shared:
+            continue
+        if value == shared[key]:
+            repeated.append(where + key)
+        elif isinstance(value, dict) and isinstance(shared[key], dict):
+            repeated += _repeated(shared[key], value, f"{where}{key}.")
+    return repeated
+
+
+def test_repeating_a_shared_key_is_found() -> None:
+    shared = {"court": {"plaintiff": "THE PEOPLE", "lines": ["A"]}, "law": {"statute": "x"}}
+    own = {"court": {"plaintiff": "THE PEOPLE", "lines": ["B"]}, "office": {"name": "DA"}}
+    assert _repeated(shared, own) == ["court.plaintiff"]
+    assert _repeated(shared, {"law": {"statute": "x"}}) == ["law"]
+
+
+@pytest.mark.parametrize("name", available_packs())
+def test_no_pack_repeats_its_layouts_wording(name: str) -> None:
+    """A wording fix is made once, in the layout's wording.toml: a county pack.toml holds only
+    the keys whose values are its own (a key equal to the shared one would hide a later fix)."""
+    own = tomllib.loads((REPO_ROOT / "templates" / name / "pack.toml").read_text(encoding="utf-8"))
+    layout = own.get("pack", {}).get("layout")
+    wording = layouts_dir() / str(layout) / LAYOUT_WORDING
+    if layout is None or not wording.is_file():
+        return  # nothing shared to repeat
+    shared = tomllib.loads(wording.read_text(encoding="utf-8"))
+    assert _repeated(shared, own) == [], (
+        f"{name}/pack.toml repeats {wording.relative_to(REPO_ROOT)}"
+    )

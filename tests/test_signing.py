@@ -28,6 +28,7 @@ from docgen.judge.volumes import BATCH_DOCX, BATCH_PDF, BatchDocument
 from tests.conftest import GOGEN_GOLDEN, GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
 from tests.ooxml_check import docx_problems
+from tests.pack_edit import set_in_pack
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
 PT = 72.0
@@ -247,8 +248,7 @@ def run_ca_per_case(tmp: Path, formats: tuple[str, ...]) -> Iterator[Any]:
     per case (`[bulk] orders = "per_case"`); yields the run's result (for a fixture)."""
     packs = tmp / "packs"
     shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
-    toml = packs / "ca-san-francisco" / "pack.toml"
-    toml.write_text(toml.read_text().replace('orders = "bulk"', 'orders = "per_case"'))
+    set_in_pack(packs / "ca-san-francisco" / "pack.toml", "bulk", orders='"per_case"')
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DOCGEN_PACKS_DIR", str(packs))
         yield run_pipeline(

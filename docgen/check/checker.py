@@ -183,7 +183,7 @@ def check_pdf(
     footers: list[list[str]] = []  # per page, the footer band's runs of text
     texts = _text_failures(data, rules, layouts, failures, footers)
     _forbidden(texts, rules, failures)
-    content_failures(texts, rules, kind, failures)
+    content_failures(texts, rules, kind, failures, continued=continued)
     court_text_failures(texts, footers, rules, kind, failures, continued=continued)
     if rules.case_number_on_every_page and case_label:
         _case_number_failures(texts, case_label, failures)

@@ -7,10 +7,8 @@
 - `consecutive_page_numbers`: the kinds whose printed page numbers ("Page 5 of 11" or the pleading
   footer's number) read 1, 2, ... N across the whole file, exhibit and its cover included, with
   one total N (Cal. Rules of Court 3.1110(c)); a later volume runs on from the one before.
-- `required_text`: sentences a kind must contain (the California order directing the Department
-  of Justice to update its records, H&S 11361.9(f)).
-- `raw_text`: raw data that must never be printed in a court document (a DOJ charge prefix such
-  as "CHRG 11358 HS", the apostrophe `determine` puts before = + - @ in its CSV).
+
+What the text must and must not say is one table, checked by docgen.check.wording.
 
 Failures name the page and the rule, never the matching text.
 """
@@ -111,12 +109,3 @@ def court_text_failures(
 ) -> None:
     if kind in rules.consecutive_page_numbers:
         page_number_failures(texts, footers, failures, continued=continued)
-    if not continued:  # a later volume holds exhibit rows only
-        flat = re.sub(r"\s+", " ", " ".join(texts))
-        for required in rules.required_text.get(kind, []):
-            if not re.search(required.pattern, flat):
-                failures.append(f"the text does not contain {required.what}")
-    for number, text in enumerate(texts, 1):
-        for name, pattern in rules.raw_text.items():
-            if re.search(pattern, text, re.MULTILINE):
-                failures.append(f"page {number}: {name} printed")

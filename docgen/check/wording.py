@@ -1,11 +1,15 @@
 """What a court document says, checked by `docgen check` from the pack's `[rules]` (the layout
-rules are in docgen.check.checker and docgen.check.ink):
+rules are in docgen.check.checker and docgen.check.ink). One table of text rules, name -> pattern, matched
+on the text with whitespace flattened:
 
-- `[rules.court_wording]`: name -> pattern that must not appear in any filing's text (whitespace
-  flattened): a fallback line printed as if it were a served party, an agency with no address,
-  "1 persons", "each of the 0 convictions", a bare "Denied" box under a granting order;
-- `[rules.required_wording]`: kind -> {name -> pattern} that each document of that kind must hold
-  (e.g. the order's separate denial line);
+- `[rules.court_wording]`: what no filing may print, on any page or across a page break: a
+  fallback line printed as if it were a served party, an agency with no address, "1 persons",
+  "each of the 0 convictions", a bare "Denied" box under a granting order, raw data (DOJ's
+  charge prefix "CHRG 11358 HS", the apostrophe `determine` puts before = + - @ in its CSV);
+- `[rules.required_wording.<kind>]`: what each document of that kind must hold (the Illinois
+  order's separate denial line, the California order directing the Department of Justice to
+  update its records, H&S 11361.9(f)); not looked for in a later volume, which holds exhibit
+  rows only;
 - `[rules.ground]`: the ground of relief a motion states names exactly the statutes and offense
   classes its charge table (or exhibit) lists.
 
@@ -25,7 +29,15 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def content_failures(texts: list[str], rules: FilingRules, kind: str, failures: list[str]) -> None:
+def content_failures(
+    texts: list[str],
+    rules: FilingRules,
+    kind: str,
+    failures: list[str],
+    *,
+    continued: bool = False,
+) -> None:
+    """The text rules on one document's pages; `continued`: a later volume (exhibit rows only)."""
     pages = [_flat(t) for t in texts]
     whole = " ".join(pages)
     for name, pattern in rules.court_wording.items():
@@ -35,9 +47,9 @@ def content_failures(texts: list[str], rules: FilingRules, kind: str, failures: 
             failures.append(f"page {hits[0]}: {name}")
         elif compiled.search(whole):  # a phrase running over a page break
             failures.append(f"{name} (across a page break)")
-    for name, pattern in rules.required_wording.get(kind, {}).items():
+    for name, pattern in ({} if continued else rules.required_wording.get(kind, {})).items():
         if not re.search(pattern, whole):
-            failures.append(f"no {name}")
+            failures.append(f"the text does not contain {name}")
     if rules.ground and kind in rules.ground.documents:
         failures.extend(_ground_failures(whole, rules.ground))
 

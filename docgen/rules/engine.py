@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.errors import RulesError
 from docgen.model import ALL_COLUMNS, Reject
-from docgen.packs import REPO_ROOT
+from docgen.resources import data_dir
 from docgen.rules.core import RuleSetResult
 from docgen.store.output import csv_bytes, write_atomic
 
@@ -37,7 +36,7 @@ EXTRA_COLUMNS = ("county", "source_row")
 
 
 def rules_dir() -> Path:
-    return Path(os.environ.get("DOCGEN_RULES_DIR", REPO_ROOT / "rules"))
+    return data_dir("rules", "DOCGEN_RULES_DIR")
 
 
 def available_rule_sets() -> list[str]:
