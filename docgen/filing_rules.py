@@ -11,6 +11,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from docgen.check.letters import LetterRules
 from docgen.errors import PackError
 from docgen.packs import Pack
 
@@ -110,6 +111,9 @@ class FilingRules(BaseModel):
     # (Cal. Rules of Court 3.1110(c)).
     exhibit_in: list[str] = []
     consecutive_page_numbers: list[str] = []
+    # The notification letters (docgen.check.letters): salutation, relief words, the agencies'
+    # end date, the address block inside the #10 window.
+    letters: LetterRules | None = None
 
     @property
     def main_layout(self) -> PageLayout:
@@ -142,6 +146,15 @@ def rules_of(pack: Pack) -> FilingRules:
             for n, p in table.items()
         ),
     ]
+    if rules.letters:
+        patterns.append(("letters", "greeting", rules.letters.greeting))
+        patterns.extend(
+            (f"letters.required.{kind}", n, p)
+            for kind, table in rules.letters.required.items()
+            for n, p in table.items()
+        )
+        for r in rules.letters.relief:
+            patterns.extend(("letters.relief", r.what, p) for p in (r.when, r.unless, r.forbid))
     if rules.ground:
         patterns.append(("ground", "paragraph", rules.ground.paragraph))
         patterns.extend(("ground.statutes", n, p) for n, p in rules.ground.statutes.items())

@@ -47,12 +47,16 @@ def run_copy(golden_run, tmp_path: Path) -> Path:
 def test_every_filing_of_the_golden_run_passes(golden_run) -> None:
     result = check_cli(golden_run.run_dir)
     assert result.exit_code == 0, result.output
-    # 6 cases x (motion + order): the letters, batches and report are not filings.
+    # 6 cases x (motion + order): the letters, batches and report are not filings; the 4
+    # letters are held to the letter rules ([rules.letters]) instead.
     assert "12 court document(s) checked against the il-cook rules: 12 pass, 0 fail" in (
         result.output
     )
+    assert "4 letter(s) checked against the il-cook letter rules: 4 pass, 0 fail" in result.output
     report = check_run(golden_run.run_dir)
-    assert sorted({Path(f.path).name for f in report.files}) == ["motion.pdf", "order.pdf"]
+    court = sorted({Path(f.path).name for f in report.files if not f.letter})
+    assert court == ["motion.pdf", "order.pdf"]
+    assert sorted(Path(f.path).parent.name for f in report.files if f.letter) == ["letters"] * 4
 
 
 def test_rules_come_from_the_pack() -> None:

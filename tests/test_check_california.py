@@ -106,7 +106,9 @@ def test_every_filing_of_a_ca_run_passes(ca_run) -> None:
     result = check_cli(ca_run.run_dir)
     assert result.exit_code == 0, result.output
     report = check_run(ca_run.run_dir)
-    assert [f.path for f in report.files] == [MOTION, ORDER]  # kinds from the manifest
+    # kinds from the manifest; the letters are held to [rules.letters]
+    assert [f.path for f in report.files if not f.letter] == [MOTION, ORDER]
+    assert [f.path for f in report.files if f.letter] == ["letters/G001.pdf", "letters/G002.pdf"]
     assert all(f.failures == [] for f in report.files)
 
 

@@ -120,3 +120,31 @@ def test_no_ledger_means_no_letters(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "ingest-signed" in result.output
+
+
+def test_a_denied_case_gets_its_own_letter_saying_what_it_means(run_dir: Path) -> None:
+    from docgen.check.checker import check_run
+
+    result = make_signed_letters(run_dir, GOLDEN_INPUT, LETTER_DATE)
+    # IL-100004's only case, 2013-MC2-100233, was denied: a letter about it, in letters-denied/.
+    assert (result.letters_denied, result.cases_denied) == (1, 1)
+    folder = run_dir / "letters-denied"
+    assert sorted(p.name for p in folder.iterdir()) == ["IL-100004.docx", "IL-100004.pdf"]
+    denied = _text(folder / "IL-100004.pdf")
+    assert "2013-MC2-100233" in denied
+    assert "The judge did not sign the order to clear your cannabis conviction" in denied
+    assert "file your own motion to vacate and expunge" in denied  # what they can do
+    assert "Access and Review" in denied  # how to check their record
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    kinds = {f["path"]: f["kind"] for f in manifest["files"]}
+    assert kinds["letters-denied/IL-100004.pdf"] == "letter-denied"
+    # The signed letters give the day the agencies' 60 days end, counted from the day signed.
+    signed = _text(run_dir / "letters-signed" / "IL-100001.pdf")
+    assert "from December 3, 2026, the day the judge signed" in signed
+    assert "until February 1, 2027" in signed
+    # docgen check holds every letter, signed and denied, to [rules.letters].
+    report = check_run(run_dir)
+    letters = [f for f in report.files if f.letter]
+    assert {f.path for f in letters} >= {"letters-denied/IL-100004.pdf",
+                                         "letters-signed/IL-100001.pdf"}  # fmt: skip
+    assert all(f.ok for f in letters), [f.failures for f in letters if not f.ok]

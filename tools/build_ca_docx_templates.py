@@ -10,7 +10,7 @@ the line numbers 1-28 at an exact 24 pt pitch, starting 1 in from the top edge (
 text starts); two vertical lines left of the text and one right of it are shapes in the same
 header, so they repeat on every page. Every body paragraph has exact 24 pt line spacing and no
 space before or after, so text lines sit on the numbers. Footer: page number, a rule, the title.
-Exhibit A (bulk motion) is a second, landscape section with its
+Exhibit A (bulk motion, and bulk order) is a second, landscape section with its
 own header ("EXHIBIT A", "Page N of M" running on from the document's pages), a cover page, no
 line numbers, and a table whose header row repeats on every page.
 """
@@ -66,7 +66,8 @@ def _number_line(n: int) -> CT_P:
 
 
 def _numbers_box() -> BaseOxmlElement:
-    """The header's run: a text box with the line numbers 1-28 and the three vertical rules."""
+    """The header's run: a text box with the line numbers 1-28 (the rules are page borders:
+    LibreOffice draws no VML line)."""
     # Positions are from the page's top-left corner, in points.
     box = parse_xml(
         f"<w:r {VML}><w:pict>"
@@ -76,18 +77,29 @@ def _numbers_box() -> BaseOxmlElement:
         'style="position:absolute;margin-left:48pt;margin-top:72pt;width:40pt;height:674pt;z-index:-1;'
         'mso-position-horizontal-relative:page;mso-position-vertical-relative:page">'
         '<v:textbox inset="0,0,0,0"><w:txbxContent/></v:textbox></v:shape>'
-        + "".join(
-            f'<v:line id="Rule{i}" o:spid="_x0000_s10{30 + i}" from="{x}pt,0" to="{x}pt,792pt" strokeweight="0.75pt" '
-            'style="position:absolute;z-index:-1;mso-position-horizontal-relative:page;'
-            'mso-position-vertical-relative:page"/>'
-            for i, x in enumerate((94, 97, 573))
-        )
-        + "</w:pict></w:r>"
+        "</w:pict></w:r>"
     )
     numbers = box.find(f".//{qn('w:txbxContent')}")
     for n in range(1, 29):
         numbers.append(_number_line(n))
     return box
+
+
+# The pleading paper's rules, as the PDF draws them (style.css): a double rule between the line
+# numbers and the text, a single one right of the text. Page borders measured from the text
+# (points; at most 31), so Word and LibreOffice both draw them on every page of the section.
+MARGIN_RULES = {"left": ("double", "4", "11"), "right": ("single", "6", "4")}
+
+
+def margin_rules(section) -> None:
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "text")
+    for side, (kind, eighths, space) in MARGIN_RULES.items():
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("val", kind), ("sz", eighths), ("space", space), ("color", "000000")):
+            edge.set(qn(f"w:{key}"), value)
+        borders.append(edge)
+    base.insert_in_order(section._sectPr, borders)
 
 
 def pleading_document(title_hint: str):
@@ -98,6 +110,7 @@ def pleading_document(title_hint: str):
     section.header_distance, section.footer_distance = Inches(0.3), Inches(0.2)
     header_p = section.header.paragraphs[0]
     header_p._p.append(_numbers_box())
+    margin_rules(section)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     base.field_run(footer, "PAGE", "1")
@@ -188,6 +201,8 @@ def exhibit_section(doc) -> None:
     "Page N of M" continuing the document's numbers, Cal. Rules of Court 3.1110(c)), a cover
     page, then the table with a header row repeated on every page (only when `exhibit.attached`)."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    for rules in section._sectPr.findall(qn("w:pgBorders")):  # the exhibit has none (the PDF's)
+        section._sectPr.remove(rules)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Inches(11), Inches(8.5)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -211,26 +226,29 @@ def exhibit_section(doc) -> None:
     p.paragraph_format.space_after = Pt(14)
     cover = base.para(doc, "{{ exhibit.cover }}", alignment=WD_ALIGN_PARAGRAPH.CENTER)
     cover.add_run().add_break(base.WD_BREAK.PAGE)
-    base.tag(doc, "{%p endif %}")
     widths = [0.65, 1.45, 2.7, 1.0, 1.3, 1.1, 1.3]
     t = base.table(doc, 3, widths, borders=True, caption="Exhibit A", pad=(2, 3))
     base.row_flags(t, 0, header=True)
     for i, cell in enumerate(t.rows[0].cells):
         base.cell_text(cell, f"{{{{ exhibit.headers[{i}] }}}}", "Table Header")
-    base.cell_text(t.cell(1, 0), "{%tr for r in (exhibit_rows if exhibit.attached else []) %}")
+    base.cell_text(t.cell(1, 0), "{%tr for r in exhibit_rows %}")
     base.row_flags(t, 2)
     for i, cell in enumerate(t.rows[2].cells):
         base.cell_text(cell, f"{{{{ r[{i}] }}}}")
     end = t.add_row()
     base.cell_text(end.cells[0], "{%tr endfor %}")
+    # Without the exhibit (by_reference) its sections are left blank, and the renderer drops
+    # them (docgen.render.docx.drop_blank_last_sections).
+    base.tag(doc, "{%p endif %}")
 
 
 def build_bulk_order():
     doc = pleading_document("bulk-order")
     paragraphs(doc, "wording.paragraphs")
     judge_block(doc)
-    # Not yet Exhibit A (the PDF order carries it): the judge's Word batch
-    # (docgen/judge/signing_docx.py) joins one-section orders only.
+    # Exhibit A, as the PDF order carries it (`[bulk] order_exhibit`, default "attached"); the
+    # judge's Word batch keeps its sections (docgen/judge/docx_sections.py).
+    exhibit_section(doc)
     return doc
 
 

@@ -378,6 +378,7 @@ def cell_text(cell: _Cell, text: str, style: str = "Table Text", **fmt: object) 
 
 
 MOTION_END_BOOKMARK = "MotionEnd"
+ORDER_END_BOOKMARK = "OrderEnd"
 EXHIBIT_END_BOOKMARK = "ExhibitEnd"
 
 
@@ -624,14 +625,7 @@ def build_order() -> DocxDocument:
         # A 1.5 in writing line: an underlined tab to a tab stop (no literal underscores).
         p.paragraph_format.tab_stops.add_tab_stop(judge + Inches(2.9))
         p.add_run("\t").underline = True
-    # The box a judge marks to deny (as in order.html; docgen ingest-signed reads the PDF's).
-    tag(doc, "{%p if denied_mark %}")
-    denied = para(
-        doc, "", "Block Line", left_indent=judge, space_before=Pt(10), keep_with_next=True
-    )
-    _run_border(denied.add_run("\u00a0\u00a0\u00a0"))
-    denied.add_run("  {{ denied_mark }}")
-    tag(doc, "{%p endif %}")
+    denied_line(doc, judge)
 
     para(doc, "{{ prepared_by.label }}", "Block Line", space_before=Pt(24), keep_with_next=True)
     loop_lines(doc, "prepared_by.lines", keep_with_next=True)
@@ -822,11 +816,14 @@ def _landscape_section(doc: DocxDocument) -> object:
 def exhibit_section(doc: DocxDocument) -> None:
     """Exhibit A as in the PDF: a cover page, then the table pages, broken where the PDF's pages
     break (exhibit_page_rows: one table per page, header row included), so "Exhibit A page N" in
-    the order is the same page in both formats."""
+    the order is the same page in both formats. The bulk motion always carries it, the bulk
+    order when `exhibit.attached` (`[bulk] order_exhibit`)."""
     _landscape_section(doc)  # the cover: no page number (the PDF's cover has none either)
+    tag(doc, "{%p if exhibit.attached %}")
     para(doc, "", "Block Line", space_before=Inches(1.75))
     para(doc, "{{ exhibit.label }}", "Heading 1", space_after=Pt(14)).runs[0].font.size = Pt(24)
-    para(doc, "{{ wording.exhibit_cover }}", "Block Line").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "{{ exhibit.cover }}", "Block Line").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    tag(doc, "{%p endif %}")
     section = _landscape_section(doc)
     hp = section.header.paragraphs[0]
     hp.paragraph_format.tab_stops.add_tab_stop(Inches(9.0), WD_TAB_ALIGNMENT.RIGHT)
@@ -837,7 +834,7 @@ def exhibit_section(doc: DocxDocument) -> None:
     hp.add_run(" of ")
     field_run(hp, f"PAGEREF {EXHIBIT_END_BOOKMARK} \\h", "1")
     restart_page_numbers(section)
-    tag(doc, "{%p for page in exhibit_page_rows %}")
+    tag(doc, "{%p for page in (exhibit_page_rows if exhibit.attached else []) %}")
     tag(doc, "{%p if not loop.first %}")
     para(doc, "", "Block Line").add_run().add_break(WD_BREAK.PAGE)
     tag(doc, "{%p endif %}")
@@ -923,10 +920,30 @@ def build_bulk_order() -> DocxDocument:
     writing_line(doc, "{{ judge.number_label }} ", judge)
     tag(doc, "{%p endif %}")
     writing_line(doc, "{{ wording.dated }}: ", judge)
+    denied_line(doc, judge)
     para(doc, "{{ prepared_by.label }}", "Block Line", space_before=Pt(24), keep_with_next=True)
     loop_lines(doc, "prepared_by.lines", keep_with_next=True)
-    footer(doc, "{{ caption.case_label }} {{ caption.case_number or '______________' }}")
+    # "Page N of M" with M the order's pages, not its exhibit's (as the PDF's footer): a page
+    # reference to a bookmark on the order's last line, as in the bulk motion.
+    footer(
+        doc,
+        "{{ caption.case_label }} {{ caption.case_number or '______________' }}",
+        f"PAGEREF {ORDER_END_BOOKMARK} \\h",
+    )
+    end = para(doc, "", "Block Line", line_spacing=Pt(1), line_spacing_rule=WD_LINE_SPACING.EXACTLY)
+    bookmark(end, ORDER_END_BOOKMARK, 3)
+    exhibit_section(doc)
     return doc
+
+
+def denied_line(doc: DocxDocument, left: object) -> None:
+    """The box a judge marks to deny, with the pack's separate denial line (`denied_mark`), as
+    in _signature_block.html; docgen ingest-signed reads the PDF's."""
+    tag(doc, "{%p if denied_mark %}")
+    denied = para(doc, "", "Block Line", left_indent=left, space_before=Pt(10), keep_with_next=True)
+    _run_border(denied.add_run("\u00a0\u00a0\u00a0"))
+    denied.add_run("  {{ denied_mark }}")
+    tag(doc, "{%p endif %}")
 
 
 def writing_line(doc: DocxDocument, label: str, left: object) -> None:

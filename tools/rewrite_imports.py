@@ -26,7 +26,6 @@ MODULE_MAP: dict[str, str] = {
     # readers/: input files to a SourceTable
     "gogen": "readers.gogen",
     "addresses": "readers.addresses",
-    "ingest_clean": "readers.ingest_clean",  # another branch's module: where it belongs
     # plan/: validate against the pack, keep, group, plan, view models
     "accepts": "plan.accepts",
     "validate": "plan.validate",
@@ -37,6 +36,7 @@ MODULE_MAP: dict[str, str] = {
     "grounds": "plan.grounds",
     "agency_directory": "plan.agency_directory",
     "bulk": "plan.bulk",
+    "name_case": "plan.name_case",
     # render/: view models to files
     "render_pdf": "render.pdf",
     "render_docx": "render.docx",
@@ -70,6 +70,7 @@ MODULE_MAP: dict[str, str] = {
     "ingest_pages": "judge.ingest_pages",
     "ingest_report": "judge.ingest_report",
     "ledger": "judge.ledger",
+    "ingest_clean": "judge.ingest_clean",  # another branch's module: signed copies cleaned
     "letters_signed": "judge.letters_signed",
     # check/: `docgen check`
     "check": "check.checker",
@@ -77,6 +78,7 @@ MODULE_MAP: dict[str, str] = {
     "check_ink": "check.ink",
     "check_wording": "check.wording",
     "check_layout": "check.layout",  # another branch's module
+    "check_letters": "check.letters",
     # petition/
     "petition": "petition.petition",
     "petition_documents": "petition.documents",

@@ -37,6 +37,7 @@ from docgen.check.content import (
     must_carry_exhibit,
 )
 from docgen.check.ink import PT_PER_IN, ink_failures
+from docgen.check.letters import LetterRules, letter_failures
 from docgen.check.wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
@@ -51,6 +52,7 @@ class CheckError(DocgenError):
 class FileReport:
     path: str
     failures: list[str] = field(default_factory=list)
+    letter: bool = False  # a notification letter, held to [rules.letters]
 
     @property
     def ok(self) -> bool:
@@ -90,8 +92,14 @@ def check_run(run_dir: Path) -> CheckReport:
     rules = rules_of(pack)
     case_label = str(pack.config.court.get("case_label", ""))
     reports = []
+    letter_kinds = rules.letters.kinds if rules.letters else []
     for entry in sorted(entries, key=lambda e: e["path"]):
-        if entry.get("kind") not in rules.documents or entry.get("format") != "pdf":
+        if entry.get("format") != "pdf":
+            continue
+        if entry.get("kind") in letter_kinds and rules.letters:
+            reports.append(_check_letter(run_dir, entry, rules.letters))
+            continue
+        if entry.get("kind") not in rules.documents:
             continue
         path = run_dir / entry["path"]
         report = FileReport(entry["path"])
@@ -116,9 +124,28 @@ def check_run(run_dir: Path) -> CheckReport:
                 )
             )
         reports.append(report)
-    if not reports:
+    if not any(not r.letter for r in reports):  # letters alone are no filing to check
         raise _nothing_to_check(run_dir, entries, rules.documents)
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
+
+
+def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
+    """A letter is held to the letter rules (not the court's filing rules)."""
+    import io
+
+    import pypdf
+
+    report = FileReport(entry["path"], letter=True)
+    path = run_dir / entry["path"]
+    if not path.is_file():
+        report.failures.append("missing: the manifest lists it but the file is not there")
+        return report
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        report.failures.append("changed since the run: SHA-256 differs from the manifest")
+    texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+    report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
+    return report
 
 
 def _nothing_to_check(run_dir: Path, entries: list[dict], documents: list[str]) -> CheckError:

@@ -114,8 +114,9 @@ def letters(
     out.print(
         f"{result.letters} letters for {result.cases_signed} signed cases of "
         f"{result.people_signed} people ({result.people_without_address} without address, no "
-        f"letter); {result.cases_left_out} cases denied or not signed yet get none. "
-        f"Output: {run_dir / 'letters-signed'}",
+        f"letter); {result.cases_left_out} cases denied or not signed yet are not in them. "
+        f"{result.letters_denied} letters about {result.cases_denied} denied cases. "
+        f"Output: {run_dir / 'letters-signed'}, {run_dir / 'letters-denied'}",
         highlight=False,
         soft_wrap=True,
     )

@@ -249,13 +249,23 @@ def check(
         out.print(f"{file.path}: FAIL", highlight=False, soft_wrap=True)
         for failure in file.failures:
             out.print(f"  - {failure}", highlight=False, soft_wrap=True)
-    passed = len(report.files) - len(report.failed)
+    court = [f for f in report.files if not f.letter]
+    letters = [f for f in report.files if f.letter]
+    court_failed = sum(1 for f in court if not f.ok)
     out.print(
-        f"{report.run_dir}: {len(report.files)} court document(s) checked against the "
-        f"{report.pack} rules: {passed} pass, {len(report.failed)} fail.",
+        f"{report.run_dir}: {len(court)} court document(s) checked against the "
+        f"{report.pack} rules: {len(court) - court_failed} pass, {court_failed} fail.",
         highlight=False,
         soft_wrap=True,
     )
+    if letters:
+        letters_failed = sum(1 for f in letters if not f.ok)
+        out.print(
+            f"{len(letters)} letter(s) checked against the {report.pack} letter rules: "
+            f"{len(letters) - letters_failed} pass, {letters_failed} fail.",
+            highlight=False,
+            soft_wrap=True,
+        )
     if not report.ok:
         raise typer.Exit(1)
 

@@ -49,10 +49,11 @@ NUMPAGES = re.compile(r"\bNUMPAGES\b", re.IGNORECASE)
 Reference = tuple[str, str, str | None]
 
 
-def batch_section(section: Any, no: int, references: list[Reference]) -> Any:
-    """Order `no`'s w:sectPr for the batch (a copy): a new page, page numbers from 1, its header
-    and footer references (`references`, from batch_references) pointing at the batch's copies
-    of its parts (named by OrderParts)."""
+def batch_section(section: Any, no: int, references: list[Reference], first: bool = True) -> Any:
+    """Order `no`'s w:sectPr for the batch (a copy): its header and footer references
+    (`references`, from batch_references) pointing at the batch's copies of its parts (named by
+    OrderParts); the order's `first` section also starts a new page, page numbers from 1. A
+    later section of the order (its Exhibit A) keeps its own break and numbering."""
     from copy import deepcopy
 
     section = deepcopy(section) if section is not None else w_element("sectPr")
@@ -62,9 +63,38 @@ def batch_section(section: Any, no: int, references: list[Reference]) -> Any:
         reference = w_element(tag[len(W) :], {"type": kind})
         reference.set(f"{R}id", batch_rid(no, rid) if rid else empty_rid(tag))
         insert_in_order(section, reference)
-    set_in_order(section, "type", {"val": "nextPage"})
-    set_in_order(section, "pgNumType", {"start": "1"})
+    if first:
+        set_in_order(section, "type", {"val": "nextPage"})
+        set_in_order(section, "pgNumType", {"start": "1"})
     return section
+
+
+def later_references(section: Any, inherited: set[str]) -> list[Reference]:
+    """A later section's references in the batch (an order's exhibit): its own; one without a
+    default header (footer) shows the order's earlier section's, as in the order's own file."""
+    references: list[Reference] = list(references_of(section))
+    inherited.update(tag for tag, kind, _ in references if kind == "default")
+    return references
+
+
+# A page reference (PAGEREF OrderEnd) to a bookmark of the order: bookmarks are renamed per
+# order in the batch (two orders' "OrderEnd" would be one name), and so are the references.
+PAGEREF = re.compile(r"(\bPAGEREF\s+)([A-Za-z_][\w]*)")
+
+
+def batch_bookmark(no: int, name: str) -> str:
+    """Order `no`'s bookmark `name` in the batch (at most 40 characters, as Word wants)."""
+    return f"o{no}_{name}"[:40]
+
+
+def batch_bookmark_id(no: int, bookmark_id: str) -> str:
+    """Order `no`'s bookmark id in the batch: unique over the orders (ids are numbers)."""
+    return str(no * 10_000 + int(bookmark_id))
+
+
+def rename_page_references(text: str, no: int) -> str:
+    """`text`'s PAGEREF fields pointing at order `no`'s renamed bookmarks."""
+    return PAGEREF.sub(lambda m: m.group(1) + batch_bookmark(no, m.group(2)), text)
 
 
 def references_of(section: Any) -> list[tuple[str, str, str]]:
@@ -197,6 +227,7 @@ class OrderParts:
         data = docx.read(name)
         if content_type in (PART_TYPE.format("header"), PART_TYPE.format("footer")):
             data = per_order_page_count(data, pages)
+            data = page_references_renamed(data, no)
         new_name = batch_name(no, name)
         self._out.writestr(fixed_member(new_name), data)
         self._overrides.append((f"/{new_name}", content_type))
@@ -329,6 +360,21 @@ def per_order_page_count(xml: bytes, pages: int) -> bytes:
             node.text = "" if shown else str(pages)
             shown = True
     return xml_bytes(root) if changed else xml
+
+
+def page_references_renamed(xml: bytes, no: int) -> bytes:
+    """A header's or footer's PAGEREF fields pointing at order `no`'s bookmarks in the batch."""
+    if b"PAGEREF" not in xml:
+        return xml
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    for node in root.iter(f"{W}instrText"):
+        if node.text:
+            node.text = rename_page_references(node.text, no)
+    for node in root.iter(f"{W}fldSimple"):
+        node.set(f"{W}instr", rename_page_references(node.get(f"{W}instr", ""), no))
+    return xml_bytes(root)
 
 
 def xml_bytes(root: Any) -> bytes:

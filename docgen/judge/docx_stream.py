@@ -18,18 +18,25 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from docgen.judge.docx_sections import (
     DOCUMENT,
+    FOOTER,
+    HEADER,
     Reference,
     W,
+    batch_bookmark,
+    batch_bookmark_id,
     batch_references,
     batch_section,
+    later_references,
+    rename_page_references,
     section_break,
 )
 
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+BOOKMARK_START, BOOKMARK_END = f"{W}bookmarkStart", f"{W}bookmarkEnd"
 # Where the orders go in the index's word/document.xml (a comment before its final section).
 ORDERS_HERE = "docgen: the orders go here"
 # Spooled bodies held in memory up to this size, then in a temporary file: a small batch never
@@ -106,12 +113,34 @@ def order_body_xml(
     sections = body.findall(f"{W}sectPr")
     for child in sections:
         body.remove(child)
+    # An order of several sections (a bulk order and its Exhibit A): the sections inside its
+    # body (in paragraphs' properties) refer to their own headers and footers, copied too.
+    references: list[Reference] = []
+    inner_sections = list(body.iter(f"{W}sectPr"))
+    for i, inner in enumerate(inner_sections):
+        own = batch_references(inner, inherited) if i == 0 else later_references(inner, inherited)
+        inner.getparent().replace(inner, batch_section(inner, no, own, first=i == 0))
+        references.extend(own)
     for node in body.iter():
-        if node.tag == f"{W}numPr" or any(key.startswith(R) for key in node.attrib):
+        if node.tag == f"{W}numPr" or (
+            node.tag not in (HEADER, FOOTER) and any(key.startswith(R) for key in node.attrib)
+        ):
             raise NotPlain
+        if node.tag in (BOOKMARK_START, BOOKMARK_END):
+            node.set(f"{W}id", batch_bookmark_id(no, node.get(f"{W}id")))
+            if node.get(f"{W}name") is not None:
+                node.set(f"{W}name", batch_bookmark(no, node.get(f"{W}name")))
+        elif node.tag == f"{W}instrText" and node.text:
+            node.text = rename_page_references(node.text, no)
+        elif node.tag == f"{W}fldSimple":
+            node.set(f"{W}instr", rename_page_references(node.get(f"{W}instr", ""), no))
     original = sections[-1] if sections else None
-    references = batch_references(original, inherited)
-    section = batch_section(original, no, references)
+    first = not inner_sections  # the order's only section
+    last_references = (
+        batch_references(original, inherited) if first else later_references_of(original, inherited)
+    )
+    references.extend(last_references)
+    section = batch_section(original, no, last_references, first=first)
     if last:
         body.append(section)
     else:
@@ -121,3 +150,9 @@ def order_body_xml(
     # The body's own tags (and the namespace declarations lxml puts on them) are the batch's.
     xml = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
     return xml[xml.index(b">") + 1 : xml.rindex(b"</")], references
+
+
+def later_references_of(section: Any | None, inherited: set[str]) -> list[Reference]:
+    """The references of an order's last section after its first (none: it shows the one
+    before it)."""
+    return later_references(section, inherited) if section is not None else []

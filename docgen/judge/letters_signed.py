@@ -7,7 +7,12 @@ saying so, with the date signed -> letters-signed/<person_id>.pdf|.docx and mani
 A case whose order was denied, or is not signed yet, is never in such a letter; a person with
 some cases signed and some denied gets a letter about the signed ones only. The wording is the
 pack's `[letter_signed.<lang>]` table laid over its `[letter.<lang>]` table, with `signed_on`
-(the long date, or dates, the judge signed) added to the wording's context.
+(the long date, or dates, the judge signed) added to the wording's context; the agencies' days
+run from the (last) day signed.
+
+A person with a denied case also gets a letter about the denied ones, what that means and what
+they can do: letters-denied/<person_id>.pdf|.docx, kind "letter-denied", worded by the pack's
+`[letter_denied.<lang>]` over `[letter.<lang>]`. A case not signed yet gets no letter.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ log = logging.getLogger("docgen.letters_signed")
 
 SIGNED_LETTERS_DIR = "letters-signed"
 KIND = "letter-signed"
+DENIED_LETTERS_DIR = "letters-denied"
+DENIED_KIND = "letter-denied"
 
 
 class SignedLettersError(DocgenError):
@@ -43,15 +50,18 @@ class SignedLettersResult:
     people_without_address: int = 0
     cases_signed: int = 0
     cases_left_out: int = 0  # denied or not signed yet
+    letters_denied: int = 0  # letters about denied cases (letters-denied/)
+    cases_denied: int = 0
     files: list[str] = field(default_factory=list)
 
 
 class _SignedWordingPack:
-    """The pack, with [letter_signed.<lang>] over [letter.<lang>] and the signing date known."""
+    """The pack, with [<overlay>.<lang>] over [letter.<lang>] and the signing date known."""
 
-    def __init__(self, pack: Pack, extra: dict[str, Any]) -> None:
+    def __init__(self, pack: Pack, extra: dict[str, Any], overlay: str = "letter_signed") -> None:
         self._pack = pack
         self._extra = extra
+        self._overlay = overlay
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pack, name)
@@ -60,7 +70,7 @@ class _SignedWordingPack:
         base = self._pack.wording(section)
         if section.startswith("letter."):
             lang = section.split(".", 1)[1]
-            return base | self._pack.wording(f"letter_signed.{lang}")
+            return base | self._pack.wording(f"{self._overlay}.{lang}")
         return base
 
     def render_wording(self, value: Any, context: dict[str, Any], where: str) -> Any:
@@ -125,17 +135,36 @@ def make_signed_letters(
     specs = []
     for person in grouped.people:
         signed_cases = []
+        denied_cases = []
         dates: set[str] = set()
         for case in person.cases:
             relief = case.charges_with(letter_kinds)
             if not relief:
                 continue
             rows = {c.row for c in relief}
+            if rows & denied_rows:
+                denied_cases.append(case)
             if rows & denied_rows or not rows <= signed_rows.keys():
                 result.cases_left_out += 1
                 continue
             signed_cases.append(case)
             dates.update(signed_rows[r] for r in rows)
+        if denied_cases and person.has_address:
+            result.cases_denied += len(denied_cases)
+            result.letters_denied += 1
+            denied = viewmodel.letter(
+                _SignedWordingPack(pack, {}, "letter_denied"),  # type: ignore[arg-type]
+                person,
+                denied_cases,
+                letter_date,
+            )
+            specs.append(
+                dataclasses.replace(
+                    denied,
+                    kind="letter",
+                    relpath=f"{DENIED_LETTERS_DIR}/{viewmodel.safe_stem(person.person_id)}",
+                )
+            )
         if not signed_cases:
             continue
         result.people_signed += 1
@@ -148,7 +177,14 @@ def make_signed_letters(
         signed_pack = _SignedWordingPack(
             pack, {"signed_on": long_dates[-1], "signed_dates": long_dates}
         )
-        spec = viewmodel.letter(signed_pack, person, signed_cases, letter_date)  # type: ignore[arg-type]
+        # The agencies' period runs from the day the judge signed (the last of several days).
+        spec = viewmodel.letter(
+            signed_pack,  # type: ignore[arg-type]
+            person,
+            signed_cases,
+            letter_date,
+            period_start=date.fromisoformat(max(dates)),
+        )
         specs.append(
             dataclasses.replace(
                 spec,
@@ -156,19 +192,27 @@ def make_signed_letters(
             )
         )
     letter_options = dataclasses.replace(options, run_date=letter_date)
-    for stale in sorted((run_dir / SIGNED_LETTERS_DIR).glob("*")):
-        stale.unlink()  # the folder holds exactly this call's letters, as the manifest says
+    for folder in (SIGNED_LETTERS_DIR, DENIED_LETTERS_DIR):
+        for stale in sorted((run_dir / folder).glob("*")):
+            stale.unlink()  # the folders hold exactly this call's letters, as the manifest says
     entries: list[FileEntry] = render_all(specs, run_dir, letter_options) if specs else []
     for entry in entries:
-        entry.kind = KIND
-    result.letters = len(specs)
-    result.files = sorted(e.path for e in entries)
-    update_manifest(run_dir, (SIGNED_LETTERS_DIR + "/",), [e.as_dict() for e in entries])
+        entry.kind = DENIED_KIND if entry.path.startswith(DENIED_LETTERS_DIR + "/") else KIND
+    result.letters = len(specs) - result.letters_denied
+    result.files = sorted(e.path for e in entries if e.kind == KIND)
+    update_manifest(
+        run_dir,
+        (SIGNED_LETTERS_DIR + "/", DENIED_LETTERS_DIR + "/"),
+        [e.as_dict() for e in entries],
+    )
     log.info(
-        "signed-only letters: %d letters, %d cases signed, %d left out, %d people without address",
+        "signed-only letters: %d letters, %d cases signed, %d left out, %d people without address; "
+        "%d letters about %d denied cases",
         result.letters,
         result.cases_signed,
         result.cases_left_out,
         result.people_without_address,
+        result.letters_denied,
+        result.cases_denied,
     )
     return result

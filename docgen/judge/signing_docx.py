@@ -44,6 +44,7 @@ from docgen.render.ooxml_order import insert_in_order
 from docgen.store.output import atomic_file
 
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DOCUMENT = "word/document.xml"
 
 
@@ -143,9 +144,18 @@ def _docx_index(
     index = Document(str(run_dir / f"{documents[0].relpath}.docx"))
     body = index.element.body
     final_section = body.sectPr
+    # The page of the order's first section (an order's Exhibit A may be landscape).
+    first_section = next(iter(body.iter(f"{_W}sectPr")))
+    if first_section is not final_section:
+        first_section = deepcopy(first_section)
+        body.replace(final_section, first_section)
+        final_section = first_section
     for child in list(body):
         if child is not final_section:
             body.remove(child)
+    # No pleading paper's margin rules (page borders) around the index's table.
+    for rules in final_section.findall(f"{_W}pgBorders"):
+        final_section.remove(rules)
     # The first order's header and footer are its own: its section gets copies of them.
     references = [c for c in final_section if c.tag in (HEADER, FOOTER)]
     for reference in references:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from babel.dates import format_date
@@ -19,6 +19,7 @@ from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
 from docgen.plan.agency_directory import agency_lines
 from docgen.plan.grounds import ground_text
+from docgen.plan.name_case import cased_row
 
 SAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -239,14 +240,42 @@ def _plain_offense(pack: Pack, statute: str, description: str, lang: str) -> str
     return description
 
 
-def letter(pack: Pack, person: Person, cases: list[Case], run_date: date) -> DocumentSpec:
+def _relief_kinds(cases: list[Case], eligible: list[str] | tuple[str, ...]) -> list[str]:
+    return sorted({c.determination for case in cases for c in case.charges_with(eligible)})
+
+
+def compliance_end(pack: Pack, start: date) -> date | None:
+    """The day the agencies' period (`[law] compliance_days`) ends, counted from `start`."""
+    days = pack.config.law.get("compliance_days")
+    return start + timedelta(days=int(days)) if days else None
+
+
+def letter(
+    pack: Pack,
+    person: Person,
+    cases: list[Case],
+    run_date: date,
+    *,
+    period_start: date | None = None,
+) -> DocumentSpec:
+    """The letter to one person about all their cases. `period_start`: the day the agencies'
+    period runs from (the date the judge signed); by default the run's date, the order's date."""
     lang = person.language if person.language in pack.config.pack.languages else "en"
-    first = person.first
+    first = cased_row(person.first)  # "Dear Luke," even where the record says LUKE
+    eligible = pack.config.determinations.letters
     ctx = _common(pack, run_date, lang)
-    ctx.update(first_name=first.first_name, cases=cases)
+    ends = compliance_end(pack, period_start or run_date)
+    ctx.update(
+        first_name=first.first_name,
+        cases=cases,
+        relief_kinds=_relief_kinds(cases, eligible),
+        order_date=long_date(period_start or run_date, lang),
+        compliance_ends=long_date(ends, lang) if ends else "",
+        record_check=(pack.config.model_extra or {}).get("record_check", {}).get(lang, {}),
+    )
     w = pack.render_wording(pack.wording(f"letter.{lang}"), ctx, f"letter.{lang}")
     office = pack.config.office
-    eligible = pack.config.determinations.letters
+    relief_names: dict[str, str] = w["relief_names"]
     rows: list[int] = []
     case_rows = []
     for case in cases:
@@ -256,9 +285,21 @@ def letter(pack: Pack, person: Person, cases: list[Case], run_date: date) -> Doc
             {_plain_offense(pack, c.statute, c.offense_description, lang) for c in charges}
         )
         years = sorted({str(c.disposition_date.year) for c in charges})
-        case_rows.append(
-            [case.case_number, pack.config.court["name"], ", ".join(years), "; ".join(offenses)]
+        row = [case.case_number, pack.config.court["name"], ", ".join(years), "; ".join(offenses)]
+        # What was asked for each conviction, in the letter's words ("Reduce to a misdemeanor").
+        kinds = sorted({c.determination for c in charges})
+        row.append("; ".join(relief_names[k] for k in kinds))
+        case_rows.append(row)
+    headers = [w[f"{k}_label"] for k in ("case", "court", "year", "offense", "relief")]
+    other_contacts = [
+        pack.render_wording(
+            pack.wording(f"letter.{other}")["contact_other_language"],
+            ctx | {"first_name": first.first_name},
+            f"letter.{other}.contact_other_language",
         )
+        for other in pack.config.pack.languages
+        if other != lang and "contact_other_language" in pack.wording(f"letter.{other}")
+    ]
     city_line = f"{first.city}, {first.state} {first.postal_code}".strip()
     view = {
         "lang": lang,
@@ -272,7 +313,7 @@ def letter(pack: Pack, person: Person, cases: list[Case], run_date: date) -> Doc
         "recipient": [
             line
             for line in (
-                person.full_name,
+                first.full_name,
                 first.address_line1,
                 first.address_line2,
                 city_line,
@@ -284,7 +325,7 @@ def letter(pack: Pack, person: Person, cases: list[Case], run_date: date) -> Doc
         "main_point": w["main_point"],
         "cases_intro": w["cases_intro"],
         "cases": {
-            "headers": [w["case_label"], w["court_label"], w["year_label"], w["offense_label"]],
+            "headers": headers,
             "rows": case_rows,
         },
         "meaning_title": w["meaning_title"],
@@ -293,6 +334,7 @@ def letter(pack: Pack, person: Person, cases: list[Case], run_date: date) -> Doc
         "check": w["check"],
         "contact_title": w["contact_title"],
         "contact": w["contact"],
+        "contact_other_languages": other_contacts,
         "closing": w["closing"],
         "signature": [office["signer"], office["signer_title"], office["name"]],
     }

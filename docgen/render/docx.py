@@ -154,6 +154,7 @@ def _finish_plain(
         where = pack.template_path(f"{spec.kind}.docx")
         raise PackError(f"{where}: template cannot be rendered: {exc}") from None
     doc = tpl.docx
+    drop_blank_last_sections(doc.element.body)
     word_lang = WORD_LANG.get(spec.lang, spec.lang)
     _set_language(doc, word_lang)
     set_core_properties(doc.core_properties._element, spec.title, word_lang, stamp)
@@ -279,6 +280,7 @@ class _FastTemplate:
             docpr_id += 1
             elt.attrib["id"] = str(docpr_id)
         root = etree.fromstring(self.root_xml)
+        drop_blank_last_sections(tree)
         root.replace(root.find(qn("w:body")), tree)
         entries = dict(self.base)
         entries["word/document.xml"] = serialize_part_xml(root)
@@ -291,6 +293,39 @@ class _FastTemplate:
         set_core_properties(core, spec.title, word_lang, stamp)
         entries[self.core_name] = serialize_part_xml(core)
         return zip_entries(entries)
+
+
+def drop_blank_last_sections(body: Any) -> None:
+    """A rendered document never ends in sections the template left blank: a bulk order whose
+    pack says `[bulk] order_exhibit = "by_reference"` renders no Exhibit A, and its landscape
+    cover and table sections would print as blank pages. While the body's last section holds no
+    text and no table, it goes, and the section before it (the order's) becomes the body's."""
+    sect_tag, p_tag = qn("w:sectPr"), qn("w:p")
+    while True:
+        final = body.find(sect_tag)
+        breaks = [s for s in body.iter(sect_tag) if s is not final]
+        if final is None or not breaks:
+            return
+        holder = breaks[-1].getparent().getparent()  # the w:p whose w:pPr ends the section before
+        if holder.getparent() is not body:
+            return
+        after = list(holder.itersiblings())[:-1]  # the last section's content, before w:sectPr
+        if any(_shows_something(e) for e in after):
+            return
+        for element in after:
+            body.remove(element)
+        section = breaks[-1]
+        section.getparent().remove(section)
+        body.replace(final, section)
+        if holder.tag == p_tag and not _shows_something(holder):
+            body.remove(holder)
+
+
+def _shows_something(element: Any) -> bool:
+    """Whether a body element shows anything: a table, a picture, or any text."""
+    if element.tag == qn("w:tbl") or any(True for _ in element.iter(qn("w:drawing"))):
+        return True
+    return any((t.text or "").strip() for t in element.iter(qn("w:t")))
 
 
 def _set_language(doc: Any, word_lang: str) -> None:
