@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from profile_render import _ms_per_document_each  # noqa: E402
 
+from docgen.demo.synth import synth_rows, write_csv  # noqa: E402
 from docgen.packs import load_pack  # noqa: E402
 from docgen.pipeline import RunOptions, validate_input  # noqa: E402
-from docgen.plan import plan_documents  # noqa: E402
-from docgen.render_pdf import PdfRenderer  # noqa: E402
-from docgen.synth import synth_rows, write_csv  # noqa: E402
+from docgen.plan.planner import plan_documents  # noqa: E402
+from docgen.render.pdf import PdfRenderer  # noqa: E402
 
 RUN_DATE = date(2026, 12, 1)
 KINDS = ("motion", "order", "letter")

@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench.py --cases 1000            # fuller: a few minutes more
     .venv/bin/python bench/bench.py --cases 1000 --rss-cases 5000,50000 --exhibit-rows 50000
 
-One run on synthetic cases (docgen.synth, fixed seed) prints a table and writes it as JSON
+One run on synthetic cases (docgen.demo.synth, fixed seed) prints a table and writes it as JSON
 (--json, default bench-results.json):
 
 - PDF, the same documents three ways: (a) naive: one WeasyPrint pass per document with nothing
@@ -63,14 +63,14 @@ sys.path.insert(0, str(ROOT / "bench"))  # profile_render, when imported as benc
 
 from profile_render import profile_renders, table_lines  # noqa: E402  (beside this script)
 
+from docgen.demo.synth import synth_rows, write_csv  # noqa: E402
 from docgen.packs import load_pack  # noqa: E402
 from docgen.pipeline import RunOptions, render_all, validate_input  # noqa: E402
-from docgen.plan import plan_documents  # noqa: E402
-from docgen.render_docx import DocxRenderer, render_docxtpl_uncached  # noqa: E402
-from docgen.render_pdf import PdfRenderer  # noqa: E402
-from docgen.render_pool import PARALLEL_THRESHOLD  # noqa: E402
-from docgen.synth import synth_rows, write_csv  # noqa: E402
-from docgen.viewmodel import DocumentSpec  # noqa: E402
+from docgen.plan.planner import plan_documents  # noqa: E402
+from docgen.plan.viewmodel import DocumentSpec  # noqa: E402
+from docgen.render.docx import DocxRenderer, render_docxtpl_uncached  # noqa: E402
+from docgen.render.pdf import PdfRenderer  # noqa: E402
+from docgen.render.pool import PARALLEL_THRESHOLD  # noqa: E402
 
 RUN_DATE = date(2026, 12, 1)
 PACK = "il-cook"
@@ -316,7 +316,7 @@ def bench_rss(sizes: list[int], formats: str, workers: int, tmp: Path, timeout: 
 PLAN_ONLY = (
     "import sys; sys.path.insert(0, sys.argv[1]); from datetime import date; "
     "from pathlib import Path; from docgen.packs import load_pack; "
-    "from docgen.pipeline import RunOptions, validate_input; from docgen.plan import plan_documents; "
+    "from docgen.pipeline import RunOptions, validate_input; from docgen.plan.planner import plan_documents; "
     "o = RunOptions(Path(sys.argv[2]), sys.argv[3], date.fromisoformat(sys.argv[4]), Path('.')); "
     "plan = plan_documents(load_pack(o.pack_name), validate_input(o), o.run_date); "
     "print('specs=%d' % sum(1 for _ in plan.specs))"

@@ -22,12 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgen import bulk, bulk_render
-from docgen.group import group_charges
+from docgen.demo.synth import synth_rows
 from docgen.packs import load_pack
-from docgen.render_pdf import PdfRenderer
-from docgen.synth import synth_rows
-from docgen.validate import validate_table
+from docgen.plan import bulk
+from docgen.plan.group import group_charges
+from docgen.plan.validate import validate_table
+from docgen.render import bulk as bulk_render
+from docgen.render.pdf import PdfRenderer
 
 
 def main() -> int:

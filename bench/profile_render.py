@@ -23,13 +23,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from docgen.render_pdf import PdfRenderer
-from docgen.viewmodel import DocumentSpec
+from docgen.plan.viewmodel import DocumentSpec
+from docgen.render.pdf import PdfRenderer
 
 # (label, file path ending, function name): cumulative time of the outermost match. Nested
 # phases are listed under their parent with "  " (their time is part of the parent's).
 PHASES: tuple[tuple[str, str, str], ...] = (
-    ("Jinja template (docgen)", "docgen/render_pdf.py", "render_html"),
+    ("Jinja template (docgen)", "docgen/render/pdf.py", "render_html"),
     ("HTML parse", "tinyhtml5/parser.py", "parse"),
     ("CSS cascade", "weasyprint/css/__init__.py", "get_all_computed_styles"),
     ("box tree", "weasyprint/formatting_structure/build.py", "build_formatting_structure"),
@@ -44,7 +44,7 @@ PHASES: tuple[tuple[str, str, str], ...] = (
     ("  structure tags", "weasyprint/pdf/tags.py", "add_tags"),
     ("PDF serialisation (pydyf)", "pydyf/__init__.py", "write"),
 )
-TOTAL = ("docgen/render_pdf.py", "render_with_pages")
+TOTAL = ("docgen/render/pdf.py", "render_with_pages")
 
 # (label, [(tag, class)]): elements taken out of the rendered HTML, every occurrence. A feature
 # a document does not have is reported as absent, not as free.

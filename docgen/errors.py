@@ -5,6 +5,7 @@ Messages name the file, row and column, never the personal data in the cell.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 
 
@@ -71,3 +72,15 @@ class RowProblem:
         if self.column:
             where += f", column {self.column}"
         return f"{where}: {self.message}"
+
+
+def stack_only(exc: BaseException) -> str:
+    """A traceback for a log: the exception's type, then each frame's file, line and function.
+
+    Never the exception's message (nor its cause's): a message may quote input, a name or a
+    birth date from a row, and logs must not hold personal data.
+    """
+    lines = [f"{type(exc).__name__} (message not logged: it may quote input); innermost last:"]
+    for frame in traceback.extract_tb(exc.__traceback__):
+        lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+    return "\n".join(lines)

@@ -11,7 +11,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from docgen.check_letters import LetterRules
+from docgen.check.letters import LetterRules
 from docgen.errors import PackError
 from docgen.packs import Pack
 
@@ -68,7 +68,7 @@ class StampBox(BaseModel):
 
 class GroundRule(BaseModel):
     """The ground of relief (a paragraph found by `paragraph`) names exactly the statutes and
-    classes (name -> pattern) found in the rest of the document (docgen.check_wording)."""
+    classes (name -> pattern) found in the rest of the document (docgen.check.wording)."""
 
     model_config = ConfigDict(extra="forbid")
     documents: list[str]
@@ -98,20 +98,20 @@ class FilingRules(BaseModel):
     line_numbers: LineNumbers | None = None  # required on every page of page_size_in
     exhibit_pages: PageLayout | None = None  # pages of this size are exhibit pages
     required_bookmarks: dict[str, list[str]] = {}  # kind -> outline titles (prefixes) it must have
-    # What the documents say (docgen.check_wording), name -> pattern: what no filing may print
+    # What the documents say (docgen.check.wording), name -> pattern: what no filing may print
     # (fallback lines, "1 persons", raw DOJ codes), what each document of a kind must hold (the
     # order's denial line, the direction to the DOJ), and the ground of relief agreeing with the
     # charges listed.
     court_wording: dict[str, str] = {}
     required_wording: dict[str, dict[str, str]] = {}
     ground: GroundRule | None = None
-    # Court content (docgen.check_content): kinds that carry Exhibit A (its bookmark and a
+    # Court content (docgen.check.content): kinds that carry Exhibit A (its bookmark and a
     # "Rows a-b" bookmark for every row; a bulk order only unless `[bulk] order_exhibit =
     # "by_reference"`), and kinds whose printed page numbers must read 1..N across the file
     # (Cal. Rules of Court 3.1110(c)).
     exhibit_in: list[str] = []
     consecutive_page_numbers: list[str] = []
-    # The notification letters (docgen.check_letters): salutation, relief words, the agencies'
+    # The notification letters (docgen.check.letters): salutation, relief words, the agencies'
     # end date, the address block inside the #10 window.
     letters: LetterRules | None = None
 

@@ -100,7 +100,7 @@ class ChargeRow(BaseModel):
     state: Text = ""
     postal_code: Text = ""
     language: Literal["en", "es"] = "en"
-    # Required (docgen.validate), except on a needs_review row: a record for review may lack it.
+    # Required (docgen.plan.validate), except on a needs_review row: a record for review may lack it.
     case_number: Text
     court_division: Text = ""
     arrest_date: date | None = None
@@ -119,7 +119,7 @@ class ChargeRow(BaseModel):
         "automatic_expungement",
     ]
     reason: Text = ""
-    county: Text = ""  # the county the record belongs to, when the input says (docgen.accepts)
+    county: Text = ""  # the county the record belongs to, when the input says (docgen.plan.accepts)
 
     @property
     def full_name(self) -> str:

@@ -15,9 +15,8 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from docgen.accepts import Accepts
-from docgen.agency_directory import DirectoryEntry
 from docgen.errors import PackError, UnknownPack
+from docgen.plan.accepts import Accepts
 from docgen.resources import REPO_ROOT as REPO_ROOT  # the checkout, for tests and tools
 from docgen.resources import data_dir
 
@@ -29,7 +28,7 @@ def printable_characters(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
     """Code points the bundled fonts can draw in every style of at least one family.
 
     Why: fonts come only from the fonts folder, so a character none of them has would come out
-    as an empty box in a court filing; such rows are rejected instead (docgen.plan).
+    as an empty box in a court filing; such rows are rejected instead (docgen.plan.planner).
     """
     from fontTools.ttLib import TTCollection, TTFont
 
@@ -57,6 +56,18 @@ def unprintable(text: str) -> list[str]:
 
 def packs_dir() -> Path:
     return data_dir("templates", "DOCGEN_PACKS_DIR")
+
+
+class DirectoryEntry(BaseModel):
+    """One arresting agency of the pack's `[agency_directory]` (docgen.plan.agency_directory):
+    where it is, and who answers for its unit of local government."""
+
+    model_config = ConfigDict(extra="forbid")
+    address: str = ""
+    legal_officer: str = ""
+    legal_officer_address: str = ""
+    # The agency is already one of the pack's standing [[agencies]] (this name): not listed twice.
+    served_as: str = ""
 
 
 class PackInfo(BaseModel):
@@ -87,7 +98,7 @@ class Agency(BaseModel):
     address: str = ""
     serve: bool = True
     comply: bool = True
-    # Served with an individual's own petition too (docgen.petition); the Prisoner Review Board
+    # Served with an individual's own petition too (docgen.petition.petition); the Prisoner Review Board
     # notice, for one, is due only on the State's Attorney's motions.
     petition: bool = True
 
@@ -103,10 +114,10 @@ class PackConfig(BaseModel):
     law: dict[str, Any]
     agencies: list[Agency] = []
     # Arresting agencies as the input spells them: address and chief legal officer
-    # (docgen.agency_directory).
+    # (docgen.plan.agency_directory).
     agency_directory: dict[str, DirectoryEntry] = {}
     plain_offenses: dict[str, dict[str, str]] = {}
-    # The rows this court takes (docgen.accepts); without it, every row.
+    # The rows this court takes (docgen.plan.accepts); without it, every row.
     accepts: Accepts = Accepts()
 
 

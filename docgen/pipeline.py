@@ -1,9 +1,12 @@
-"""The pipeline: read -> validate -> group -> view models -> render -> write.
+"""The pipeline: read -> validate against the pack -> group -> plan -> render -> write.
 
-The CLI and the service are thin shells over `run`. Its steps live in their own modules:
-planning (docgen.plan), rendering (docgen.render_pool), the print batches (docgen.run_batches)
-and the manifest (docgen.manifest). `run` reports the stage it is in through `stage` and times
-each (docgen.stage_times: RunResult.stage_times, kept out of the run's files).
+The CLI and the service are thin shells over `run`. Its steps live in their own modules: reading
+and validating each row (docgen.readers, docgen.plan.validate), validating against the pack, the
+one step that decides every reject (docgen.plan.admit), grouping (docgen.plan.group), planning
+(docgen.plan.planner), rendering (docgen.render.pool), the print batches
+(docgen.store.run_batches), the report (docgen.store.report) and the manifest
+(docgen.store.manifest). `run` reports the stage it is in through `stage` and times each
+(docgen.stage_times: RunResult.stage_times, kept out of the run's files).
 """
 
 from __future__ import annotations
@@ -13,31 +16,29 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from docgen import resume, viewmodel
-from docgen.batches import DEFAULT_VOLUME_PAGES
-from docgen.charge_store import count_determinations
 from docgen.errors import DocgenError
-from docgen.file_index import DocumentRef, FileEntry, FileIndex
-from docgen.manifest import build_manifest, entry_for, file_digest, json_pieces
 from docgen.model import Reject
-from docgen.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
 from docgen.packs import Pack, load_pack
-from docgen.plan import LazySpecs, Plan, plan_documents
+from docgen.plan import viewmodel
+from docgen.plan.admit import admit
+from docgen.plan.charge_store import count_determinations
+from docgen.plan.group import group_stored
+from docgen.plan.planner import LazySpecs, plan_documents, plan_people
+from docgen.plan.validate import ValidationResult, validate_table
+from docgen.plan.viewmodel import DocumentSpec
 from docgen.readers import read_table
-from docgen.render_pool import FORMATS, Cancel, Progress, RunCancelled, render_all
-from docgen.run_batches import remove_stale_files, write_judge_batch, write_letter_batches
+from docgen.readers.addresses import apply_addresses
+from docgen.render.pool import Cancel, Progress, render_all
+from docgen.render.worker import FORMATS, RunCancelled
+from docgen.run_options import RunOptions, RunResult
 from docgen.stage_times import READING, StageClock, StageTime
-from docgen.validate import ValidationResult, validate_table
-from docgen.viewmodel import DocumentSpec
-
-if TYPE_CHECKING:
-    from docgen.rules.engine import RawAccounting
+from docgen.store import report, resume
+from docgen.store.file_index import DocumentRef, FileEntry, FileIndex
+from docgen.store.manifest import build_manifest, entry_for, file_digest, json_pieces
+from docgen.store.output import clear_stale_temp_files, csv_bytes, make_dir, write_atomic
+from docgen.store.run_batches import remove_stale_files, write_judge_batch, write_letter_batches
 
 SOURCE_ROW = "source_row"  # determinations.csv: the raw file's row of each conviction
 
@@ -66,80 +67,6 @@ log = logging.getLogger("docgen.pipeline")
 # nothing to do (no letters, no orders) is not reported.
 Stage = Callable[[str, int, int | None], None]
 STAGES = ("Rendering", "Letters print file", "Judge's batch", "Report", "Manifest")
-
-
-@dataclass(slots=True)
-class RunOptions:
-    input_path: Path
-    pack_name: str
-    run_date: date
-    out_dir: Path
-    encoding: str | None = None
-    input_format: str | None = None
-    formats: tuple[str, ...] = FORMATS
-    workers: int | None = None
-    run_id: str | None = None
-    addresses: Path | None = None  # CSV: person_id -> address, for inputs without addresses
-    input_name: str | None = None  # shown in manifest and report instead of input_path.name
-    cluster: str | None = None  # Dask scheduler address (tcp://host:8786): render there
-    cluster_output: str = "returned"  # or "shared": workers write into run_dir (docgen.cluster)
-    batch_pages: int = DEFAULT_VOLUME_PAGES  # a print batch above this many pages is split
-    # Plans the documents instead of plan_documents (docgen.petition: one person's petition).
-    planner: Callable[[Pack, ValidationResult, date], Plan] | None = None
-    # Options outside the input that change the documents (a petition's signer, hearing): part of
-    # the run id and the resume key, so a rerun with other options never reuses older files.
-    settings_key: str = ""
-    # --strict: a row of another court ([accepts]) stops the run before any file is written.
-    strict: bool = False
-    # `generate --rules`: the raw file's accounting (docgen.rules.engine.RawAccounting); the
-    # report counts the raw file's rows and names raw row numbers (determinations' source_row).
-    raw: RawAccounting | None = None
-
-
-@dataclass(slots=True)
-class RunResult:
-    run_id: str
-    run_dir: Path
-    pack: str
-    input_file: str
-    input_rows: int
-    blank_rows: int
-    rows_in_documents: int
-    rows_not_eligible: int
-    rows_needs_review: int
-    rows_rejected: int
-    determinations: dict[str, int]
-    documents: dict[str, int]
-    cases: int
-    people: int
-    letters: int
-    people_without_address: list[dict[str, str]]
-    rejects: list[Reject]
-    # Every file written, on disk (docgen.file_index): `len`, iteration (sorted by path) and
-    # `.get(path)`; deleted when the result is.
-    files: FileIndex = field(default_factory=FileIndex)
-    seconds: float = 0.0
-    rows_context: int = 0  # gogen rows without a determination: the rest of the record
-    rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
-    review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office
-    # arresting agency -> cases affected, for agencies without an address in the pack's
-    # [agency_directory]: problems to fix before filing (docgen.agency_directory)
-    agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
-    documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
-    # How long each stage took (READING, then STAGES that ran), for the CLI's summary and the
-    # service's job: never in the run's files, which are the same bytes on every rerun.
-    stage_times: tuple[StageTime, ...] = ()
-
-    @property
-    def accounted(self) -> bool:
-        return self.input_rows == (
-            self.rows_in_documents
-            + self.rows_not_eligible
-            + self.rows_needs_review
-            + self.rows_rejected
-            + self.rows_context
-            + self.rows_automatic
-        )
 
 
 def default_run_id(options: RunOptions, input_digest: str) -> str:
@@ -182,28 +109,28 @@ def run(
 ) -> RunResult:
     """Make every file of the run; `progress(done, total)` counts rendered documents, `stage`
     (optional) follows every stage (Stage), `cancel` is asked between documents."""
-    from docgen import report
-
     started = time.perf_counter()
     # Times every stage whether or not anyone shows them (--quiet, no terminal), then passes
     # each call on to `stage`.
     clock = StageClock(stage)
     pack = load_pack(options.pack_name)
+    # read -> validate each row (columns, values, the court's [accepts])
     validation = validate_input(options, pack)
     if options.strict and validation.other_court:
         name = options.input_name or options.input_path.name
         raise OtherCourtRows(name, pack.name, validation.other_court)
     if options.addresses is not None:
-        from docgen.addresses import apply_addresses
-
         validation.charges = apply_addresses(validation.charges, options.addresses)
-    plan = (options.planner or plan_documents)(pack, validation, options.run_date)
-    raw_rows = 0  # generate --rules: the raw rows determine rejected or kept as context
+    # -> validate against the pack: every reject of the run is decided here
+    raw_rejects = options.raw.rejects if options.raw is not None else []
+    admitted = admit(pack, validation, raw_rejects)
+    # -> group (people read on demand) -> plan
+    grouped = group_stored(admitted.store)
+    plan = (options.planner or plan_people)(pack, admitted, grouped, options.run_date)
+    raw_rows = len(raw_rejects)  # generate --rules: raw rows rejected or kept as context
     if options.raw is not None:
-        plan.rejects = sorted([*options.raw.rejects, *plan.rejects], key=lambda r: r.row)
         validation.context_rows += options.raw.context_rows
         validation.blank_rows += options.raw.blank_rows
-        raw_rows = len(options.raw.rejects)
     log.info(
         "validated %d input rows (%d blank skipped): %d valid, %d rejected by validation",
         validation.input_rows,
@@ -239,7 +166,7 @@ def run(
     reuse = resume.begin(run_dir, run_key)
 
     # Specs are built as they are rendered; what the batches need of each, and every file
-    # entry, go to an index on disk (docgen.file_index): memory does not grow with the run.
+    # entry, go to an index on disk (docgen.store.file_index): memory does not grow with the run.
     files = FileIndex()
 
     def streamed() -> Iterator[DocumentSpec]:

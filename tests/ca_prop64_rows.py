@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from docgen.gogen import DOJ_COLUMNS
+from docgen.readers.gogen import DOJ_COLUMNS
 
 RULES_TOML = Path(__file__).resolve().parent.parent / "rules" / "ca-prop64" / "rules.toml"
 

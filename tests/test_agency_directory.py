@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen import viewmodel
-from docgen.check import check_run
-from docgen.grounds import ground_text, unfit_reason
+from docgen.check.checker import check_run
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import load_pack
-from docgen.petition_documents import notice_of_filing
-from docgen.petition_input import PetitionSettings
+from docgen.petition.documents import notice_of_filing
+from docgen.petition.input import PetitionSettings
+from docgen.plan import viewmodel
+from docgen.plan.grounds import ground_text, unfit_reason
 from tests.conftest import run_pipeline
 
 RUN_DATE = date(2026, 12, 1)
@@ -82,7 +82,7 @@ def csv_row(agency: str, statute: str, offense_class: str, case_number: str, n: 
 
 @pytest.mark.parametrize("pack_name", ["il-cook", "il-will"])
 def test_every_agency_synth_makes_is_in_the_directory_with_an_address(pack_name: str) -> None:
-    from docgen.synth import SUBURBS
+    from docgen.demo.synth import SUBURBS
 
     pack = load_pack(pack_name)
     agencies = {

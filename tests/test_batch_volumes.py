@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from docgen.batches import plan_volumes, volume_relpath
+from docgen.judge.batches import plan_volumes, volume_relpath
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 
 

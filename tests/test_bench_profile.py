@@ -48,11 +48,11 @@ def test_the_features_exist_in_a_real_order(profile_render, tmp_path) -> None:
     charges table, signature block and footers, and keeps its recital."""
     from datetime import date
 
+    from docgen.demo.synth import synth_rows, write_csv
     from docgen.packs import load_pack
     from docgen.pipeline import RunOptions, validate_input
-    from docgen.plan import plan_documents
-    from docgen.render_pdf import PdfRenderer
-    from docgen.synth import synth_rows, write_csv
+    from docgen.plan.planner import plan_documents
+    from docgen.render.pdf import PdfRenderer
 
     csv_path = tmp_path / "cases.csv"
     write_csv(synth_rows(3, seed=7), csv_path)

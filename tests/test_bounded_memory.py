@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen import resume
-from docgen.manifest import json_pieces
-from docgen.output import write_atomic
+from docgen.store import resume
+from docgen.store.manifest import json_pieces
+from docgen.store.output import write_atomic
 
 
 def _manifest(files: int) -> dict:
@@ -68,7 +68,7 @@ def test_report_pdf_lists_a_bounded_number_of_rows(golden_run) -> None:
 
     from docgen.packs import load_pack
     from docgen.pipeline import RunOptions
-    from docgen.report import PDF_LIST_ROWS, _env, report_context
+    from docgen.store.report import PDF_LIST_ROWS, _env, report_context
     from tests.conftest import RUN_DATE
 
     review = [
@@ -110,7 +110,7 @@ def _validated(path: Path):
 
 
 def _synth_csv(tmp_path: Path, cases: int, seed: int = 5) -> Path:
-    from docgen.synth import synth_rows, write_csv
+    from docgen.demo.synth import synth_rows, write_csv
 
     path = tmp_path / f"synth-{cases}-{seed}.csv"
     write_csv(synth_rows(cases, seed=seed), path)
@@ -125,8 +125,8 @@ def _reject_conflicts_in_memory(
 ) -> list:
     from collections import defaultdict
 
-    from docgen.group import _rows_text
     from docgen.model import Reject
+    from docgen.plan.group import _rows_text
 
     groups: dict = defaultdict(list)
     for charge in charges:
@@ -152,8 +152,8 @@ def _reject_conflicts_in_memory(
 
 def _group_in_memory(charges, file: str):
     """Grouping as docgen did it before the store: every charge held, dicts of lists."""
-    from docgen.group import Grouped
     from docgen.model import Case, Person
+    from docgen.plan.group import Grouped
 
     bad_rows: set[int] = set()
     rejects = [
@@ -272,8 +272,8 @@ BADINPUT = Path(__file__).parent / "badinput"
 
 
 def test_store_groups_exactly_like_the_in_memory_grouping(tmp_path: Path) -> None:
-    from docgen.charge_store import ChargeStore
-    from docgen.group import group_charges, group_store
+    from docgen.plan.charge_store import ChargeStore
+    from docgen.plan.group import group_charges, group_store
 
     checked = 0
     for name, charges in _grouping_cases(tmp_path):
@@ -295,8 +295,8 @@ def test_store_groups_exactly_like_the_in_memory_grouping(tmp_path: Path) -> Non
 
 def _in_memory_specs(pack, validation, run_date) -> list:
     """The documents as plan_documents decided them when every charge was held (per-case packs)."""
-    from docgen import viewmodel
-    from docgen.plan import _unfit_for_documents
+    from docgen.plan import viewmodel
+    from docgen.plan.admit import unfit_for_documents
 
     documents = tuple(pack.config.determinations.documents)
     letters = tuple(pack.config.determinations.letters)
@@ -304,7 +304,7 @@ def _in_memory_specs(pack, validation, run_date) -> list:
     for person in _group_in_memory(list(validation.charges), validation.file).people:
         letter_cases = []
         for case in person.cases:
-            case.charges = _unfit_for_documents(pack, case.charges, validation.file, [])
+            case.charges = unfit_for_documents(pack, case.charges, validation.file, [])
             if case.charges_with(documents):
                 specs.append(viewmodel.motion(pack, person, case, run_date))
                 specs.append(viewmodel.order(pack, person, case, run_date))
@@ -317,7 +317,7 @@ def _in_memory_specs(pack, validation, run_date) -> list:
 
 def test_plan_is_the_in_memory_plan(tmp_path: Path) -> None:
     from docgen.packs import load_pack
-    from docgen.plan import plan_documents
+    from docgen.plan.planner import plan_documents
     from tests.conftest import GOLDEN_INPUT, RUN_DATE
 
     pack = load_pack("il-cook")
@@ -337,10 +337,10 @@ def _live_charge_rows_while_planning(
     model, and how many were made in all."""
     import weakref
 
-    from docgen import charge_store, group, validate
     from docgen.model import ChargeRow
     from docgen.packs import load_pack
-    from docgen.plan import plan_documents
+    from docgen.plan import charge_store, group, validate
+    from docgen.plan.planner import plan_documents
     from tests.conftest import RUN_DATE
 
     live: weakref.WeakSet = weakref.WeakSet()
@@ -387,7 +387,7 @@ def test_planning_memory_per_case_is_small(tmp_path: Path) -> None:
     import tracemalloc
 
     from docgen.packs import load_pack
-    from docgen.plan import plan_documents
+    from docgen.plan.planner import plan_documents
     from tests.conftest import RUN_DATE
 
     pack = load_pack("il-cook")
@@ -418,7 +418,7 @@ def test_render_workers_are_replaced_and_the_files_stay_the_same(
     run's files are byte for byte those of a run with one pool."""
     import hashlib
 
-    from docgen import render_pool
+    from docgen.render import pool as render_pool
     from tests.conftest import run_pipeline
 
     def tree(run_dir: Path) -> dict[str, str]:

@@ -12,10 +12,12 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from docgen import bulk, bulk_render, exhibit_layout
-from docgen.group import group_charges
 from docgen.model import ChargeRow
 from docgen.packs import load_pack
+from docgen.plan import bulk
+from docgen.plan.group import group_charges
+from docgen.render import bulk as bulk_render
+from docgen.render import exhibit_layout
 from tests.conftest import GOGEN_GOLDEN, RUN_DATE, run_pipeline
 from tests.pack_edit import set_in_pack
 from tests.test_accessibility import headerless_tables
@@ -180,7 +182,7 @@ def test_exhibit_chunks_and_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     set_in_pack(toml, "bulk", chunk_rows="300")
     set_in_pack(toml, "pack", max_document_bytes="150000")
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
-    from docgen.render_pdf import PdfRenderer
+    from docgen.render.pdf import PdfRenderer
 
     pack = load_pack("ca-los-angeles")
     people = group_charges(_charges(1200), "t").people

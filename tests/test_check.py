@@ -12,7 +12,7 @@ import pypdfium2
 import pytest
 from typer.testing import CliRunner
 
-from docgen.check import check_pdf, check_run
+from docgen.check.checker import check_pdf, check_run
 from docgen.cli import app
 from docgen.filing_rules import FilingRules, rules_of
 from docgen.packs import REPO_ROOT, load_pack

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from docgen.check import check_pdf, check_run
+from docgen.check.checker import check_pdf, check_run
 from docgen.cli import app
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
@@ -233,7 +233,7 @@ def test_the_order_carries_every_exhibit_row(fixed_run: Path) -> None:
 
 def test_exhibit_pages_numbered_on_their_own_fail_crc_3_1110(run_copy: Path) -> None:
     """Renumber the exhibit's pages from 1 (what the motion printed before): the check fails."""
-    from docgen.check_content import page_number_failures
+    from docgen.check.content import page_number_failures
 
     texts = ["body", "body", "EXHIBIT A", "x Page 1 of 2 y", "Page 2 of 2"]
     footers = [["1"], ["2"], [], [], []]
@@ -254,7 +254,7 @@ def test_exhibit_pages_numbered_on_their_own_fail_crc_3_1110(run_copy: Path) -> 
 
 
 def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -> None:
-    from docgen.check_wording import content_failures
+    from docgen.check.wording import content_failures
 
     rules = rules_of(load_pack("ca-los-angeles"))
     old_order = [

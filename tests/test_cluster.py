@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen import cluster
+from docgen.render import cluster
 from tests.conftest import GOLDEN_INPUT, RUN_DATE, run_pipeline
 
 distributed = pytest.importorskip("distributed")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen.gogen import code_section
 from docgen.model import ALL_COLUMNS
-from docgen.output import csv_bytes, neutralise_formula, restore_formula
 from docgen.readers import read_table
+from docgen.readers.gogen import code_section
+from docgen.store.output import csv_bytes, neutralise_formula, restore_formula
 from tests.ca_prop64_rows import event, write_doj
 from tests.conftest import run_pipeline
 

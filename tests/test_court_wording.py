@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from docgen import bulk
-from docgen.check import check_run
-from docgen.check_wording import content_failures
+from docgen.check.checker import check_run
+from docgen.check.wording import content_failures
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
+from docgen.plan import bulk
 from tests.conftest import run_pipeline
 from tests.test_agency_directory import HEADER, _text, charge, csv_row, person_case
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from docgen.docx_package import set_core_properties
-from docgen.render_docx import DocxRenderer
-from docgen.signing import BATCH_TITLE
+from docgen.judge.volumes import BATCH_TITLE
+from docgen.render.docx import DocxRenderer
+from docgen.render.docx_package import set_core_properties
 from tests.test_fast_render import PACK_TEMPLATES, TEMPLATES, _spec_for
 
 RUN_DATE = date(2026, 12, 1)

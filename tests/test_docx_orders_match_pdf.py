@@ -1,7 +1,7 @@
 """Issue 15, items 3, 5 and 11 (DOCX): the Word bulk order says what its PDF says, carries its
 Exhibit A as the PDF does (`[bulk] order_exhibit`, default "attached"), prints the same separate
 denial line, and its pages read the same "Page N of M" in LibreOffice, alone and in the judge's
-Word batch (docgen/signing_docx.py keeps the order's sections)."""
+Word batch (docgen/judge/signing_docx.py keeps the order's sections)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from docgen.packs import REPO_ROOT, load_pack
-from docgen.render_docx import docx_text
+from docgen.render.docx import docx_text
 from tests.ca_county_fixtures import demo_input
 from tests.conftest import run_pipeline
 
@@ -296,8 +296,8 @@ def test_the_batch_keeps_every_section_of_every_order(tmp_path: Path) -> None:
     OOXML (openxml-audit); the index page is the orders' first page size (portrait)."""
     from datetime import date
 
-    from docgen.signing import BatchDocument
-    from docgen.signing_docx import write_signing_batch_docx
+    from docgen.judge.signing_docx import write_signing_batch_docx
+    from docgen.judge.volumes import BatchDocument
     from tests.ooxml_check import docx_problems
 
     cases = ["2020CM000001", "2020CM000002"]

@@ -1,5 +1,5 @@
 """The Word batch reads each order's word/document.xml once, and its spool, in memory or spilled
-into a temporary file, gives the same bytes (docgen/docx_stream.py)."""
+into a temporary file, gives the same bytes (docgen/judge/docx_stream.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import docgen.docx_stream
-from docgen.signing import BATCH_DOCX
-from docgen.signing_docx import write_signing_batch_docx
+import docgen.judge.docx_stream
+from docgen.judge.signing_docx import write_signing_batch_docx
+from docgen.judge.volumes import BATCH_DOCX
 from tests.test_signing_docx_footers import _case_orders
 
 
@@ -40,10 +40,13 @@ def test_a_spilled_spool_gives_the_same_batch(
 ) -> None:
     in_memory, spilled = tmp_path / "memory", tmp_path / "spilled"
     batches = []
-    for run_dir, limit in ((in_memory, docgen.docx_stream.SPOOL_IN_MEMORY), (spilled, spool_bytes)):
+    for run_dir, limit in (
+        (in_memory, docgen.judge.docx_stream.SPOOL_IN_MEMORY),
+        (spilled, spool_bytes),
+    ):
         run_dir.mkdir()
         documents = _case_orders(run_dir, golden_run.run_dir, 3)
-        monkeypatch.setattr(docgen.docx_stream, "SPOOL_IN_MEMORY", limit)
+        monkeypatch.setattr(docgen.judge.docx_stream, "SPOOL_IN_MEMORY", limit)
         write_signing_batch_docx(run_dir, "run", date(2026, 1, 15), documents)
         batches.append((run_dir / BATCH_DOCX).read_bytes())
         # The spool's temporary file is gone: only the batch is in its folder.

@@ -1,5 +1,5 @@
 """Exhibit A cells drawn on more than one line carry their whole text as /ActualText on their
-structure element (docgen/exhibit_pdf.py), so assistive technology reads "2011-MC1-9550725" as
+structure element (docgen/render/exhibit_pdf.py), so assistive technology reads "2011-MC1-9550725" as
 one value rather than "2011-MC1-" and "9550725"; one-line cells carry none."""
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from docgen import bulk, bulk_render, exhibit_layout
-from docgen.group import group_charges
 from docgen.packs import load_pack
-from docgen.pdf_tags import text_string
-from docgen.render_pdf import PdfRenderer
+from docgen.plan import bulk
+from docgen.plan.group import group_charges
+from docgen.render import bulk as bulk_render
+from docgen.render import exhibit_layout
+from docgen.render.pdf import PdfRenderer
+from docgen.render.pdf_tags import text_string
 from tests.conftest import RUN_DATE
 from tests.test_california import _charges
 from tests.test_exhibit_pdf import use_small_volumes

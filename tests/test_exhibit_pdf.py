@@ -1,4 +1,4 @@
-"""Exhibit A's table pages drawn by docgen/exhibit_pdf.py: every cell's text is on the page whole
+"""Exhibit A's table pages drawn by docgen/render/exhibit_pdf.py: every cell's text is on the page whole
 and searchable (CJK names too), the header and "Page X of Y" repeat, the file passes the pack's
 filing rules (fonts embedded, margins, font size, PDF/A claim), and equal input gives equal bytes."""
 
@@ -14,11 +14,13 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from docgen import bulk, bulk_render, exhibit_layout
-from docgen.check import check_pdf, rules_of
-from docgen.group import group_charges
+from docgen.check.checker import check_pdf, rules_of
 from docgen.packs import REPO_ROOT, load_pack
-from docgen.render_pdf import PdfRenderer
+from docgen.plan import bulk
+from docgen.plan.group import group_charges
+from docgen.render import bulk as bulk_render
+from docgen.render import exhibit_layout
+from docgen.render.pdf import PdfRenderer
 from tests.conftest import RUN_DATE
 from tests.pack_edit import set_in_pack
 from tests.test_accessibility import assert_in_order, struct_text
@@ -90,7 +92,7 @@ def test_exhibit_passes_the_filing_rules(drawn) -> None:
 
 
 def test_equal_input_gives_equal_bytes(drawn) -> None:
-    from docgen import pdf_fonts
+    from docgen.render import pdf_fonts
 
     volumes, _ = drawn
     pdf_fonts._subset_bytes.cache_clear()  # the font subsets are made again, not reused
@@ -125,8 +127,8 @@ def test_page_size_and_margin_come_from_the_pack(
 
 def test_every_drawn_line_stays_inside_its_column(drawn) -> None:
     """Text never runs into the next column: each run ends before its column's padding."""
-    from docgen.exhibit_pdf import MARGIN_PT, PAD_X_PT
-    from docgen.pdf_fonts import Fonts
+    from docgen.render.exhibit_pdf import MARGIN_PT, PAD_X_PT
+    from docgen.render.pdf_fonts import Fonts
 
     volumes, _ = drawn
     widths = exhibit_layout.geometry(load_pack(PACK)).column_widths_pt

@@ -21,14 +21,16 @@ from typing import Any
 import pikepdf
 import pytest
 
-from docgen import bulk, petition_documents, petition_input, viewmodel
-from docgen.group import group_charges
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import available_packs, load_pack
+from docgen.petition import documents as petition_documents
+from docgen.petition import input as petition_input
 from docgen.pipeline import RunOptions, validate_input
-from docgen.plan import plan_documents
-from docgen.render_docx import DocxRenderer, docx_text, render_docxtpl_uncached
-from docgen.viewmodel import DocumentSpec
+from docgen.plan import bulk, viewmodel
+from docgen.plan.group import group_charges
+from docgen.plan.planner import plan_documents
+from docgen.plan.viewmodel import DocumentSpec
+from docgen.render.docx import DocxRenderer, docx_text, render_docxtpl_uncached
 from tests.golden_files import docx_xml, image_diff_share, pdf_text, render_pages
 
 RUN_DATE = date(2026, 12, 1)
@@ -214,7 +216,7 @@ def _normalised_xml(data: bytes) -> str:
 
 
 def test_pdf_production_path_equals_naive_per_document(tmp_path: Path) -> None:
-    from docgen.render_pdf import PdfRenderer
+    from docgen.render.pdf import PdfRenderer
 
     pack = load_pack("il-cook")
     renderer = PdfRenderer(pack, RUN_DATE)
@@ -243,7 +245,7 @@ def test_pdf_production_path_equals_naive_per_document(tmp_path: Path) -> None:
 def test_pdf_render_restores_gc_thresholds() -> None:
     import gc
 
-    from docgen.render_pdf import PdfRenderer
+    from docgen.render.pdf import PdfRenderer
 
     before = gc.get_threshold()
     spec = next(s for s in _cook_specs() if s.kind == "letter")

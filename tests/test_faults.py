@@ -100,7 +100,7 @@ def test_output_under_a_regular_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import docgen.output
+    import docgen.store.output
 
     real_fsync = os.fsync
     calls = {"n": 0}
@@ -111,7 +111,7 @@ def test_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             raise OSError(errno.ENOSPC, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(docgen.output.os, "fsync", fsync)
+    monkeypatch.setattr(docgen.store.output.os, "fsync", fsync)
     out = tmp_path / "out"
     result = cli("generate", str(GOLDEN_INPUT), *ARGS, "--formats", "pdf", "--out", str(out))
     assert result.exit_code == 1
@@ -128,12 +128,12 @@ def test_unwritable_output_folder_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Tests run as root, where chmod does not stop writes: simulate the refusal instead.
-    import docgen.output
+    import docgen.store.output
 
     def mkstemp(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(docgen.output.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(docgen.store.output.tempfile, "mkstemp", mkstemp)
     result = cli("generate", str(GOLDEN_INPUT), *ARGS, "--out", str(tmp_path / "out"))
     assert result.exit_code == 1, result.output
     assert "Error: cannot write " in result.output

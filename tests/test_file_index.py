@@ -1,4 +1,4 @@
-"""The run's file entries on disk (docgen.file_index) and the manifest streamed from them.
+"""The run's file entries on disk (docgen.store.file_index) and the manifest streamed from them.
 
 The index must answer exactly as the lists and dicts it replaced: entries round-trip, iterate in
 `sorted(..., key=path)` order (stable), `get` gives the last entry of a path (as a dict built
@@ -16,8 +16,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.file_index import DocumentRef, FileEntry, FileIndex, sort_key_bytes
-from docgen.manifest import StreamedList, build_manifest, json_pieces
+from docgen.store.file_index import DocumentRef, FileEntry, FileIndex, sort_key_bytes
+from docgen.store.manifest import StreamedList, build_manifest, json_pieces
 from tests.conftest import GOLDEN_INPUT, RUN_DATE
 
 KINDS = ("motion", "order", "letter", "letters-batch", "orders-batch", "report")

@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import InputFileError
-from docgen.gogen import ALL_GOGEN_COLUMNS, DOJ_COLUMNS, case_numbers, code_section, split_name
+from docgen.plan.validate import validate_table
 from docgen.readers import read_table
-from docgen.validate import validate_table
+from docgen.readers.gogen import (
+    ALL_GOGEN_COLUMNS,
+    DOJ_COLUMNS,
+    case_numbers,
+    code_section,
+    split_name,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
 SMALL = FIXTURES / "small.csv"

@@ -3,7 +3,7 @@
 For each county the test runs `docgen determine` on the DOJ input (cadoj_*.csv) with
 --as-of 2019-11-11 (the date gogen's "Years Since This Conviction" column was computed at) and
 compares every row with gogen's doj_*_results.csv: the determination (gogen's label mapped by
-docgen.gogen.DETERMINATIONS) and the reason (gogen's label for our outcome, from the one table
+docgen.readers.gogen.DETERMINATIONS) and the reason (gogen's label for our outcome, from the one table
 of outcomes in rules/ca-prop64/rules.toml, `gogen = ...`). A row gogen did not judge must not
 be judged by docgen either.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.gogen import DETERMINATIONS
+from docgen.readers.gogen import DETERMINATIONS
 from docgen.rules import engine
 from tests.ca_prop64_rows import rules_config
 

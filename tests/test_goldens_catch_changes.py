@@ -9,9 +9,9 @@ import pytest
 
 from docgen.packs import REPO_ROOT, load_pack
 from docgen.pipeline import RunOptions, validate_input
-from docgen.plan import plan_documents
-from docgen.render_docx import DocxRenderer
-from docgen.render_pdf import PdfRenderer
+from docgen.plan.planner import plan_documents
+from docgen.render.docx import DocxRenderer
+from docgen.render.pdf import PdfRenderer
 from tests.conftest import GOLDEN_INPUT, RUN_DATE
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
 

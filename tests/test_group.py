@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from docgen.group import group_charges
 from docgen.model import ChargeRow
+from docgen.plan.group import group_charges
 
 
 def charge(row: int, person_id: str, case_number: str, **kw) -> ChargeRow:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from docgen.errors import DocgenError, MissingColumns
+from docgen.plan.validate import validate_table
 from docgen.readers import read_table
 from docgen.rules.engine import load_rule_set, write_outputs
 from docgen.rules.il_crta import determine_file, load_config
@@ -33,7 +34,6 @@ from docgen.rules.il_crta.statutes import (
     no_enhancement,
     normalise_statute,
 )
-from docgen.validate import validate_table
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "il-raw-sample.csv"
 AS_OF = date(2026, 12, 1)

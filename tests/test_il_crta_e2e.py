@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.viewmodel import safe_stem
+from docgen.plan.viewmodel import safe_stem
 from tests.golden_files import pdf_text
 
 runner = CliRunner()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from docgen.rules.engine import load_rule_set
 from docgen.rules.il_crta import determine_file, determine_records, load_config
 from docgen.rules.il_crta.records import RAW_COLUMN_ORDER, RawRecord, ReadResult
-from docgen.synth import synth_raw_rows
+from docgen.rules.il_crta.synth import raw_rows
 
 CONFIG = load_config(load_rule_set("il-crta").config)
 AS_OF = date(2026, 12, 1)
@@ -109,7 +109,7 @@ def test_another_persons_records_change_nothing(
 
 def test_a_shuffled_file_gets_the_same_determinations(tmp_path: Path) -> None:
     """The same property through the reader: the synthetic file, written in two orders."""
-    rows = synth_raw_rows(80, seed=23)
+    rows = raw_rows(80, seed=23)
     shuffled = list(rows)
     random.Random(5).shuffle(shuffled)
     config = load_rule_set("il-crta").config

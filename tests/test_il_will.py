@@ -20,12 +20,12 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from docgen.bulk import exhibit_rows
 from docgen.cli import app
-from docgen.exhibit_layout import geometry, paginate
-from docgen.group import group_charges
 from docgen.packs import load_pack, packs_dir
 from docgen.pipeline import RunOptions, validate_input
+from docgen.plan.bulk import exhibit_rows
+from docgen.plan.group import group_charges
+from docgen.render.exhibit_layout import geometry, paginate
 from tests.conftest import FIXTURES, RUN_DATE, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
 
@@ -264,7 +264,7 @@ def test_resume_key_covers_the_shared_layout(
     # stop a rerun from reusing documents made with the old words.
     import shutil
 
-    from docgen.resume import code_fingerprint
+    from docgen.store.resume import code_fingerprint
 
     copy = tmp_path / "templates"
     shutil.copytree(packs_dir(), copy)

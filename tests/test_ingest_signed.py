@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.ingest import ingest_signed
+from docgen.judge.ingest import ingest_signed
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.signing_helpers import scan, sign_batch
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from docgen.cli import app
 from docgen.packs import FONTS_DIR, REPO_ROOT
-from docgen.render_pdf import LocalOnlyFetcher
+from docgen.render.pdf import LocalOnlyFetcher
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 
 HOSTILE = Path(__file__).resolve().parent / "badinput" / "html-jinja-names.csv"

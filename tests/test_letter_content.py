@@ -1,6 +1,6 @@
 """The notification letters: names in the person's own case, what was asked for each conviction,
 how to check one's record, the agencies' end date, contact lines in both languages, and the
-address block inside a #10 window, measured in the rendered PDF (docgen.check_letters)."""
+address block inside a #10 window, measured in the rendered PDF (docgen.check.letters)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from docgen import viewmodel
-from docgen.check_letters import letter_failures, window_failures
+from docgen.check.letters import letter_failures, window_failures
 from docgen.filing_rules import rules_of
 from docgen.model import Case, ChargeRow, Person
-from docgen.name_case import name_case
 from docgen.packs import load_pack
-from docgen.render_pdf import PdfRenderer
+from docgen.plan import viewmodel
+from docgen.plan.name_case import name_case
+from docgen.render.pdf import PdfRenderer
 
 RUN_DATE = date(2026, 12, 1)
 
@@ -163,7 +163,7 @@ def test_a_six_line_wrapping_address_sits_inside_the_window() -> None:
     assert rules is not None and rules.window_in is not None
     import pypdfium2 as pdfium
 
-    from docgen.check_letters import _lines  # the measured lines of text
+    from docgen.check.letters import _lines  # the measured lines of text
 
     doc = pdfium.PdfDocument(pdf)
     lines = _lines(doc[0])

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.ingest import ingest_signed
-from docgen.letters_signed import SignedLettersError, make_signed_letters
+from docgen.judge.ingest import ingest_signed
+from docgen.judge.letters_signed import SignedLettersError, make_signed_letters
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.signing_helpers import sign_batch
 
@@ -123,7 +123,7 @@ def test_no_ledger_means_no_letters(tmp_path: Path) -> None:
 
 
 def test_a_denied_case_gets_its_own_letter_saying_what_it_means(run_dir: Path) -> None:
-    from docgen.check import check_run
+    from docgen.check.checker import check_run
 
     result = make_signed_letters(run_dir, GOLDEN_INPUT, LETTER_DATE)
     # IL-100004's only case, 2013-MC2-100233, was denied: a letter about it, in letters-denied/.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import OutputError
-from docgen.output import clear_stale_temp_files, csv_bytes, write_atomic
+from docgen.store.output import clear_stale_temp_files, csv_bytes, write_atomic
 
 
 def test_atomic_write_is_owner_only_and_leaves_no_temp(tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docgen import viewmodel
 from docgen.model import DETERMINATIONS, Case, ChargeRow, Person
 from docgen.packs import load_pack, unprintable
-from docgen.render_docx import DocxRenderer
-from docgen.render_pdf import PdfRenderer
+from docgen.plan import viewmodel
+from docgen.render.docx import DocxRenderer
+from docgen.render.pdf import PdfRenderer
 from tests.conftest import run_pipeline
 
 RUN_DATE = date(2026, 12, 1)

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 import textstat
 
-from docgen import viewmodel
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import available_packs, load_pack
+from docgen.plan import viewmodel
 
 MAX_GRADE = 8.0
 

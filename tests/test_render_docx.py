@@ -14,8 +14,8 @@ from lxml import etree
 
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack, load_pack
-from docgen.render_docx import DocxRenderer, docx_text
-from docgen.viewmodel import DocumentSpec, letter, motion, order
+from docgen.plan.viewmodel import DocumentSpec, letter, motion, order
+from docgen.render.docx import DocxRenderer, docx_text
 
 RUN_DATE = date(2026, 12, 1)
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

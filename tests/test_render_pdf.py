@@ -17,12 +17,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
 
-from docgen import viewmodel
 from docgen.errors import PackError
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import FONTS_DIR, Pack, PackConfig, load_pack
-from docgen.render_pdf import PdfRenderer, ResourceRefused, html_to_pdf
-from docgen.viewmodel import DocumentSpec
+from docgen.plan import viewmodel
+from docgen.plan.viewmodel import DocumentSpec
+from docgen.render.pdf import PdfRenderer, ResourceRefused, html_to_pdf
 
 RUN_DATE = date(2024, 5, 1)
 PT = 72  # points per inch; pages are rendered at 72 dpi so one pixel is one point
@@ -613,9 +613,9 @@ def test_fork_server_preloads_the_renderers() -> None:
     # not import is skipped there without a word, and every worker would import it again.
     import importlib
 
-    from docgen import render_pool
+    from docgen.render import pool as render_pool
 
     names = [name for name in render_pool._FORKSERVER_PRELOAD if name != "__main__"]
-    assert {"docgen.render_pdf", "docgen.render_docx"} <= set(names)
+    assert {"docgen.render.pdf", "docgen.render.docx"} <= set(names)
     for name in names:
         importlib.import_module(name)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from docgen import render_pool, resume
 from docgen.pipeline import RunCancelled, RunOptions, run
+from docgen.render import pool as render_pool
+from docgen.render import worker
+from docgen.store import resume
 from tests.conftest import GOLDEN_INPUT, RUN_DATE, run_pipeline
 
 
@@ -30,13 +32,13 @@ def tree(run_dir: Path) -> dict[str, str]:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The relpath of every document rendered in this process (workers=1 renders in-process)."""
     seen: list[str] = []
-    real = render_pool._render_and_write
+    real = worker.render_and_write
 
     def counting(run_dir: Path, spec):  # type: ignore[no-untyped-def]
         seen.append(spec.relpath)
         return real(run_dir, spec)
 
-    monkeypatch.setattr(render_pool, "_render_and_write", counting)
+    monkeypatch.setattr(worker, "render_and_write", counting)
     return seen
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from docgen.render_docx import docx_text
+from docgen.render.docx import docx_text
 
 WORD = re.compile(r"[^\W_]+")
 
@@ -31,7 +31,7 @@ def _documents(run_dir: Path) -> list[Path]:
 def test_every_document_has_both_formats(golden_run) -> None:
     run_dir = golden_run.run_dir
     stems = _documents(run_dir)
-    # 6 motions, 6 orders, 4 letters, and the judge's signing batch (docgen.signing)
+    # 6 motions, 6 orders, 4 letters, and the judge's signing batch (docgen.judge.signing)
     assert len(stems) == 6 * 2 + 4 + 1
     for stem in stems:
         assert stem.with_suffix(".pdf").is_file()

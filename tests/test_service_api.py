@@ -109,7 +109,7 @@ def wait_for(client: httpx.Client, job_id: str, timeout: float = 120, until=None
 
 
 def synth_file(path: Path, cases: int) -> Path:
-    from docgen.synth import synth_rows, write_csv
+    from docgen.demo.synth import synth_rows, write_csv
 
     write_csv(synth_rows(cases, 5), path)
     return path

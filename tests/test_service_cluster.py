@@ -27,7 +27,7 @@ def test_a_service_job_renders_on_the_cluster(
     store, job_id, data_dir = running_job(tmp_path, "pdf,docx")
 
     rendered_on: set[str] = set()
-    from docgen import cluster as cluster_module
+    from docgen.render import cluster as cluster_module
 
     real = cluster_module.render_on_cluster
 

@@ -13,10 +13,10 @@ import pytest
 from PIL import ImageDraw
 from pypdf import PdfReader
 
-from docgen.check import check_run
-from docgen.check_layout import signed_copy_failures
+from docgen.check.checker import check_run
+from docgen.check.layout import signed_copy_failures
 from docgen.filing_rules import rules_of
-from docgen.ingest import ingest_signed
+from docgen.judge.ingest import ingest_signed
 from docgen.packs import load_pack
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.signing_helpers import scan, sign_batch

@@ -21,9 +21,10 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
-from docgen.page_codes import PageCode, code_payload, marker_text, parse_marker, parse_payload
-from docgen.signing import BATCH_DOCX, BATCH_MAP, BATCH_PDF, BatchDocument
-from docgen.signing_docx import write_signing_batch_docx
+from docgen.judge.batch_map import BATCH_MAP
+from docgen.judge.page_codes import PageCode, code_payload, marker_text, parse_marker, parse_payload
+from docgen.judge.signing_docx import write_signing_batch_docx
+from docgen.judge.volumes import BATCH_DOCX, BATCH_PDF, BatchDocument
 from tests.conftest import GOGEN_GOLDEN, GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
 from tests.ooxml_check import docx_problems
@@ -527,7 +528,7 @@ _PEAK_SCRIPT = """
 import pickle, resource, sys
 from datetime import date
 from pathlib import Path
-from docgen.signing_docx import write_signing_batch_docx
+from docgen.judge.signing_docx import write_signing_batch_docx
 run_dir = Path(sys.argv[1])
 documents = pickle.loads(Path(sys.argv[2]).read_bytes())
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -1,6 +1,6 @@
 """The Word signing batch keeps every order's own footer (and header): each order is a section of
 its own whose footer is a copy of the order's, with its case number and "Page X of Y" counted
-within the order (docgen/signing_docx.py)."""
+within the order (docgen/judge/signing_docx.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ import pypdfium2
 import pytest
 from docx import Document
 
-from docgen.docx_sections import per_order_page_count
-from docgen.signing import BATCH_DOCX, BATCH_MAP, BatchDocument
-from docgen.signing_docx import write_signing_batch_docx
+from docgen.judge.batch_map import BATCH_MAP
+from docgen.judge.docx_sections import per_order_page_count
+from docgen.judge.signing_docx import write_signing_batch_docx
+from docgen.judge.volumes import BATCH_DOCX, BatchDocument
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.test_signing import run_ca_per_case
 
@@ -303,7 +304,7 @@ def test_a_footers_own_parts_are_copied_with_it(golden_run, tmp_path: Path) -> N
 
 def test_index_columns_give_the_name_the_widest_share(golden_run) -> None:
     """Word's default is four equal columns; the name gets 40 % of the text width instead."""
-    from docgen.signing_docx import INDEX_COLUMN_SHARES
+    from docgen.judge.signing_docx import INDEX_COLUMN_SHARES
 
     document = Document(str(golden_run.run_dir / BATCH_DOCX))
     table = document.tables[0]

@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
+from docgen.demo.synth import LONG_HYPHENATED, SPECIAL_NAMES, STATUTES, synth_rows, write_csv
 from docgen.model import ALL_COLUMNS
+from docgen.plan.validate import validate_table
 from docgen.readers import read_table
-from docgen.synth import LONG_HYPHENATED, SPECIAL_NAMES, STATUTES, synth_rows, write_csv
-from docgen.validate import validate_table
 
 AS_OF = date(2026, 12, 1)
 CASE_NUMBER = re.compile(r"(\d{4})-(CR|MC[1-6])-\d{7}")

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from docgen.errors import MissingColumns
 from docgen.model import ALL_COLUMNS, REQUIRED_COLUMNS
+from docgen.plan.validate import parse_date, validate_table
 from docgen.readers import read_table
-from docgen.validate import parse_date, validate_table
 
 DATA = Path(__file__).resolve().parent / "data"
 AS_OF = date(2026, 12, 1)

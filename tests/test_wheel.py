@@ -93,7 +93,11 @@ def test_installed_docgen_reads_its_own_package_data(
         package / "_data" / "fonts",
         package / "_data" / "rules",
     ]
-    for shipped in ("service/static/app.js", "service/templates/index.html", "report_templates"):
+    for shipped in (
+        "service/static/app.js",
+        "service/templates/index.html",
+        "store/report_templates",
+    ):
         assert (package / shipped).exists(), shipped
 
 

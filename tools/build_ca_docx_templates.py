@@ -238,7 +238,7 @@ def exhibit_section(doc) -> None:
     end = t.add_row()
     base.cell_text(end.cells[0], "{%tr endfor %}")
     # Without the exhibit (by_reference) its sections are left blank, and the renderer drops
-    # them (docgen.render_docx.drop_blank_last_sections).
+    # them (docgen.render.docx.drop_blank_last_sections).
     base.tag(doc, "{%p endif %}")
 
 
@@ -247,7 +247,7 @@ def build_bulk_order():
     paragraphs(doc, "wording.paragraphs")
     judge_block(doc)
     # Exhibit A, as the PDF order carries it (`[bulk] order_exhibit`, default "attached"); the
-    # judge's Word batch keeps its sections (docgen/docx_sections.py).
+    # judge's Word batch keeps its sections (docgen/judge/docx_sections.py).
     exhibit_section(doc)
     return doc
 

@@ -4,7 +4,7 @@ Run: /work/main/.venv/bin/python tools/build_docx_templates.py [--out DIR]
 
 The .docx files in templates/_layouts/illinois/ (the layout every Illinois pack uses) are pack data an office may later edit in Word; this script is
 how the shipped versions are made, so they are reproducible and reviewable as code. Every word they
-show comes from the view model (docgen/viewmodel.py) through docxtpl tags; the only literal text is
+show comes from the view model (docgen/plan/viewmodel.py) through docxtpl tags; the only literal text is
 caption punctuation ("v.", ")") and the page-number line.
 
 docxtpl tag forms used here:
@@ -54,15 +54,15 @@ from docx.text.paragraph import Paragraph
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from docgen.docx_package import (  # noqa: E402  (after the sys.path tweak)
+from docgen.judge.docx_sections import set_in_order  # noqa: E402
+from docgen.render.docx_package import (  # noqa: E402  (after the sys.path tweak)
     CORE_NS,
     DC_NS,
     normalise_docx,
     set_core_properties,
     set_core_value,
 )
-from docgen.docx_sections import set_in_order  # noqa: E402
-from docgen.ooxml_order import BORDER_SIDES, insert_in_order  # noqa: E402
+from docgen.render.ooxml_order import BORDER_SIDES, insert_in_order  # noqa: E402
 
 FONT = "Liberation Serif"
 TWIPS_PER_INCH = 1440
@@ -773,7 +773,7 @@ def prune(doc: DocxDocument) -> None:
 
 
 # ------------------------------------------------------------------ bulk mode (Illinois)
-# The per-case motion and order in the plural (docgen/bulk.py's views): caption over the persons
+# The per-case motion and order in the plural (docgen/plan/bulk.py's views): caption over the persons
 # listed in Exhibit A, wording from `wording.*`, and Exhibit A as a landscape section whose table
 # header repeats on every page (Word paginates it; the PDF's exhibit is laid out by docgen).
 
@@ -954,7 +954,7 @@ def writing_line(doc: DocxDocument, label: str, left: object) -> None:
 
 
 def build_notice_of_filing() -> DocxDocument:
-    """An individual's notice of filing (docgen/petition.py): caption, TO: list, notice and
+    """An individual's notice of filing (docgen/petition/petition.py): caption, TO: list, notice and
     hearing, the signer's block and a certificate of service."""
     doc = base_document("notice-of-filing")
     stamp_box(doc)

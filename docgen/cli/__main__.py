@@ -1,5 +1,5 @@
 """python -m docgen.cli (the usual ways in are `docgen` and `python -m docgen`)."""
 
-from docgen.cli import app
+from docgen.cli.common import app
 
 app()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from docgen.cli import _guard, _parse_date, app, out
+from docgen.cli.common import app, guard, out, parse_date
 from docgen.cli.options import EncodingOpt, FormatOpt
 
 RunDirOpt = Annotated[
@@ -41,10 +41,10 @@ def ingest_signed(
 
     Exit 0 when every page was matched to its order and every order found was recorded. Exit 1 when a page is unreadable, extra (another run's, or no order's) or duplicated, or an order found is incomplete, unsigned, unclear (marks outside the signature line) or without a date: those stay "generated". Orders left out of the signed batch stay "generated" and are listed.
     """
-    from docgen.ingest import ingest_signed as ingest
+    from docgen.judge.ingest import ingest_signed as ingest
 
-    when = _parse_date(signed_on) if signed_on else None
-    report = _guard(lambda: ingest(signed_batch, run_dir, when))
+    when = parse_date(signed_on) if signed_on else None
+    report = guard(lambda: ingest(signed_batch, run_dir, when))
     if as_json:
         import json
 
@@ -89,7 +89,7 @@ def letters(
     ] = None,
 ) -> None:
     """Letters telling people the judge signed: only signed cases, never a denied one."""
-    from docgen.letters_signed import make_signed_letters
+    from docgen.judge.letters_signed import make_signed_letters
 
     if not signed_only:
         raise typer.BadParameter(
@@ -99,8 +99,8 @@ def letters(
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     if not chosen or any(f not in ("pdf", "docx") for f in chosen):
         raise typer.BadParameter("use pdf, docx or pdf,docx", param_hint="--formats")
-    when = _parse_date(run_date)
-    result = _guard(
+    when = parse_date(run_date)
+    result = guard(
         lambda: make_signed_letters(
             run_dir,
             input_path,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from docgen.cli import _guard, _parse_date, app, err, out
+from docgen.cli.common import app, err, guard, out, parse_date
 from docgen.cli.options import EncodingOpt, FormatOpt
 
 _Field = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="The short form")]
@@ -87,7 +87,7 @@ def petition(
     --disposition-date (one charge). With --lawyer (and --organisation, --lawyer-address, ...)
     the lawyer signs for the petitioner; otherwise the petitioner signs pro se.
     """
-    from docgen.petition import PetitionRequest, PetitionSettings, make_petition
+    from docgen.petition.petition import PetitionRequest, PetitionSettings, make_petition
 
     given = dict(locals())
     fields = {
@@ -143,7 +143,7 @@ def petition(
     )
     request = PetitionRequest(
         pack_name=pack,
-        run_date=_parse_date(run_date),
+        run_date=parse_date(run_date),
         out_dir=out_dir,
         settings=settings,
         input_path=input_path,
@@ -153,7 +153,7 @@ def petition(
         encoding=encoding,
         input_format=input_format.value if input_format else None,
     )
-    result = _guard(lambda: make_petition(request))
+    result = guard(lambda: make_petition(request))
     made = ", ".join(f"{n} {k}" for k, n in sorted(result.documents.items()))
     out.print(
         f"Petition {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in "

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli import _guard, _parse_date, app, out
+from docgen.cli.common import app, guard, out, parse_date
 from docgen.cli.options import AsOfOpt, CountyOpt, ModeOpt
 
 
@@ -29,13 +29,13 @@ def determine(
     from docgen.rules.engine import accounted_rows, write_outputs
     from docgen.rules.engine import determine as run_rules
 
-    day = _parse_date(as_of)
+    day = parse_date(as_of)
 
     def body() -> Any:
         result = run_rules(input_path, rules, day, county, mode)
         return result, write_outputs(result, out_path, input_path.name)
 
-    result, paths = _guard(body)
+    result, paths = guard(body)
     counts: dict[str, int] = {}
     for d in result.determinations:
         counts[d.outcome] = counts.get(d.outcome, 0) + 1

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli import _guard, _parse_date, app, err, out
+from docgen.cli.common import app, err, guard, out, parse_date
 from docgen.cli.options import (
     AsOfOpt,
     CountyOpt,
@@ -96,16 +96,16 @@ def generate(
         input_name = input_path.name
         from docgen.rules.engine import RawAccounting
 
-        input_path, run_id, determined = _guard(
+        input_path, run_id, determined = guard(
             lambda: determine_for_run(
                 input_path,
                 rules,
-                _parse_date(as_of),
+                parse_date(as_of),
                 county,
                 mode,
                 out_dir,
                 pack,
-                _parse_date(run_date),
+                parse_date(run_date),
                 run_id,
             )
         )
@@ -121,7 +121,7 @@ def generate(
     options = RunOptions(
         input_path=input_path,
         pack_name=pack,
-        run_date=_parse_date(run_date),
+        run_date=parse_date(run_date),
         out_dir=out_dir,
         encoding=encoding,
         input_format=input_format.value if input_format else None,
@@ -149,7 +149,7 @@ def generate(
         with Progress(*progress_columns(), console=err, transient=True) as bar:
             return run(options, stage=StageBar(bar))
 
-    result = _guard(body)
+    result = guard(body)
     # The file index is a temporary SQLite database: closed here, not left to the collector.
     result.files.close()
     out.print(
@@ -210,12 +210,12 @@ def validate(
     options = RunOptions(
         input_path=input_path,
         pack_name="",
-        run_date=_parse_date(run_date),
+        run_date=parse_date(run_date),
         out_dir=Path("."),
         encoding=encoding,
         input_format=input_format.value if input_format else None,
     )
-    result = _guard(lambda: validate_input(options))
+    result = guard(lambda: validate_input(options))
     for reject in result.rejects:
         where = f"{result.file}, row {reject.row}" + (
             f", column {reject.column}" if reject.column else ""
@@ -242,9 +242,9 @@ def check(
 ) -> None:
     """Check every court document of a run against its pack's filing rules (pack.toml's rules
     table)."""
-    from docgen.check import check_run
+    from docgen.check.checker import check_run
 
-    report = _guard(lambda: check_run(run_dir))
+    report = guard(lambda: check_run(run_dir))
     for file in report.failed:
         out.print(f"{file.path}: FAIL", highlight=False, soft_wrap=True)
         for failure in file.failures:
@@ -294,7 +294,8 @@ def synth(
     ] = None,
 ) -> None:
     """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
-    from docgen.synth import synth_raw_rows, synth_rows, write_csv
+    from docgen.demo.synth import synth_rows, write_csv
+    from docgen.rules.il_crta.synth import raw_rows
 
     def body() -> int:
         style = None
@@ -307,7 +308,7 @@ def synth(
         if raw:
             from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
 
-            rows = synth_raw_rows(cases, seed)
+            rows = raw_rows(cases, seed)
             columns: tuple[str, ...] = RAW_COLUMN_ORDER
         else:
             from docgen.model import ALL_COLUMNS
@@ -318,7 +319,7 @@ def synth(
         write_csv(rows, output, columns)
         return len(rows)
 
-    count = _guard(body)
+    count = guard(body)
     kind = "raw record rows" if raw else "rows"
     out.print(f"Wrote {count} {kind} for {cases} cases to {output}", highlight=False)
 
@@ -341,5 +342,5 @@ def packs() -> None:
             lines.append(f"    accepts: {p.accepts.describe()}")
         return lines
 
-    for line in _guard(body):
+    for line in guard(body):
         out.print(line, highlight=False, markup=False)  # patterns hold "[...]"

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from docgen.cli import _guard, app, err, out
+from docgen.cli.common import app, err, guard, out
 
 DataDirOpt = Annotated[
     Path | None,
@@ -57,7 +57,7 @@ def serve(
         # Job workers are separate processes; they read the address from the environment.
         os.environ["DOCGEN_CLUSTER"] = cluster
 
-    _guard(
+    guard(
         lambda: run_server(
             host=host,
             port=port,
@@ -85,7 +85,7 @@ def keys_create(
     """Make an API key for an office. It is printed once; only a hash of it is kept."""
     from docgen.service.server import create_api_key
 
-    key = _guard(lambda: create_api_key(office, data_dir=data_dir, database_url=database_url))
+    key = guard(lambda: create_api_key(office, data_dir=data_dir, database_url=database_url))
     err.print(f"API key for office {office!r} (shown only this once; keep it safe):")
     out.print(key, highlight=False)
 
@@ -101,7 +101,7 @@ def keys_list(
 
     from docgen.service.server import list_api_keys
 
-    rows = _guard(lambda: list_api_keys(data_dir=data_dir, database_url=database_url))
+    rows = guard(lambda: list_api_keys(data_dir=data_dir, database_url=database_url))
     if as_json:
         out.print_json(json.dumps(rows), highlight=False)
         return
@@ -129,7 +129,7 @@ def keys_revoke(
     """Revoke an API key: from the next request on, it gets 401. Its office's jobs stay."""
     from docgen.service.server import revoke_api_key
 
-    row = _guard(lambda: revoke_api_key(key_id, data_dir=data_dir, database_url=database_url))
+    row = guard(lambda: revoke_api_key(key_id, data_dir=data_dir, database_url=database_url))
     when = "already revoked" if row["already_revoked"] else "revoked"
     message = f"API key {row['key_id']} of office {row['office']!r} {when} at {row['revoked_at']}."
     err.print(escape(message), highlight=False)

@@ -1,7 +1,7 @@
 """Read eligibility results (CSV, XLSX, JSON Lines) into a streaming `SourceTable`.
 
 Every reader gives the same thing: normalised column names and an iterator of `SourceRow`s
-whose cells are plain strings. Readers do not judge values; `docgen.validate` does.
+whose cells are plain strings. Readers do not judge values; `docgen.plan.validate` does.
 
 Row numbers are locators a person can use to find the row:
 
@@ -21,7 +21,7 @@ whole content is unusable is yielded with empty cells, so even a consumer that i
 Messages never contain cell values (personal data): only the file, the row and the column.
 
 Layout: the table model in `table`, one module per format (`csv_reader`, `xlsx_reader`,
-`jsonl_reader`; gogen files in `docgen.gogen`); `read_table` here picks the reader.
+`jsonl_reader`; gogen files in `docgen.readers.gogen`); `read_table` here picks the reader.
 """
 
 from __future__ import annotations
@@ -29,10 +29,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen.errors import InputFileError
-from docgen.readers.csv_reader import _read_csv, detect_encoding
-from docgen.readers.jsonl_reader import _read_jsonl
+from docgen.readers.csv_reader import detect_encoding, read_csv_table
+from docgen.readers.gogen import read_gogen
+from docgen.readers.jsonl_reader import read_jsonl_table
 from docgen.readers.table import SourceTable, cell_text, normalise_column
-from docgen.readers.xlsx_reader import _read_xlsx
+from docgen.readers.xlsx_reader import read_xlsx_table
 
 __all__ = [
     "FORMATS",
@@ -74,14 +75,12 @@ def read_table(
     if not path.is_file():
         raise InputFileError(f"{name}: not a file")
     if fmt == "csv":
-        return _read_csv(path, name, encoding)
+        return read_csv_table(path, name, encoding)
     if fmt == "xlsx":
-        return _read_xlsx(path, name, sheet)
+        return read_xlsx_table(path, name, sheet)
     if fmt == "gogen":
-        from docgen.gogen import read_gogen
-
         return read_gogen(path, name, encoding)
-    return _read_jsonl(path, name, encoding)
+    return read_jsonl_table(path, name, encoding)
 
 
 def _format_of(path: Path, input_format: str | None) -> str:

@@ -13,15 +13,15 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.output import restore_formula
 from docgen.readers.table import (
     CsvRecords,
     SourceTable,
-    _header_map,
-    _is_blank,
     csv_lines,
     encoding_label,
+    header_map,
+    is_blank,
 )
+from docgen.store.output import restore_formula
 
 DELIMITERS = ",;\t|"
 _SAMPLE_CHARS = 64 * 1024
@@ -108,7 +108,7 @@ def _runs_on(value: str, delimiter: str, width: int) -> bool:
     return any(line.count(delimiter) >= width - 1 for line in value.splitlines()[1:])
 
 
-def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
+def read_csv_table(path: Path, name: str, encoding: str | None) -> SourceTable:
     if encoding:
         try:
             enc = codecs.lookup(encoding).name
@@ -148,7 +148,7 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
     records = CsvRecords(reader, table.close, unreadable)
 
     try:
-        while (header := records.next()) is not None and _is_blank(header):
+        while (header := records.next()) is not None and is_blank(header):
             pass
     except BaseException:
         table.close()
@@ -159,7 +159,7 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
             f"{name}: the file is empty", hint="The first row must name the columns."
         )
     try:
-        mapping = _header_map(table, header)
+        mapping = header_map(table, header)
     except InputFileError:
         table.close()
         raise
@@ -169,7 +169,7 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
     def rows() -> Iterator[SourceRow]:
         try:
             while (values := records.next()) is not None:
-                if _is_blank(values):
+                if is_blank(values):
                     table.blank_rows += 1
                     continue
                 if width > 2 and any(_runs_on(v, delimiter, width) for v in values):
@@ -178,14 +178,14 @@ def _read_csv(path: Path, name: str, encoding: str | None) -> SourceTable:
                         "so a quote is probably not closed (the rows after it cannot be counted)",
                         hint="Check the quotes in this row and save the file again.",
                     )
-                if len(values) > width and not _is_blank(values[width:]):
+                if len(values) > width and not is_blank(values[width:]):
                     table._problem(
                         records.number,
                         None,
                         f"the row has {len(values)} fields but the header has {width} "
                         "(check quotes and the delimiter)",
                     )
-                # The quote a CSV writer put before = + - @ is not data (docgen.output).
+                # The quote a CSV writer put before = + - @ is not data (docgen.store.output).
                 cells = {
                     col: restore_formula(values[pos]) if pos < len(values) else ""
                     for pos, col in mapping

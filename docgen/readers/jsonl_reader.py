@@ -37,7 +37,7 @@ def _parse_json_line(line: str) -> tuple[dict[str, Any] | None, str | None]:
     return obj, None
 
 
-def _read_jsonl(path: Path, name: str, encoding: str | None) -> SourceTable:
+def read_jsonl_table(path: Path, name: str, encoding: str | None) -> SourceTable:
     # Pass 1 (streaming): the union of keys in file order is the column list, so a required
     # key that appears on no line at all is reported as a missing column before any row.
     fh, enc = _open_text(path, name, encoding)

@@ -1,6 +1,6 @@
 """The table every reader gives: `SourceTable`, column names and cells as plain strings.
 
-The format readers (csv_reader, xlsx_reader, jsonl_reader, and docgen.gogen) build it; the
+The format readers (csv_reader, xlsx_reader, jsonl_reader, and docgen.readers.gogen) build it; the
 contract they keep (row numbers, problems, messages) is in `docgen.readers`' docstring.
 """
 
@@ -166,7 +166,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _header_map(table: SourceTable, raw_names: list[Any]) -> list[tuple[int, str]]:
+def header_map(table: SourceTable, raw_names: list[Any]) -> list[tuple[int, str]]:
     """(position, normalised name) for every named column; raises on duplicates."""
     seen: dict[str, int] = {}
     mapping: list[tuple[int, str]] = []
@@ -185,5 +185,5 @@ def _header_map(table: SourceTable, raw_names: list[Any]) -> list[tuple[int, str
     return mapping
 
 
-def _is_blank(values: list[str]) -> bool:
+def is_blank(values: list[str]) -> bool:
     return all(not v.strip() for v in values)

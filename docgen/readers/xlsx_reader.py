@@ -7,10 +7,10 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.readers.table import SourceTable, _header_map, _is_blank, cell_text
+from docgen.readers.table import SourceTable, cell_text, header_map, is_blank
 
 
-def _read_xlsx(path: Path, name: str, sheet: str | None) -> SourceTable:
+def read_xlsx_table(path: Path, name: str, sheet: str | None) -> SourceTable:
     import zipfile
 
     from openpyxl import load_workbook
@@ -42,7 +42,7 @@ def _read_xlsx(path: Path, name: str, sheet: str | None) -> SourceTable:
         for values in it:
             rownum += 1
             texts = [cell_text(v) for v in values]
-            if not _is_blank(texts):
+            if not is_blank(texts):
                 header = texts
                 break
         if header is None:
@@ -52,7 +52,7 @@ def _read_xlsx(path: Path, name: str, sheet: str | None) -> SourceTable:
                 hint="docgen reads the first sheet of a workbook; move the data there"
                 + (f" (other sheets: {', '.join(others)})" if others else ""),
             )
-        mapping = _header_map(table, header)
+        mapping = header_map(table, header)
     except BaseException:
         wb.close()
         raise
@@ -64,7 +64,7 @@ def _read_xlsx(path: Path, name: str, sheet: str | None) -> SourceTable:
             for values in it:
                 rownum += 1
                 texts = [cell_text(v) for v in values]
-                if _is_blank(texts):
+                if is_blank(texts):
                     table.blank_rows += 1
                     continue
                 cells = {col: texts[pos] if pos < len(texts) else "" for pos, col in mapping}

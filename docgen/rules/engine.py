@@ -28,9 +28,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.errors import RulesError
 from docgen.model import ALL_COLUMNS, Reject
-from docgen.output import csv_bytes, write_atomic
 from docgen.resources import data_dir
 from docgen.rules.core import RuleSetResult
+from docgen.store.output import csv_bytes, write_atomic
 
 EXTRA_COLUMNS = ("county", "source_row")
 
@@ -193,7 +193,7 @@ def determine_for_run(
     review report and rejects beside it. The run id depends on the raw input, the rules file,
     the county, the date of eligibility and the mode, so a change to any gives a new folder.
     """
-    from docgen.viewmodel import safe_stem
+    from docgen.plan.viewmodel import safe_stem
 
     result = determine(input_path, rules, as_of, county, mode)
     digest = hashlib.sha256()

@@ -4,7 +4,7 @@ It shows, from a RuleSetResult alone: the row accounting, counts per determinati
 and reason, the people with a conviction that needs review, the rejected rows, and for each
 decided record the chain of tests it passed or failed, each with its reason and citation.
 People appear by person_id and case number only (no names or birth dates). HTML is rendered in
-Jinja2's sandbox with autoescape; the CSV neutralises spreadsheet formulas (docgen.output).
+Jinja2's sandbox with autoescape; the CSV neutralises spreadsheet formulas (docgen.store.output).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from docgen.output import csv_bytes
 from docgen.rules.core import Check, Determination, RuleSetResult
+from docgen.store.output import csv_bytes
 
 REVIEW_COLUMNS = (
     "row",

@@ -16,14 +16,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from docgen.output import DIR_MODE
 from docgen.service import files_api, jobs_api, judge_api, pages, petitions_api
 from docgen.service.api_errors import add_error_handlers
 from docgen.service.dispatcher import Dispatcher
-from docgen.service.middleware import UploadLimit, security_headers
+from docgen.service.middleware import StackOnlyErrors, UploadLimit, security_headers
 from docgen.service.settings import Settings
 from docgen.service.state import ServiceState
 from docgen.service.store import Store
+from docgen.store.output import DIR_MODE
 
 
 def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> FastAPI:
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
     app.mount(pages.SWAGGER_ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     add_error_handlers(app)
+    app.add_middleware(StackOnlyErrors)  # inside security_headers: a 500 carries them too
     app.middleware("http")(security_headers)
 
     @app.get("/health", tags=["service"], summary="Liveness and job store check (no key)")

@@ -18,6 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from docgen.errors import stack_only
 from docgen.service.settings import Settings
 from docgen.service.store import Store, now
 from docgen.service.worker import WORKER_DATABASE_ENV
@@ -126,8 +127,8 @@ class Dispatcher:
                 self._reap()
                 self._enforce_cancels()
                 self._start_queued()
-            except Exception:  # keep dispatching; the store may be briefly unavailable
-                log.exception("dispatcher error")
+            except Exception as exc:  # keep dispatching; the store may be briefly unavailable
+                log.error("dispatcher error\n%s", stack_only(exc))
             self._wake.wait(self.settings.poll_seconds)
             self._wake.clear()
 

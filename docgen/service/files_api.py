@@ -13,11 +13,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from docgen.output import FILE_MODE
 from docgen.service.api_errors import ApiError
 from docgen.service.auth import Office
 from docgen.service.previews import KIND_LABELS, render_first_page
 from docgen.service.state import Service, manifest_of
+from docgen.store.output import FILE_MODE
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -90,7 +90,7 @@ def preview(job_id: str, kind: str, office_name: Office, service: Service) -> Fi
         raise ApiError(404, "not_found", "no preview of that kind for this job")
     image = service.job_dir(job_id) / "previews" / f"{kind}.png"
     if not image.is_file():  # e.g. removed to save space: render it again
-        from docgen.output import write_atomic
+        from docgen.store.output import write_atomic
 
         write_atomic(image, render_first_page(run_dir / sources[kind]))
     return FileResponse(image, media_type="image/png")

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from docgen.errors import DocgenError
-from docgen.output import DIR_MODE, FILE_MODE
+from docgen.packs import available_packs, load_pack
 from docgen.service import worker
 from docgen.service.api_errors import ApiError
 from docgen.service.auth import Office
@@ -28,6 +28,7 @@ from docgen.service.previews import KIND_LABELS
 from docgen.service.settings import ALLOWED_EXTENSIONS
 from docgen.service.state import Service
 from docgen.service.store import FINISHED, now
+from docgen.store.output import DIR_MODE, FILE_MODE
 
 MAX_LISTED_PROBLEMS = 1000  # a file with more problems than this is listed in part
 FORMATS = ("pdf", "docx")
@@ -113,8 +114,6 @@ def _write_private(path: Path) -> Any:
 
 @router.get("/api/packs", tags=["packs"], summary="The jurisdiction packs and what they make")
 def packs(_office: Office) -> list[dict[str, Any]]:
-    from docgen.packs import available_packs, load_pack
-
     result = []
     for name in available_packs():
         try:

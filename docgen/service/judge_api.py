@@ -40,7 +40,7 @@ async def upload_signed(
 ) -> dict[str, Any]:
     """The same as `docgen ingest-signed`: the report (signed, denied, missing, extra,
     unreadable, reordered pages; `ok`). Signed orders and ledger.json join the manifest."""
-    from docgen.ingest import ingest_signed
+    from docgen.judge.ingest import ingest_signed
 
     settings = service.settings
     job = service.own_job(job_id, office_name)
@@ -60,7 +60,7 @@ async def upload_signed(
     )  # the uploaded name never reaches the disk
 
     def ingest() -> dict[str, Any]:
-        from docgen.output import write_atomic
+        from docgen.store.output import write_atomic
 
         with service.run_lock(job_id):  # one change to a run at a time
             write_atomic(target, data)
@@ -90,7 +90,7 @@ def letters_signed(
 ) -> dict[str, Any]:
     """The same as `docgen letters --signed-only` on the job's own upload: files go to
     letters-signed/ and into the manifest (download them with /files/ or /download)."""
-    from docgen.letters_signed import make_signed_letters
+    from docgen.judge.letters_signed import make_signed_letters
 
     job = service.own_job(job_id, office_name)
     run_dir = service.run_dir_of(job)

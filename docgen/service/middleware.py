@@ -1,16 +1,21 @@
-"""Middleware of the service: the upload size limit (413 before a body is read to the end) and
-the security headers of every answer (the page's and the API docs' Content-Security-Policy)."""
+"""Middleware of the service: the upload size limit (413 before a body is read to the end), the
+security headers of every answer (the page's and the API docs' Content-Security-Policy), and
+unexpected errors answered with a 500 and logged as their stack only."""
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from docgen.errors import stack_only
 from docgen.service.api_errors import error_body
+
+log = logging.getLogger("docgen.service")
 
 PAGE_CSP = (
     "default-src 'self'; img-src 'self' blob:; script-src 'self'; "
@@ -104,3 +109,44 @@ async def security_headers(request: Request, call_next: Any) -> Response:
         response.headers["Content-Security-Policy"] = DOCS_CSP
         response.headers["X-Frame-Options"] = "DENY"
     return response
+
+
+class StackOnlyErrors:
+    """An unexpected error while answering a request: a 500 with the API's error body, and the
+    log gets its stack only (docgen.errors.stack_only). The exception stops here, so the
+    server's own error logging, which prints the message, never sees it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.error("internal error answering a %s request\n%s", scope["method"], stack_only(exc))
+            if started:
+                return
+            body = json.dumps(
+                error_body("internal_error", "internal error (details are in the server log)")
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})

@@ -15,9 +15,9 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from docgen.output import DIR_MODE
-from docgen.petition import PetitionRequest, make_petition
-from docgen.petition_input import FIELDS, FORM_COLUMNS, PetitionError, PetitionSettings
+from docgen.petition.input import FIELDS, FORM_COLUMNS, PetitionError, PetitionSettings
+from docgen.petition.petition import PetitionRequest, make_petition
+from docgen.store.output import DIR_MODE
 
 SETTINGS_FIELDS = (
     "phone",
@@ -50,7 +50,7 @@ FORM_SCHEMA = {
     },
 }
 # One petition at a time in this process: an in-process run keeps its pack's renderers in the
-# pipeline's module state (docgen.render_pool._worker_state), which two threads would share.
+# pipeline's module state (docgen.render.pool._worker_state), which two threads would share.
 _ONE_AT_A_TIME = threading.Lock()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docgen.output import write_atomic
+from docgen.store.output import write_atomic
 
 KIND_LABELS = {
     "motion": "Motion to vacate and expunge",

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen.errors import DocgenError
-from docgen.output import DIR_MODE
 from docgen.service.settings import Settings
+from docgen.store.output import DIR_MODE
 
 if TYPE_CHECKING:
     from docgen.service.store import Store

@@ -13,12 +13,11 @@ import os
 import signal
 import sys
 import time
-import traceback
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import DocgenError, MissingColumns
+from docgen.errors import DocgenError, MissingColumns, stack_only
 from docgen.service.store import Store, now
 
 WORKER_DATABASE_ENV = "DOCGEN_WORKER_DATABASE_URL"
@@ -171,8 +170,8 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
             problems=problems_for_error(exc),
         )
         return "failed"
-    except Exception:
-        traceback.print_exc(file=sys.stderr)
+    except Exception as exc:
+        print(stack_only(exc), file=sys.stderr)
         store.update_job(
             job_id,
             status="failed",
@@ -186,8 +185,8 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
     if "pdf" in options.formats:
         try:
             previews = render_previews(result.run_dir, job_dir(data_dir, job_id) / "previews")
-        except Exception:  # a preview is a convenience; the run itself is complete
-            traceback.print_exc(file=sys.stderr)
+        except Exception as exc:  # a preview is a convenience; the run itself is complete
+            print(stack_only(exc), file=sys.stderr)
     summary = {
         "run_id": result.run_id,
         "input_rows": result.input_rows,

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from docgen import gogen
 from docgen.errors import RulesError
+from docgen.readers import gogen
 from docgen.rules.ca_prop64.config import CaProp64Config, Flow, Mode
 from docgen.rules.ca_prop64.facts import Conviction, Subject, build_facts, parse_yyyymmdd
 from docgen.rules.ca_prop64.flow import run_flow

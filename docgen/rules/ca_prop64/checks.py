@@ -8,46 +8,29 @@ prosecution reviews the records and decides what to challenge.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from docgen.rules.ca_prop64.config import Flags
-from docgen.rules.ca_prop64.facts import Conviction, Subject, sentence_end
+# The office's tests (gogen's later options file) register in CHECKS beside these when imported.
+from docgen.rules.ca_prop64 import office_checks  # noqa: F401
+from docgen.rules.ca_prop64.facts import Conviction, sentence_end
+from docgen.rules.ca_prop64.legal_tests import (
+    CHECKS,
+    POLICY,
+    PROP64,
+    Context,
+    legal_test,
+    years_between,
+)
 from docgen.rules.core import Check
 
-PROP64 = "H&S § 11361.8"
-POLICY = "H&S § 11361.9 (county policy)"
 PRIOR_EXCEPTIONS = "H&S §§ 11358(d)(1), 11359(c)(1), 11360(a)(3)(A)"
 
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    subject: Subject
-    conviction: Conviction
-    as_of: date
-    cutoff: date
-    flags: Flags
-    params: dict[str, Any]
-
-
-Test = Callable[[Context], Check]
-CHECKS: dict[str, Test] = {}
-
-
-def legal_test(fn: Test) -> Test:
-    CHECKS[fn.__name__] = fn
-    return fn
+# Every test by name, these and office_checks' (the rule set's flows name them): from here.
+__all__ = ["CHECKS"]
 
 
 def _iso(day: date | None) -> str:
     return day.isoformat() if day else "unknown"
-
-
-def years_between(earlier: date, later: date) -> float:
-    """gogen's measure: days / 365.25."""
-    return (later - earlier).days / 365.25
 
 
 @legal_test
@@ -328,8 +311,3 @@ def code_is_4060_bp(ctx: Context) -> Check:
     return Check(
         "code_is_4060_bp", passed, f"The code section is {'' if passed else 'not '}BP 4060", POLICY
     )
-
-
-# The tests of gogen's later options file (office choices, not statute) live beside these and
-# register in CHECKS when imported; imported last, as they build on this module.
-from docgen.rules.ca_prop64 import office_checks  # noqa: E402, F401

@@ -13,25 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from docgen.rules.ca_prop64.checks import CHECKS
+from docgen.rules.ca_prop64.facts import Flags
+
 DeterminationValue = Literal["dismiss_seal", "reduce", "not_eligible", "needs_review"]
-
-
-class Flags(BaseModel):
-    """Where a mode reads the record like gogen did, or as the statute asks (see facts.py)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    cutoff_date: Literal["conviction", "offense"]
-    offense_text: Literal["charge", "conviction"]
-    code_matching: Literal["gogen", "statute"]
-    sentence: Literal["gogen", "calendar"]
-    repeat_count_sentence: Literal["last_conviction", "same_count"]
-    related_cycle: Literal["any_row", "prop64_conviction"]
-    unreadable_dates: Literal["zero", "reject"]
-    county_match: Literal["exact", "normalised"]
-    row_order: Literal["file", "canonical"]
-    # Filled from [lists] when the mode is chosen.
-    superstrike_sections: tuple[str, ...] = ()
-    pc290_sections: tuple[str, ...] = ()
 
 
 class Step(BaseModel):
@@ -91,8 +76,6 @@ class CaProp64Config(BaseModel):
 
     @model_validator(mode="after")
     def _references(self) -> CaProp64Config:
-        from docgen.rules.ca_prop64.checks import CHECKS
-
         problems: list[str] = []
         for mode_name, mode in self.modes.items():
             for county, flow_named in mode.counties.items():

@@ -25,14 +25,34 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from operator import attrgetter
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from docgen.model import Reject
 from docgen.rules.ca_prop64 import codes
-from docgen.rules.ca_prop64.config import Flags
 from docgen.rules.ca_prop64.records import DojRow
 
 _INT = re.compile(r"[+-]?\d+")
 _GOGEN_UNIT_DAYS = {"D": 1.0, "Y": 366.0, "M": 30.5}
+
+
+class Flags(BaseModel):
+    """Where a mode reads the record like gogen did, or as the statute asks (read here)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    cutoff_date: Literal["conviction", "offense"]
+    offense_text: Literal["charge", "conviction"]
+    code_matching: Literal["gogen", "statute"]
+    sentence: Literal["gogen", "calendar"]
+    repeat_count_sentence: Literal["last_conviction", "same_count"]
+    related_cycle: Literal["any_row", "prop64_conviction"]
+    unreadable_dates: Literal["zero", "reject"]
+    county_match: Literal["exact", "normalised"]
+    row_order: Literal["file", "canonical"]
+    # Filled from [lists] when the mode is chosen.
+    superstrike_sections: tuple[str, ...] = ()
+    pc290_sections: tuple[str, ...] = ()
 
 
 def parse_yyyymmdd(value: str) -> date | None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from docgen.rules.ca_prop64.checks import CHECKS, Context
-from docgen.rules.ca_prop64.config import Flags, Flow
-from docgen.rules.ca_prop64.facts import Conviction, Subject
+from docgen.rules.ca_prop64.checks import CHECKS
+from docgen.rules.ca_prop64.config import Flow
+from docgen.rules.ca_prop64.facts import Conviction, Flags, Subject
+from docgen.rules.ca_prop64.legal_tests import Context
 from docgen.rules.core import Check
 
 

@@ -1,12 +1,12 @@
 """The ca-prop64 tests of gogen's later options file: choices an office makes (age, years since
 the conviction, its own dismissal and reduction lists), not statute, so each cites H&S 11361.9.
 
-Registered in checks.CHECKS like the statutory tests, under their function names.
+Registered in CHECKS (docgen.rules.ca_prop64.legal_tests) like the statutory tests, under their function names.
 """
 
 from __future__ import annotations
 
-from docgen.rules.ca_prop64.checks import POLICY, PROP64, Context, legal_test, years_between
+from docgen.rules.ca_prop64.legal_tests import POLICY, PROP64, Context, legal_test, years_between
 from docgen.rules.core import Check
 
 

@@ -23,10 +23,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from docgen.errors import MissingColumns
 from docgen.model import Reject
+from docgen.plan.validate import LANGUAGES, parse_date
 from docgen.readers import read_table
 from docgen.rules.il_crta.config import RuleConfig
 from docgen.rules.il_crta.offense_class import parse_offense_class
-from docgen.validate import LANGUAGES, parse_date
 
 REQUIRED_RAW_COLUMNS: tuple[str, ...] = (
     "person_id",

@@ -1,6 +1,6 @@
 """Realistic fictional Illinois raw records (`docgen synth --raw`), for il-crta demos and tests.
 
-People, addresses, case numbers and arresting agencies come from docgen.synth (Faker, seeded);
+People, addresses, case numbers and arresting agencies come from docgen.demo.synth (Faker, seeded);
 this module adds what an Illinois criminal-history extract has and eligibility results do not:
 amounts in grams, classes, non-conviction dispositions, 550/7 enhancements and the other charges
 of a case. The mix is on purpose: eligible possession convictions, the motion route above 30 g,
@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from docgen.demo.synth import Maker, day_between, years_before
 from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
-from docgen.synth import _day_between, _Maker, _years_before
 
 POSSESSION = "Possession of cannabis"
 DELIVERY = "Manufacture or delivery of cannabis"
@@ -97,7 +97,7 @@ def _grams(rng: random.Random, low: float, high: float) -> str:
 
 class _RawMaker:
     def __init__(self, seed: int) -> None:
-        self.maker = _Maker(seed)
+        self.maker = Maker(seed)
         self.rng = self.maker.rng
 
     def charge(
@@ -188,15 +188,15 @@ def raw_rows(cases: int, seed: int) -> list[dict[str, str]]:
         index += 1
         n_cases = 1 if rng.random() >= 0.15 else rng.choice((2, 2, 3))
         n_cases = min(n_cases, cases - made)
-        first_arrest = _day_between(rng, EARLIEST_ARREST, date(2016, 12, 31))
+        first_arrest = day_between(rng, EARLIEST_ARREST, date(2016, 12, 31))
         age = rng.randint(18, 40) if rng.random() > 0.02 else 17  # a few juvenile arrests
-        dob = _years_before(first_arrest, age) - timedelta(days=rng.randint(0, 300))
+        dob = years_before(first_arrest, age) - timedelta(days=rng.randint(0, 300))
         for _ in range(n_cases):
             kind = rng.choices(kinds, weights=weights)[0]
             if kind == "after_cutoff":
-                arrest = _day_between(rng, CUTOFF + timedelta(days=1), date(2023, 12, 31))
+                arrest = day_between(rng, CUTOFF + timedelta(days=1), date(2023, 12, 31))
             else:
-                arrest = _day_between(rng, first_arrest, first_arrest + timedelta(days=365 * 3))
+                arrest = day_between(rng, first_arrest, first_arrest + timedelta(days=365 * 3))
                 arrest = min(arrest, CUTOFF - timedelta(days=1))
             rows.extend(_case_rows(raw, person, dob, arrest, kind))
         made += n_cases

@@ -1,0 +1,1 @@
+"""`docgen check`: the filing rules of a pack checked on a run's documents."""

@@ -1,0 +1,412 @@
+"""The filing-rule checker: `docgen check out/<run>`.
+
+Every court document of a run (the manifest's files whose kind the pack's `[rules] documents`
+lists, in PDF) is checked against the pack's `[rules]` table (read by docgen.filing_rules), so a
+court's rules are data in its pack, never a branch on its name:
+
+- page size; no ink outside the margins except the footer band and the boxes the pack declares
+  as allowed ink (pleading paper's line numbers and vertical rules); minimum font size (body and
+  footer); text searchable on every page; every font embedded; not encrypted; the PDF/A claim;
+  size under the cap; the clerk's stamp box blank; no text matching a forbidden pattern (full
+  SSN, driver's licence number); the case number on every page; pleading-paper line numbers on
+  every page; the bookmarks a document kind must carry (e.g. its exhibit); what the documents say
+  (docgen.check.wording: no fallback or placeholder wording, counts in their plural forms, the
+  ground of relief agreeing with the charges listed);
+- pages of another size (a landscape exhibit) are allowed only where the pack declares them
+  (`[rules.exhibit_pages]`): they are checked against their own margins and have no line numbers;
+- and the file is the one the manifest describes (SHA-256), so a file changed after the run is
+  noticed.
+
+Failures name the file, the page and the rule, never the matching text (it is personal data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.check.content import (
+    court_text_failures,
+    exhibit_failures,
+    is_continuation,
+    must_carry_exhibit,
+)
+from docgen.check.ink import PT_PER_IN, ink_failures
+from docgen.check.layout import signed_copies, signed_copy_failures, text_layer_failures
+from docgen.check.letters import LetterRules, letter_failures
+from docgen.check.page_size import page_layouts
+from docgen.check.wording import content_failures
+from docgen.errors import DocgenError
+from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
+from docgen.packs import load_pack
+
+
+class CheckError(DocgenError):
+    """The run folder cannot be checked at all (no manifest, pack without rules)."""
+
+
+@dataclass
+class FileReport:
+    path: str
+    failures: list[str] = field(default_factory=list)
+    letter: bool = False  # a notification letter, held to [rules.letters]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class CheckReport:
+    run_dir: Path
+    pack: str
+    files: list[FileReport]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        return [f for f in self.files if not f.ok]
+
+
+def check_run(run_dir: Path) -> CheckReport:
+    """Check every court document listed in `run_dir/manifest.json`."""
+    run_dir = Path(run_dir)
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise CheckError(
+            f"{run_dir}: no manifest.json here", hint="Give a run folder: out/<run-id>."
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        pack_name = manifest["pack"]
+        entries = list(manifest["files"])
+    except (ValueError, KeyError, TypeError):
+        raise CheckError(f"{manifest_path}: not a docgen manifest") from None
+    pack = load_pack(pack_name)
+    rules = rules_of(pack)
+    case_label = str(pack.config.court.get("case_label", ""))
+    reports = []
+    letter_kinds = rules.letters.kinds if rules.letters else []
+    for entry in sorted(entries, key=lambda e: e["path"]):
+        if entry.get("format") != "pdf":
+            continue
+        if entry.get("kind") in letter_kinds and rules.letters:
+            reports.append(_check_letter(run_dir, entry, rules.letters))
+            continue
+        if entry.get("kind") not in rules.documents:
+            continue
+        path = run_dir / entry["path"]
+        report = FileReport(entry["path"])
+        if not path.is_file():
+            report.failures.append("missing: the manifest lists it but the file is not there")
+        else:
+            data = path.read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+                report.failures.append("changed since the run: SHA-256 differs from the manifest")
+            report.failures.extend(
+                check_pdf(
+                    data,
+                    rules,
+                    entry["kind"],
+                    case_label,
+                    continued=is_continuation(entry["path"]),
+                    exhibit_rows=(
+                        len(entry.get("rows") or [])
+                        if must_carry_exhibit(pack, rules, entry["kind"])
+                        else None
+                    ),
+                )
+            )
+        reports.append(report)
+    court_lines = pack.config.court.get("lines") or [""]
+    for entry in reports:  # the court documents' text layer (the files read above)
+        if entry.letter:
+            continue
+        path = run_dir / entry.path
+        if path.is_file():
+            entry.failures.extend(_text_layer(path.read_bytes(), str(court_lines[0]), case_label))
+    for path in signed_copies(run_dir):  # the copies for the record (docgen ingest-signed)
+        report = FileReport(str(path.relative_to(run_dir)))
+        report.failures.extend(signed_copy_failures(path.read_bytes(), rules))
+        reports.append(report)
+    if not any(not r.letter for r in reports):  # letters alone are no filing to check
+        raise _nothing_to_check(run_dir, entries, rules.documents)
+    return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
+
+
+def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
+    """A letter is held to the letter rules (not the court's filing rules)."""
+    import io
+
+    import pypdf
+
+    report = FileReport(entry["path"], letter=True)
+    path = run_dir / entry["path"]
+    if not path.is_file():
+        report.failures.append("missing: the manifest lists it but the file is not there")
+        return report
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        report.failures.append("changed since the run: SHA-256 differs from the manifest")
+    texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+    report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
+    return report
+
+
+def _text_layer(data: bytes, court_line: str, case_label: str) -> list[str]:
+    import pypdf
+
+    try:
+        texts = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+    except Exception:  # an unreadable file already failed check_pdf
+        return []
+    return text_layer_failures(texts, court_line, case_label)
+
+
+def _nothing_to_check(run_dir: Path, entries: list[dict], documents: list[str]) -> CheckError:
+    """Checking nothing is an error, never "0 pass": the court's rules are rules for the PDFs it
+    takes (PDF/A, embedded fonts, page size, text layer), which a Word file cannot be held to."""
+    word = sum(1 for e in entries if e.get("kind") in documents and e.get("format") == "docx")
+    if word:
+        return CheckError(
+            f"{run_dir}: no PDF court documents to check: the run made {word} court document(s) "
+            "as DOCX only, and the filing rules are the court's rules for PDF filings",
+            hint="Make the PDFs (docgen generate ... --formats pdf or pdf,docx) and check that run.",
+        )
+    return CheckError(f"{run_dir}: the run made no court documents: nothing to check")
+
+
+# ---------------------------------------------------------------------------- one PDF
+
+
+def check_pdf(
+    data: bytes,
+    rules: FilingRules,
+    kind: str,
+    case_label: str = "",
+    *,
+    continued: bool = False,
+    exhibit_rows: int | None = None,
+) -> list[str]:
+    """Every rule `data` breaks, as readable lines (empty when it passes). `continued`: a later
+    volume (its page numbers run on from the one before); `exhibit_rows`: the rows the manifest
+    says the file's exhibit covers, when the kind must carry its exhibit."""
+    import io
+
+    import pikepdf
+
+    failures: list[str] = []
+    if len(data) > rules.max_bytes:
+        failures.append(f"size {len(data):,} bytes is over the cap of {rules.max_bytes:,} bytes")
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        return [*failures, "encrypted: it needs a password to open"]
+    except pikepdf.PdfError:
+        return [*failures, "not a readable PDF"]
+    with pdf:
+        if pdf.is_encrypted:
+            failures.append("encrypted (courts require unencrypted PDFs)")
+            plain = io.BytesIO()
+            pdf.save(plain)  # the other rules are checked on the decrypted content
+            data = plain.getvalue()
+        if rules.pdfa:
+            status = pdf.open_metadata().pdfa_status
+            if status != rules.pdfa:
+                failures.append(f"no PDF/A-{rules.pdfa} claim (found {status or 'none'})")
+            elif "/OutputIntents" not in pdf.Root:
+                failures.append(f"PDF/A-{rules.pdfa} claimed but no output intent")
+        if rules.fonts_embedded:
+            failures.extend(_font_failures(pdf))
+        layouts = page_layouts(pdf, rules, failures)
+        _bookmark_failures(pdf, rules.required_bookmarks.get(kind, []), failures)
+        if exhibit_rows is not None:
+            exhibit_failures(pdf, exhibit_rows, failures)
+    footers: list[list[str]] = []  # per page, the footer band's runs of text
+    texts = _text_failures(data, rules, layouts, failures, footers)
+    _forbidden(texts, rules, failures)
+    content_failures(texts, rules, kind, failures, continued=continued)
+    court_text_failures(texts, footers, rules, kind, failures, continued=continued)
+    if rules.case_number_on_every_page and case_label:
+        _case_number_failures(texts, case_label, failures)
+    ink_failures(data, rules, layouts, kind, failures)
+    return failures
+
+
+def _bookmark_failures(pdf: Any, wanted: list[str], failures: list[str]) -> None:
+    if not wanted:
+        return
+    titles: list[str] = []
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(str(item.title or "").strip())
+            stack.extend(item.children)
+    for prefix in wanted:
+        if not any(t.startswith(prefix) for t in titles):
+            failures.append(f"no bookmark {prefix!r} in the outline (exhibits must be bookmarked)")
+
+
+def _walk_fonts(resources: Any, seen: set[tuple[int, int]]) -> list[Any]:
+    fonts: list[Any] = []
+    if resources is None:
+        return fonts
+    for font in (resources.get("/Font") or {}).values():
+        fonts.append(font)
+    for xobj in (resources.get("/XObject") or {}).values():
+        key = xobj.objgen
+        if key in seen or xobj.get("/Subtype") != "/Form":
+            continue
+        seen.add(key)
+        fonts.extend(_walk_fonts(xobj.get("/Resources"), seen))
+    return fonts
+
+
+def _font_failures(pdf: Any) -> list[str]:
+    missing: dict[str, int] = {}
+    seen: set[tuple[int, int]] = set()
+    for number, page in enumerate(pdf.pages, start=1):
+        for font in _walk_fonts(page.get("/Resources"), seen):
+            if font.get("/Subtype") == "/Type3":
+                continue  # glyphs drawn by the PDF itself: nothing to embed
+            descendants = font.get("/DescendantFonts")
+            desc = (descendants[0] if descendants else font).get("/FontDescriptor")
+            embedded = desc is not None and any(
+                k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            if not embedded:
+                missing.setdefault(str(font.get("/BaseFont", "?")).lstrip("/"), number)
+    return [f"page {page}: font {name} is not embedded" for name, page in missing.items()]
+
+
+def _text_failures(
+    data: bytes,
+    rules: FilingRules,
+    layouts: list[tuple[PageLayout, bool]],
+    failures: list[str],
+    footers: list[list[str]] | None = None,
+) -> list[str]:
+    """Text of each page; adds searchability, font-size and line-number failures. `footers`
+    gets, per page, the runs of text in its footer band."""
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    texts = []
+    for number, page in enumerate(reader.pages, start=1):
+        small: list[float] = []
+        runs: list[tuple[float, float, str]] = []
+        layout, is_main = layouts[number - 1]
+        band = None
+        if layout.footer_band_in:
+            band = (layout.footer_band_in[0] * PT_PER_IN, layout.footer_band_in[1] * PT_PER_IN)
+
+        def visit(
+            text: str,
+            cm: Any,
+            tm: Any,
+            font: Any,
+            size: float,
+            small: list[float] = small,
+            runs: list[tuple[float, float, str]] = runs,
+            band: tuple[float, float] | None = band,
+        ) -> None:
+            if not text.strip() or not size:
+                return
+            _, _, c, d, e, f = (float(v) for v in tm)
+            ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
+            effective = size * math.hypot(c * ca + d * cc, c * cb + d * cd)
+            y = e * cb + f * cd + cf  # baseline, from the bottom edge of the page
+            runs.append((e * ca + f * cc + ce, y, text.strip()))
+            in_band = band is not None and band[0] - 2 <= y <= band[1] + 2
+            minimum = (
+                rules.footer_min_font_pt
+                if in_band and rules.footer_min_font_pt is not None
+                else rules.min_font_pt
+            )
+            if effective < minimum - 0.05:
+                small.append(effective)
+
+        text = page.extract_text(visitor_text=visit) or ""
+        texts.append(text)
+        if footers is not None:
+            footers.append(
+                [t for _, y, t in runs if band is not None and band[0] - 2 <= y <= band[1] + 2]
+            )
+        if small:
+            failures.append(
+                f"page {number}: text at {min(small):.1f} pt, below the minimum of "
+                f"{rules.min_font_pt:g} pt"
+                + (
+                    f" ({rules.footer_min_font_pt:g} pt in the footer)"
+                    if rules.footer_min_font_pt is not None
+                    else ""
+                )
+            )
+        if rules.searchable and sum(ch.isalnum() for ch in text) < 10:
+            failures.append(f"page {number}: no searchable text (scanned image or outlines?)")
+        if rules.line_numbers and is_main:
+            _line_number_failures(number, runs, rules.line_numbers, failures)
+    return texts
+
+
+def _line_number_failures(
+    number: int, runs: list[tuple[float, float, str]], rule: LineNumbers, failures: list[str]
+) -> None:
+    lo, hi = rule.left_in * PT_PER_IN, rule.right_in * PT_PER_IN
+    found: dict[int, float] = {}
+    for x, y, text in runs:
+        if lo <= x <= hi and text.isdigit() and rule.first <= int(text) <= rule.last:
+            found.setdefault(int(text), y)
+    wanted = range(rule.first, rule.last + 1)
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        failures.append(
+            f"page {number}: pleading line numbers missing ({len(missing)} of "
+            f"{rule.first}-{rule.last}: {shown})"
+        )
+        return
+    if rule.pitch_pt:
+        off = [
+            n
+            for n in wanted
+            if abs(found[rule.first] - found[n] - (n - rule.first) * rule.pitch_pt) > 0.5
+        ]
+        if off:
+            failures.append(
+                f"page {number}: pleading line number {off[0]} is off the "
+                f"{rule.pitch_pt:g} pt line pitch"
+            )
+
+
+def _forbidden(texts: list[str], rules: FilingRules, failures: list[str]) -> None:
+    for number, text in enumerate(texts, start=1):
+        flat = re.sub(r"\s+", " ", text)
+        for name, pattern in rules.forbidden_text.items():
+            if re.search(pattern, flat):
+                failures.append(f"page {number}: text that looks like a full {name}")
+
+
+def _case_number_failures(texts: list[str], label: str, failures: list[str]) -> None:
+    if not texts:
+        return
+    found = re.search(re.escape(label) + r"\s*(\S+)", texts[0])
+    if not found:
+        failures.append(f"page 1: no case number after {label!r}")
+        return
+    wanted = re.sub(r"\s+", " ", f"{label} {found.group(1)}")
+    for number, text in enumerate(texts, start=1):
+        if wanted not in re.sub(r"\s+", " ", text):
+            failures.append(f"page {number}: the case number ({label} ...) is not on this page")

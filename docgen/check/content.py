@@ -1,0 +1,111 @@
+"""Court-content rules of `docgen check` (docgen.check.checker), from the pack's `[rules]` table.
+
+- `exhibit_in`: the kinds that carry Exhibit A (a bulk motion; a bulk order unless the pack's
+  `[bulk] order_exhibit = "by_reference"`): the file has the exhibit's bookmark and its "Rows a-b"
+  bookmarks cover exactly the rows the manifest says it holds, so an agency served with the
+  order alone has every name.
+- `consecutive_page_numbers`: the kinds whose printed page numbers ("Page 5 of 11" or the pleading
+  footer's number) read 1, 2, ... N across the whole file, exhibit and its cover included, with
+  one total N (Cal. Rules of Court 3.1110(c)); a later volume runs on from the one before.
+
+What the text must and must not say is one table, checked by docgen.check.wording.
+
+Failures name the page and the rule, never the matching text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docgen.filing_rules import FilingRules
+from docgen.packs import Pack
+from docgen.render.exhibit_layout import bulk_settings
+
+_PAGE_OF = re.compile(r"\bPage (\d+) of (\d+)\b")
+_ROWS = re.compile(r"^Rows ([\d,]+)\u2013([\d,]+)$")
+_VOLUME = re.compile(r"-vol-(\d+)\.pdf$")
+
+
+def is_continuation(relpath: str) -> bool:
+    """A volume after the first (`motion-with-exhibit-vol-02.pdf`): its numbers run on."""
+    found = _VOLUME.search(relpath)
+    return found is not None and int(found[1]) > 1
+
+
+def must_carry_exhibit(pack: Pack, rules: FilingRules, kind: str) -> bool:
+    if kind not in rules.exhibit_in:
+        return False
+    by_reference = bulk_settings(pack).get("order_exhibit", "attached") == "by_reference"
+    return not (kind == "bulk-order" and by_reference)
+
+
+def exhibit_failures(pdf: Any, rows: int, failures: list[str]) -> None:
+    """The exhibit's bookmark is there and its row bookmarks cover `rows` rows."""
+    exhibit, covered = False, 0
+    with pdf.open_outline() as outline:
+        for item in outline.root:
+            title = str(item.title or "").strip()
+            if title.startswith("EXHIBIT"):
+                exhibit = True
+                for child in item.children:
+                    if found := _ROWS.match(str(child.title or "").strip()):
+                        first, last = (int(v.replace(",", "")) for v in found.groups())
+                        covered += last - first + 1
+    if not exhibit:
+        failures.append(
+            "no Exhibit A in the file: it must carry its exhibit (bookmark and rows) unless "
+            "the pack's bulk order_exhibit setting is by_reference"
+        )
+    elif covered != rows:
+        failures.append(
+            f"Exhibit A's row bookmarks cover {covered:,} rows; the file holds {rows:,}"
+        )
+
+
+def printed_page_numbers(text: str, footer: list[str]) -> tuple[int, int | None] | None:
+    """The page number a page prints (and its "of N"), from "Page X of Y" or a lone number in
+    the footer band; None when it prints none."""
+    if found := _PAGE_OF.search(re.sub(r"\s+", " ", text)):
+        return int(found[1]), int(found[2])
+    numbers = [int(t) for t in footer if t.isdigit()]
+    return (numbers[0], None) if len(numbers) == 1 else None
+
+
+def page_number_failures(
+    texts: list[str], footers: list[list[str]], failures: list[str], *, continued: bool
+) -> None:
+    printed = [printed_page_numbers(t, f) for t, f in zip(texts, footers, strict=True)]
+    for number, found in enumerate(printed, 1):
+        if found is None:
+            failures.append(f"page {number}: no page number printed (CRC 3.1110(c))")
+            return
+    numbers = [p[0] for p in printed if p is not None]
+    first = numbers[0] if continued else 1
+    expected = list(range(first, first + len(numbers)))
+    if numbers != expected:
+        at = next(i for i, (a, b) in enumerate(zip(numbers, expected, strict=True), 1) if a != b)
+        failures.append(
+            f"page {at}: printed page number {numbers[at - 1]}, not {expected[at - 1]}: pages "
+            "must be numbered consecutively across the document and its exhibits (CRC 3.1110(c))"
+        )
+        return
+    totals = {p[1] for p in printed if p is not None and p[1] is not None}
+    if len(totals) > 1 or (totals and not continued and totals != {expected[-1]}):
+        failures.append(
+            f"page totals {sorted(totals)} do not match the file's {expected[-1]} pages "
+            "(one running count across the document and its exhibits, CRC 3.1110(c))"
+        )
+
+
+def court_text_failures(
+    texts: list[str],
+    footers: list[list[str]],
+    rules: FilingRules,
+    kind: str,
+    failures: list[str],
+    *,
+    continued: bool = False,
+) -> None:
+    if kind in rules.consecutive_page_numbers:
+        page_number_failures(texts, footers, failures, continued=continued)

@@ -1,0 +1,133 @@
+"""`docgen check` rules for the notification letters, from the pack's `[rules.letters]`:
+
+- the salutation (`greeting`, a pattern whose group `name` is the name) is not in capitals
+  ("Dear LUKE," shouts; names are printed in the person's own case, docgen.plan.name_case);
+- `relief`: a letter that lists a relief (`when`) and not another (`unless`) must not use words
+  (`forbid`) that say otherwise, e.g. "cleared"/"borre" where only a reduction was asked;
+- `required`: kind -> {name -> pattern} every letter of that kind holds (the date the
+  agencies' days end, in a letter before or after signing; a denial letter has none);
+- `window_in`: every line of text on page 1 that lies across the window's left-right span is
+  either wholly inside the window box (the address block) or wholly outside it, and the band just
+  under the window (`clear_below_in`) holds no text: an address block never runs below the
+  window, where the envelope would hide it.
+
+Failures name the rule and page, never the matching text (it is personal data).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2 as pdfium
+from pydantic import BaseModel, ConfigDict
+
+PT_PER_IN = 72.0
+
+
+class Box(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    left_in: float
+    top_in: float
+    width_in: float
+    height_in: float
+
+
+class ReliefRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    what: str
+    when: str
+    unless: str = ""
+    forbid: str
+
+
+class LetterRules(BaseModel):
+    """The schema of `[rules.letters]`."""
+
+    model_config = ConfigDict(extra="forbid")
+    kinds: list[str]
+    greeting: str
+    relief: list[ReliefRule] = []
+    required: dict[str, dict[str, str]] = {}  # kind -> {name -> pattern}
+    window_in: Box | None = None
+    clear_below_in: float = 0.25
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
+    """(left, top, right, bottom) in inches from the page's top-left, per line of text."""
+    height = page.get_height()
+    textpage = page.get_textpage()
+    boxes: list[list[float]] = []
+    for index in range(textpage.count_chars()):
+        left, bottom, right, top = textpage.get_charbox(index)
+        if right - left <= 0 or top - bottom < 2:  # spaces, rules: no glyph to place
+            continue
+        box = [left, height - top, right, height - bottom]
+        middle = (box[1] + box[3]) / 2
+        # One line: characters whose vertical middles lie within 3 pt of each other and with
+        # less than half an inch between them (the date beside the address is another line).
+        for line in boxes:
+            near = box[0] <= line[2] + 36 and box[2] >= line[0] - 36
+            if near and abs((line[1] + line[3]) / 2 - middle) < 3:
+                line[0], line[1] = min(line[0], box[0]), min(line[1], box[1])
+                line[2], line[3] = max(line[2], box[2]), max(line[3], box[3])
+                break
+        else:
+            boxes.append(box)
+    return [(a / PT_PER_IN, b / PT_PER_IN, c / PT_PER_IN, d / PT_PER_IN) for a, b, c, d in boxes]
+
+
+def window_failures(data: bytes, window: Box, clear_below_in: float) -> list[str]:
+    pdf = pdfium.PdfDocument(data)
+    try:
+        lines = _lines(pdf[0])
+    finally:
+        pdf.close()
+    left, top = window.left_in, window.top_in
+    right, bottom = left + window.width_in, top + window.height_in
+    failures = []
+    for x0, y0, x1, y1 in lines:
+        if x1 <= left or x0 >= right:
+            continue  # beside the window (the date on the right)
+        inside = y0 >= top and y1 <= bottom
+        if inside and x1 > right:
+            failures.append("page 1: an address line runs past the window's right edge")
+        elif not inside and y0 < bottom and y1 > top:
+            failures.append(
+                f"page 1: a line of text at {y0:.2f}-{y1:.2f} in from the top crosses the "
+                f"envelope window's edge ({top:.2f}-{bottom:.2f} in)"
+            )
+        elif bottom <= y0 < bottom + clear_below_in:
+            failures.append(
+                f"page 1: text at {y0:.2f} in, just below the envelope window "
+                f"(which ends at {bottom:.2f} in): the address block runs below it"
+            )
+    return failures
+
+
+def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str) -> list[str]:
+    """Every letter rule `data` (its page texts `texts`) breaks."""
+    whole = _flat(" ".join(texts))
+    failures: list[str] = []
+    greeting = re.search(rules.greeting, whole)
+    if not greeting:
+        failures.append("no salutation found ([rules.letters] greeting)")
+    else:
+        name = greeting["name"]
+        # Capitals only: two or more upper-case letters and no lower-case one (a name in a
+        # script without case, 小龍, is never "in capitals").
+        if sum(ch.isupper() for ch in name) > 1 and not any(ch.islower() for ch in name):
+            failures.append("the salutation's name is in capitals (print it in the person's case)")
+    for rule in rules.relief:
+        listed = re.search(rule.when, whole) and not (rule.unless and re.search(rule.unless, whole))
+        if listed and re.search(rule.forbid, whole):
+            failures.append(rule.what)
+    for name, pattern in rules.required.get(kind, {}).items():
+        if not re.search(pattern, whole):
+            failures.append(f"no {name}")
+    if rules.window_in is not None:
+        failures.extend(window_failures(data, rules.window_in, rules.clear_below_in))
+    return failures

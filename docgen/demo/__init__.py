@@ -1,0 +1,1 @@
+"""Fictional demo and test data."""

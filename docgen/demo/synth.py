@@ -1,0 +1,386 @@
+"""Realistic fictional eligibility results for Cook County (demo and test data).
+
+Everything is invented: people come from Faker (en_US and es_MX, seeded) and a fixed list of
+names that exercise Unicode and long names; addresses are made-up numbers on real Chicago and
+suburban streets with real ZIP codes. The same `cases` and `seed` always give the same rows (for
+the pinned Faker version), and every row passes `docgen.plan.validate`.
+
+Shape: about 15% of people have several cases, each case has 1-3 charges (counts) under
+720 ILCS 550/4 or 550/5; about 20% of people read Spanish; about 5% have no address;
+determinations are about 70% vacate_expunge, 15% not_eligible and 15% needs_review.
+
+`docgen synth --raw` makes Illinois raw records instead, for the il-crta rule set: the same
+people and places (this module's `Maker`), with amounts, classes and dispositions to judge
+(`raw_rows` in docgen/rules/il_crta/synth.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path
+
+from faker import Faker
+
+from docgen.model import ALL_COLUMNS
+from docgen.plan.accepts import SynthCaseNumbers
+
+# (statute, description, class); 550/4(c) is a Class 4 felony on a subsequent offense.
+STATUTES: tuple[tuple[str, str, str], ...] = (
+    (
+        "720 ILCS 550/4(a)",
+        "Possession of cannabis, not more than 2.5 grams",
+        "Class C misdemeanor",
+    ),
+    (
+        "720 ILCS 550/4(b)",
+        "Possession of cannabis, more than 2.5 grams but not more than 10 grams",
+        "Class B misdemeanor",
+    ),
+    (
+        "720 ILCS 550/4(c)",
+        "Possession of cannabis, more than 10 grams but not more than 30 grams",
+        "Class A misdemeanor",
+    ),
+    (
+        "720 ILCS 550/5(a)",
+        "Manufacture or delivery of cannabis, not more than 2.5 grams",
+        "Class B misdemeanor",
+    ),
+    (
+        "720 ILCS 550/5(b)",
+        "Manufacture or delivery of cannabis, more than 2.5 grams but not more than 10 grams",
+        "Class A misdemeanor",
+    ),
+)
+FELONY_4C = (
+    "720 ILCS 550/4(c)",
+    "Possession of cannabis, more than 10 grams but not more than 30 grams, subsequent offense",
+    "Class 4 felony",
+)
+STATUTE_WEIGHTS = (40, 25, 15, 12, 8)
+
+DISPOSITIONS = (
+    "Guilty plea",
+    "Plea of guilty",
+    "Finding of guilty",
+    "Conviction",
+    "Bench trial - finding of guilty",
+)
+
+REASONS: dict[str, tuple[str, ...]] = {
+    "vacate_expunge": (
+        "Minor cannabis offense (30 g or less) before 25 June 2019; no violent offense in case",
+        "Possession under 720 ILCS 550/4 before 25 June 2019; qualifies under 20 ILCS "
+        "2630/5.2(i)(3)",
+        "Delivery of 30 g or less before 25 June 2019; no enhancement under 550/7",
+    ),
+    "not_eligible": (
+        "Associated violent offense in the same case",
+        "Sentencing enhancement under 720 ILCS 550/7",
+        "Delivery to a person under 18",
+        "Offense on school grounds",
+    ),
+    "needs_review": (
+        "Quantity not recorded; verify the weight before filing",
+        "Possible associated offense in the same case; hand review",
+        "Disposition record incomplete; check the court file",
+        "Identity match uncertain; confirm person before filing",
+    ),
+}
+
+# Names that must render correctly; they appear deterministically for some people.
+LONG_HYPHENATED = "Wolfeschlegelsteinhausen-Bergerdorff-Montgomery-Fitzwilliams"
+assert len(LONG_HYPHENATED) == 60
+SPECIAL_NAMES: tuple[dict[str, str], ...] = (
+    {"first_name": "Siobhán", "middle_name": "Mary", "last_name": "O'Brien", "language": "en"},
+    {"first_name": "José", "middle_name": "Luis", "last_name": "Núñez-García", "language": "es"},
+    {"first_name": "Minh Khai", "middle_name": "Thị", "last_name": "Nguyễn", "language": "en"},
+    {"first_name": "小龍", "middle_name": "", "last_name": "李", "language": "en"},
+    {"first_name": "Alexandra", "middle_name": "", "last_name": LONG_HYPHENATED, "language": "en"},
+    {"first_name": "DeShawn", "middle_name": "", "last_name": "Jackson", "name_suffix": "Jr."},
+    {"first_name": "María José", "middle_name": "", "last_name": "Peña de la Cruz"},
+)
+# People 1, 7, 13, ... get the special names once each; after that one person in SPECIAL_LATER.
+SPECIAL_EVERY = 6
+SPECIAL_LATER = 40
+
+CHICAGO_STREETS = (
+    "N Milwaukee Ave",
+    "W Division St",
+    "S Halsted St",
+    "E 79th St",
+    "W Madison St",
+    "S Cottage Grove Ave",
+    "W North Ave",
+    "N Clark St",
+    "S Pulaski Rd",
+    "W 63rd St",
+    "N Sheridan Rd",
+    "S Ashland Ave",
+    "W Cermak Rd",
+    "S Kedzie Ave",
+    "W Fullerton Ave",
+    "E 47th St",
+    "W Belmont Ave",
+    "S State St",
+    "W Roosevelt Rd",
+    "N Broadway",
+)
+CHICAGO_ZIPS = (
+    "60609", "60612", "60613", "60614", "60615", "60616", "60617", "60618", "60619", "60620",
+    "60621", "60622", "60623", "60624", "60625", "60626", "60628", "60629", "60632", "60636",
+    "60637", "60639", "60640", "60641", "60643", "60644", "60647", "60649", "60651", "60653",
+)  # fmt: skip
+# (city, ZIP, streets, police department, municipal district)
+SUBURBS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
+    ("Evanston", "60201", ("Church St", "Howard St", "Main St"), "Evanston", "SECOND"),
+    ("Skokie", "60076", ("Oakton St", "Dempster St", "Main St"), "Skokie", "SECOND"),
+    ("Arlington Heights", "60004", ("Arlington Heights Rd", "Euclid Ave"), "Arlington Heights",
+     "THIRD"),
+    ("Oak Park", "60302", ("Madison St", "Lake St", "Harlem Ave"), "Oak Park", "FOURTH"),
+    ("Maywood", "60153", ("5th Ave", "Madison St", "St Charles Rd"), "Maywood", "FOURTH"),
+    ("Cicero", "60804", ("Cermak Rd", "Cicero Ave", "W 26th St"), "Cicero", "FOURTH"),
+    ("Berwyn", "60402", ("Ogden Ave", "Roosevelt Rd", "Oak Park Ave"), "Berwyn", "FOURTH"),
+    ("Oak Lawn", "60453", ("95th St", "Cicero Ave", "Southwest Hwy"), "Oak Lawn", "FIFTH"),
+    ("Harvey", "60426", ("Sibley Blvd", "Halsted St", "147th St"), "Harvey", "SIXTH"),
+    ("Calumet City", "60409", ("State St", "River Oaks Dr"), "Calumet City", "SIXTH"),
+)  # fmt: skip
+ORDINAL = {"FIRST": "1", "SECOND": "2", "THIRD": "3", "FOURTH": "4", "FIFTH": "5", "SIXTH": "6"}
+FELONY_DIVISION = "COUNTY DEPARTMENT, CRIMINAL DIVISION"
+
+FIRST_DISPOSITION = date(1995, 1, 1)
+LAST_DISPOSITION = date(2018, 12, 31)
+
+
+COOK_CASE_NUMBERS = SynthCaseNumbers(
+    felony="{year}-CR-{number}", misdemeanor="{year}-MC{district}-{number}"
+)
+
+
+def day_between(rng: random.Random, start: date, end: date) -> date:
+    return start + timedelta(days=rng.randint(0, (end - start).days))
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class Maker:
+    def __init__(self, seed: int, case_numbers: SynthCaseNumbers | None = None) -> None:
+        self.case_numbers_style = case_numbers
+        self.rng = random.Random(seed)
+        self.fake = Faker(["en_US", "es_MX"])
+        self.fake.seed_instance(seed)
+        self.case_numbers: set[str] = set()
+        self.person_ids: set[str] = set()
+        self.special = 0
+
+    # -- people
+
+    def person(self, index: int) -> dict[str, str]:
+        rng, fake = self.rng, self.fake
+        hispanic = rng.random() < 0.32
+        loc = fake["es_MX"] if hispanic else fake["en_US"]
+        female = rng.random() < 0.3
+        first = loc.first_name_female() if female else loc.first_name_male()
+        last = loc.last_name()
+        if hispanic and rng.random() < 0.4:
+            last = f"{last} {loc.last_name()}"
+        middle = ""
+        if rng.random() < 0.4:
+            middle = loc.first_name_female() if female else loc.first_name_male()
+            if rng.random() < 0.5:
+                middle = middle[0] + "."
+        suffix = "" if female or rng.random() > 0.04 else rng.choice(("Jr.", "Sr.", "III"))
+        language = "es" if hispanic and rng.random() < 0.62 else "en"
+        person = {
+            "first_name": first,
+            "middle_name": middle,
+            "last_name": last,
+            "name_suffix": suffix,
+            "language": language,
+        }
+        first_pass = index % SPECIAL_EVERY == 1 and self.special < len(SPECIAL_NAMES)
+        if first_pass or index % SPECIAL_LATER == SPECIAL_LATER // 2:
+            special = SPECIAL_NAMES[self.special % len(SPECIAL_NAMES)]
+            self.special += 1
+            person.update({"middle_name": "", "name_suffix": "", **special})
+        while True:
+            pid = f"IL{rng.randint(10_000_000, 99_999_999)}"
+            if pid not in self.person_ids:
+                self.person_ids.add(pid)
+                break
+        person["person_id"] = pid
+        person.update(self.address())
+        return person
+
+    def address(self) -> dict[str, str]:
+        rng = self.rng
+        empty = dict.fromkeys(
+            ("address_line1", "address_line2", "city", "state", "postal_code", "_suburb"), ""
+        )
+        if rng.random() < 0.05:
+            return empty
+        line2 = ""
+        if rng.random() < 0.3:
+            line2 = rng.choice(("Apt ", "Unit ", "Apt. ", "# ")) + rng.choice(
+                (str(rng.randint(1, 30)), f"{rng.randint(1, 6)}{rng.choice('ABCDEF')}")
+            )
+        if rng.random() < 0.78:
+            street = rng.choice(CHICAGO_STREETS)
+            number = rng.randint(100, 11_999)
+            return {
+                **empty,
+                "address_line1": f"{number} {street}",
+                "address_line2": line2,
+                "city": "Chicago",
+                "state": "IL",
+                "postal_code": rng.choice(CHICAGO_ZIPS),
+            }
+        city, zip_code, streets, _pd, _district = rng.choice(SUBURBS)
+        return {
+            **empty,
+            "address_line1": f"{rng.randint(100, 9_999)} {rng.choice(streets)}",
+            "address_line2": line2,
+            "city": city,
+            "state": "IL",
+            "postal_code": zip_code,
+            "_suburb": city,
+        }
+
+    # -- cases
+
+    def case_number(self, year: int, felony: bool, district: str) -> str:
+        # Cook County style by default: YYYY-CR-NNNNNNN (criminal division) or YYYY-MCd-NNNNNNN
+        # (municipal); a pack's [accepts.synth] writes its own court's style.
+        style = self.case_numbers_style or COOK_CASE_NUMBERS
+        while True:
+            # One draw of the same range for every style, so the rest of the rows stay the same.
+            drawn = self.rng.randint(1, 9_999_999) % 10**style.digits
+            number = style.case_number(year, felony, str(ORDINAL[district]), drawn)
+            if number not in self.case_numbers:
+                self.case_numbers.add(number)
+                return number
+
+    def agency_and_district(self, suburb: str) -> tuple[str, str]:
+        rng = self.rng
+        if suburb and rng.random() < 0.8:
+            for city, _zip, _streets, pd, district in SUBURBS:
+                if city == suburb:
+                    return f"{pd} Police Department", district
+        roll = rng.random()
+        if roll < 0.8:
+            return "Chicago Police Department", "FIRST"
+        if roll < 0.92:
+            _city, _zip, _streets, _pd, district = rng.choice(SUBURBS)
+            return "Cook County Sheriff's Office", district
+        return "Illinois State Police", "FIRST"
+
+    def case_rows(
+        self, person: dict[str, str], dob: date, disposition: date
+    ) -> list[dict[str, str]]:
+        rng = self.rng
+        arrest = disposition - timedelta(
+            days=rng.choice((0, 1, rng.randint(2, 60), rng.randint(20, 240)))
+        )
+        agency, district = self.agency_and_district(person["_suburb"])
+        charges = rng.choices((1, 2, 3), weights=(60, 28, 12))[0]
+        picks = []
+        pool = list(range(len(STATUTES)))
+        weights = list(STATUTE_WEIGHTS)
+        for _ in range(charges):
+            i = rng.choices(range(len(pool)), weights=weights)[0]
+            picks.append(STATUTES[pool.pop(i)])
+            weights.pop(i)
+        felony = False
+        if picks[0][0].endswith("4(c)") and rng.random() < 0.35:
+            picks[0] = FELONY_4C
+            felony = True
+        division = FELONY_DIVISION if felony else f"MUNICIPAL DEPARTMENT, {district} DISTRICT"
+        number = self.case_number(arrest.year, felony, district)
+        case_det = rng.choices(DETERMINATION_CHOICES, weights=DETERMINATION_WEIGHTS)[0]
+        disposition_text = rng.choice(DISPOSITIONS)
+        rows = []
+        for statute, description, offense_class in picks:
+            det = case_det
+            if charges > 1 and rng.random() < 0.1:
+                det = rng.choices(DETERMINATION_CHOICES, weights=DETERMINATION_WEIGHTS)[0]
+            row = {k: v for k, v in person.items() if not k.startswith("_")}
+            row.update(
+                {
+                    "date_of_birth": dob.isoformat(),
+                    "case_number": number,
+                    "court_division": division,
+                    "arrest_date": arrest.isoformat(),
+                    "arresting_agency": agency,
+                    "statute": statute,
+                    "offense_description": description,
+                    "offense_class": offense_class,
+                    "disposition": disposition_text,
+                    "disposition_date": disposition.isoformat(),
+                    "determination": det,
+                    "reason": rng.choice(REASONS[det]),
+                }
+            )
+            rows.append({col: row.get(col, "") for col in ALL_COLUMNS})
+        return rows
+
+
+DETERMINATION_CHOICES = ("vacate_expunge", "not_eligible", "needs_review")
+DETERMINATION_WEIGHTS = (70, 15, 15)
+
+
+def synth_rows(
+    cases: int, seed: int, case_numbers: SynthCaseNumbers | None = None
+) -> list[dict[str, str]]:
+    """`cases` fictional cases (1-3 charge rows each) with the canonical columns, in order;
+    case numbers in `case_numbers`' style (a pack's [accepts.synth]), Cook's by default."""
+    if cases < 0:
+        raise ValueError("cases must be 0 or more")
+    maker = Maker(seed, case_numbers)
+    rng = maker.rng
+    rows: list[dict[str, str]] = []
+    made = 0
+    index = 0
+    while made < cases:
+        person = maker.person(index)
+        index += 1
+        n_cases = 1
+        if rng.random() < 0.15:
+            n_cases = rng.choices((2, 3, 4), weights=(65, 25, 10))[0]
+        n_cases = min(n_cases, cases - made)
+        # Dispositions of one person lie within a few years, so the age stays 18-40 at arrest.
+        first = day_between(rng, FIRST_DISPOSITION, LAST_DISPOSITION - timedelta(days=365 * 3))
+        drawn: set[date] = set()
+        while len(drawn) < n_cases:
+            drawn.add(day_between(rng, first, first + timedelta(days=365 * 3)))
+        dispositions = sorted(drawn)
+        earliest_arrest = dispositions[0] - timedelta(days=240)
+        age = rng.randint(18, 35)
+        dob = years_before(earliest_arrest, age) - timedelta(days=rng.randint(0, 300))
+        for disposition in dispositions:
+            rows.extend(maker.case_rows(person, dob, disposition))
+        made += n_cases
+    return rows
+
+
+def write_csv(
+    rows: Iterable[dict[str, str]], path: Path, columns: Iterable[str] = ALL_COLUMNS
+) -> None:
+    """Write rows as CSV (UTF-8, header in `columns` order, extra keys kept after them)."""
+    rows = list(rows)
+    columns = list(columns)
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)

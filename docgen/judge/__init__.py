@@ -1,0 +1,1 @@
+"""The judge's side: the signing batch, its page codes and map, the signed batch back, the ledger, the letters after the order."""

@@ -1,0 +1,1 @@
+"""Individual and legal-aid petitions: one person's motion, order and notice of filing."""

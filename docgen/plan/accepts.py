@@ -1,0 +1,95 @@
+"""Which rows a court takes: a pack's `[accepts]` table (county names, case-number patterns).
+
+A row of another court (a Sacramento conviction in a Los Angeles run, a Cook case number in a
+Will run) is rejected with the reason, or stops the run under --strict; it never lands in a
+filing. The county comes from a gogen/DOJ row's STP_ORI_CNTY_NAME or a `county` input column,
+matched case-insensitively with spaces collapsed; a row without a county is judged by its case
+number alone. Case-number patterns are regular expressions matched in full.
+
+Reasons never quote the cell (docgen.plan.validate's rule): they say what the pack accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+COUNTY_COLUMN = "county"
+
+
+def normalise_county(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class SynthCaseNumbers(BaseModel):
+    """How `docgen synth --pack` writes this court's fictional case numbers: format strings with
+    {year}, {district} (1-6, Cook's municipal districts) and {number} (zero-padded to `digits`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    felony: str
+    misdemeanor: str
+    digits: int = 7
+
+    def case_number(self, year: int, felony: bool, district: str, number: int) -> str:
+        pattern = self.felony if felony else self.misdemeanor
+        return pattern.format(year=year, district=district, number=f"{number:0{self.digits}d}")
+
+
+class Accepts(BaseModel):
+    """The schema of pack.toml's `[accepts]`."""
+
+    model_config = ConfigDict(extra="forbid")
+    counties: list[str] = []
+    case_number_patterns: list[str] = []
+    # Shown in a reject's reason: "not a <court> case number (the pack accepts <examples>)".
+    court: str = ""
+    case_number_examples: list[str] = []
+    synth: SynthCaseNumbers | None = None
+
+    @field_validator("case_number_patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return patterns
+
+    @cached_property
+    def _compiled(self) -> list[re.Pattern[str]]:
+        return [re.compile(p) for p in self.case_number_patterns]
+
+    @cached_property
+    def _counties(self) -> frozenset[str]:
+        return frozenset(normalise_county(c) for c in self.counties)
+
+    def describe(self) -> str:
+        """One line for `docgen packs`."""
+        parts = []
+        if self.counties:
+            parts.append("counties " + ", ".join(self.counties))
+        if self.case_number_examples:
+            parts.append("case numbers like " + ", ".join(self.case_number_examples))
+        elif self.case_number_patterns:
+            parts.append("case numbers matching " + " or ".join(self.case_number_patterns))
+        return "; ".join(parts) or "every row"
+
+    def problems(self, pack: str, county: str, case_number: str) -> list[tuple[str | None, str]]:
+        """(column, message) for a row this court does not take; [] when it takes it."""
+        found: list[tuple[str | None, str]] = []
+        court = self.court or f"pack {pack}"
+        if self._counties and county.strip() and normalise_county(county) not in self._counties:
+            found.append(
+                (
+                    COUNTY_COLUMN,
+                    f"not a {court} row (the pack accepts county {', '.join(self.counties)})",
+                )
+            )
+        number = case_number.strip()
+        if self._compiled and number and not any(p.fullmatch(number) for p in self._compiled):
+            shown = ", ".join(self.case_number_examples) or " or ".join(self.case_number_patterns)
+            found.append(("case_number", f"not a {court} case number (the pack accepts {shown})"))
+        return found
