@@ -17,11 +17,12 @@ from docgen.check.checker import check_pdf, check_run
 from docgen.cli import app
 from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
+from tests import paths
 from tests.conftest import GOGEN_GOLDEN, run_pipeline
 from tests.pack_edit import set_in_pack
 
 runner = CliRunner()
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
+FIXTURES = paths.FIXTURES / "gogen"
 CA_PACKS = ["ca-los-angeles", "ca-san-francisco"]
 MOTION = "bulk/motion-with-exhibit.pdf"
 ORDER = "bulk/order.pdf"

@@ -18,7 +18,7 @@ from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
 from docgen.plan import bulk
 from tests.conftest import run_pipeline
-from tests.test_agency_directory import HEADER, _text, charge, csv_row, person_case
+from tests.plan.test_agency_directory import HEADER, _text, charge, csv_row, person_case
 
 RUN_DATE = date(2026, 12, 1)
 ALL_PACKS = ["il-cook", "il-will", "ca-los-angeles", "ca-san-francisco"]

@@ -23,8 +23,9 @@ from docx import Document
 from typer.testing import CliRunner
 
 from docgen.cli import app
+from tests import paths
 
-CORPUS = Path(__file__).resolve().parent / "badinput"
+CORPUS = paths.BADINPUT
 CASES: dict[str, dict[str, Any]] = tomllib.loads(
     (CORPUS / "cases.toml").read_text(encoding="utf-8")
 )

@@ -13,7 +13,7 @@ import pytest
 import docgen.judge.docx_stream
 from docgen.judge.signing_docx import write_signing_batch_docx
 from docgen.judge.volumes import BATCH_DOCX
-from tests.test_signing_docx_footers import _case_orders
+from tests.judge.test_signing_docx_footers import _case_orders
 
 
 def test_each_order_document_is_read_once(golden_run, tmp_path: Path, monkeypatch) -> None:

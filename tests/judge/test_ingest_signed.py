@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from docgen.cli import app
 from docgen.judge.ingest import ingest_signed
+from tests import paths
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.signing_helpers import scan, sign_batch
 
@@ -190,7 +191,13 @@ def test_a_run_without_a_batch_is_refused(tmp_path: Path) -> None:
 
 def test_service_upload_signed_batch_then_letters(tmp_path: Path) -> None:
     """The judge's side through the HTTP API: the same functions, behind the API key."""
-    from tests.test_service_api import ThreadServer, add_key, make_settings, upload, wait_for
+    from tests.service.test_service_api import (
+        ThreadServer,
+        add_key,
+        make_settings,
+        upload,
+        wait_for,
+    )
 
     settings = make_settings(tmp_path / "data", max_upload_bytes=4 * 1024 * 1024)
     cook_key, other_key = add_key(settings, "Cook SAO"), add_key(settings, "Other County")
@@ -332,7 +339,7 @@ def test_a_file_half_one_volume_half_another_is_refused(split_dir: Path, tmp_pat
 
 # ---------------------------------------------------------------- a bulk order with its exhibit
 
-GOGEN_GOLDEN = Path(__file__).resolve().parent / "fixtures" / "gogen" / "golden.csv"
+GOGEN_GOLDEN = paths.FIXTURES / "gogen" / "golden.csv"
 
 
 @pytest.mark.parametrize("deny", [False, True])

@@ -25,12 +25,13 @@ from docgen.judge.batch_map import BATCH_MAP
 from docgen.judge.page_codes import PageCode, code_payload, marker_text, parse_marker, parse_payload
 from docgen.judge.signing_docx import write_signing_batch_docx
 from docgen.judge.volumes import BATCH_DOCX, BATCH_PDF, BatchDocument
+from tests import paths
 from tests.conftest import GOGEN_GOLDEN, GOLDEN_INPUT, run_pipeline
 from tests.golden_files import GOLDENS_DIR, compare_pdf
 from tests.ooxml_check import docx_problems
 from tests.pack_edit import set_in_pack
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
+FIXTURES = paths.FIXTURES / "gogen"
 PT = 72.0
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -247,7 +248,7 @@ def run_ca_per_case(tmp: Path, formats: tuple[str, ...]) -> Iterator[Any]:
     """The golden gogen file through a copy of the packs where ca-san-francisco makes an order
     per case (`[bulk] orders = "per_case"`); yields the run's result (for a fixture)."""
     packs = tmp / "packs"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
+    shutil.copytree(paths.REPO_ROOT / "templates", packs)
     set_in_pack(packs / "ca-san-francisco" / "pack.toml", "bulk", orders='"per_case"')
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DOCGEN_PACKS_DIR", str(packs))
@@ -482,7 +483,7 @@ def _batch_body_after_index(path: Path) -> list:
 def test_docx_batch_is_the_index_then_each_order_exactly(which, golden_run, split_run) -> None:
     """What the former implementation (python-docx, every order's elements moved into one
     tree) gave: each order's own body elements, unchanged but for the section properties
-    (tests/test_signing_docx_footers.py) in its last paragraph, after the index's section."""
+    (tests/judge/test_signing_docx_footers.py) in its last paragraph, after the index's section."""
     run = golden_run if which == "unsplit" else split_run
     run_dir = run.run_dir
     batches = sorted((run_dir / "batches").glob("orders-for-judge*.docx"))

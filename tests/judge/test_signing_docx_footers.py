@@ -20,10 +20,11 @@ from docgen.judge.batch_map import BATCH_MAP
 from docgen.judge.docx_sections import per_order_page_count
 from docgen.judge.signing_docx import write_signing_batch_docx
 from docgen.judge.volumes import BATCH_DOCX, BatchDocument
+from tests import paths
 from tests.conftest import GOLDEN_INPUT, run_pipeline
-from tests.test_signing import run_ca_per_case
+from tests.judge.test_signing import run_ca_per_case
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
+FIXTURES = paths.FIXTURES / "gogen"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 

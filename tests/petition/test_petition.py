@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from docgen.cli import app
 from docgen.packs import load_pack
-from tests import test_browser
 from tests.conftest import RUN_DATE
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
 from tests.ooxml_check import docx_problems
-from tests.test_browser import served  # noqa: F401  (the `docgen serve` fixture)
+from tests.service import test_browser
+from tests.service.test_browser import served  # noqa: F401  (the `docgen serve` fixture)
 
 runner = CliRunner()
 CASE = "2004-CR-0012345"
@@ -401,7 +401,7 @@ def test_service_form_returns_the_documents(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from docgen.service.app import create_app
-    from tests.test_service_api import add_key, make_settings
+    from tests.service.test_service_api import add_key, make_settings
 
     settings = make_settings(tmp_path / "data")
     key = add_key(settings, "Fictional Legal Aid Clinic")

@@ -17,10 +17,11 @@ from typer.testing import CliRunner
 
 from docgen.cli import app
 from docgen.packs import load_pack
+from tests import paths
 from tests.ca_prop64_rows import event, write_doj
 
 runner = CliRunner()
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = paths.FIXTURES
 LA_DOJ = FIXTURES / "ca_prop64" / "los_angeles.csv"
 
 

@@ -11,7 +11,7 @@ from docgen.plan.admit import admit
 from docgen.plan.group import group_stored
 from docgen.plan.planner import plan_people
 from docgen.plan.validate import ValidationResult
-from tests.test_group import charge
+from tests.plan.test_group import charge
 
 RUN_DATE = date(2026, 12, 1)
 

@@ -16,8 +16,9 @@ from docgen.errors import MissingColumns
 from docgen.model import ALL_COLUMNS, REQUIRED_COLUMNS
 from docgen.plan.validate import parse_date, validate_table
 from docgen.readers import read_table
+from tests import paths
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = paths.DATA
 AS_OF = date(2026, 12, 1)
 
 GOOD: dict[str, str] = {

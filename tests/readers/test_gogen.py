@@ -18,10 +18,11 @@ from docgen.readers.gogen import (
     code_section,
     split_name,
 )
+from tests import paths
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
+FIXTURES = paths.FIXTURES / "gogen"
 SMALL = FIXTURES / "small.csv"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "gogen"
+SHARED = paths.SHARED_GOGEN
 AS_OF = date(2026, 12, 1)
 
 

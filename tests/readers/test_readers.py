@@ -10,8 +10,9 @@ import pytest
 
 from docgen.errors import InputFileError
 from docgen.readers import detect_encoding, normalise_column, read_table
+from tests import paths
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = paths.DATA
 HEADER = ["person_id", "last_name", "first_name", "date_of_birth", "city"]
 
 
@@ -386,7 +387,7 @@ def test_a_record_that_cannot_be_parsed_names_its_row(tmp_path):
 def test_a_gogen_record_that_cannot_be_parsed_names_its_row(tmp_path):
     import csv
 
-    source = (Path(__file__).resolve().parent / "fixtures" / "gogen" / "small.csv").read_text()
+    source = (paths.FIXTURES / "gogen" / "small.csv").read_text()
     lines = source.splitlines(keepends=True)
     lines[2] = lines[2].replace(",", "," + "x" * (csv.field_size_limit() + 1), 1)  # row 3
     path = write(tmp_path, "results.csv", "".join(lines).encode())
@@ -444,7 +445,7 @@ def test_a_file_wholly_in_another_encoding_still_says_pass_the_right_encoding(tm
 
 
 def test_a_gogen_byte_that_cannot_be_decoded_is_named_by_its_row(tmp_path):
-    source = (Path(__file__).resolve().parent / "fixtures" / "gogen" / "small.csv").read_bytes()
+    source = (paths.FIXTURES / "gogen" / "small.csv").read_bytes()
     lines = source.splitlines(keepends=True)
     lines[2] = lines[2].replace(b",", b",\xff", 1)  # row 3, inside the first 8 KB
     path = write(tmp_path, "results.csv", b"".join(lines))

@@ -18,11 +18,12 @@ from docgen.plan import bulk
 from docgen.plan.group import group_charges
 from docgen.render import bulk as bulk_render
 from docgen.render import exhibit_layout
+from tests import paths as test_paths
 from tests.conftest import GOGEN_GOLDEN, RUN_DATE, run_pipeline
 from tests.pack_edit import set_in_pack
-from tests.test_accessibility import headerless_tables
+from tests.render.test_accessibility import headerless_tables
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "gogen"
+FIXTURES = test_paths.FIXTURES / "gogen"
 GOLDEN = FIXTURES / "golden.csv"
 ADDRESSES = FIXTURES / "addresses.csv"
 CA_PACKS = ["ca-los-angeles", "ca-san-francisco"]
@@ -177,7 +178,7 @@ def test_exhibit_chunks_and_volumes(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     across chunks and volumes, every row is in exactly one volume, in order."""
     packs = tmp_path / "packs"
     # The whole templates folder: a county pack uses the shared California layout.
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
+    shutil.copytree(test_paths.REPO_ROOT / "templates", packs)
     toml = packs / "ca-los-angeles" / "pack.toml"
     set_in_pack(toml, "bulk", chunk_rows="300")
     set_in_pack(toml, "pack", max_document_bytes="150000")
@@ -220,7 +221,7 @@ def test_wrap_never_exceeds_the_column() -> None:
 def test_per_case_orders_is_a_pack_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     packs = tmp_path / "packs"
     # The whole templates folder: a county pack uses the shared California layout.
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", packs)
+    shutil.copytree(test_paths.REPO_ROOT / "templates", packs)
     set_in_pack(packs / "ca-san-francisco" / "pack.toml", "bulk", orders='"per_case"')
     monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
     result = run_pipeline(

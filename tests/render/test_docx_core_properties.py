@@ -20,7 +20,7 @@ from lxml import etree
 from docgen.judge.volumes import BATCH_TITLE
 from docgen.render.docx import DocxRenderer
 from docgen.render.docx_package import set_core_properties
-from tests.test_fast_render import PACK_TEMPLATES, TEMPLATES, _spec_for
+from tests.render.test_fast_render import PACK_TEMPLATES, TEMPLATES, _spec_for
 
 RUN_DATE = date(2026, 12, 1)
 CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"

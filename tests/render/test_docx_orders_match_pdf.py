@@ -18,10 +18,11 @@ from pypdf import PdfReader
 
 from docgen.packs import REPO_ROOT, load_pack
 from docgen.render.docx import docx_text
+from tests import paths
 from tests.ca_county_fixtures import demo_input
 from tests.conftest import run_pipeline
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = paths.FIXTURES
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PAGE_LABEL = re.compile(r"Page (\d+) of (\d+)")
 # Every pack that makes a bulk order in Word (Will: the Illinois layout; the California counties:

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.packs import REPO_ROOT
+from tests import paths
 from tests.conftest import run_pipeline
 
 LAYOUTS = REPO_ROOT / "templates" / "_layouts"
@@ -43,7 +44,7 @@ def test_no_sectionpages_and_every_page_reference_has_its_bookmark(template: Pat
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_will_motion_footers_read_right_in_libreoffice(tmp_path: Path) -> None:
-    fixture = Path(__file__).resolve().parent / "fixtures" / "il-will-input.csv"
+    fixture = paths.FIXTURES / "il-will-input.csv"
     run = run_pipeline(fixture, tmp_path / "out", pack_name="il-will", formats=("docx",))
     docx = run.run_dir / "bulk" / "motion-with-exhibit.docx"
     subprocess.run(

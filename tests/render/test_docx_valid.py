@@ -3,7 +3,7 @@ port to Python): no errors and no warnings.
 
 LibreOffice opening a file proves little about Word, which answers a schema violation (an element
 out of the schema's order, a stray core property) with "unreadable content" and an offer to
-repair. Both have happened here: stray core properties (tests/test_docx_core_properties.py) and
+repair. Both have happened here: stray core properties (tests/render/test_docx_core_properties.py) and
 table borders after the table's look in the judge's Word batch.
 """
 
@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests import paths
 from tests.conftest import GOGEN_GOLDEN, run_pipeline
 from tests.ooxml_check import docx_problems
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.REPO_ROOT
 TEMPLATES = sorted((ROOT / "templates").rglob("*.docx"))
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = paths.FIXTURES
 
 
 def all_problems(run_dir: Path) -> tuple[int, list[str]]:

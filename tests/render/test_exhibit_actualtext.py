@@ -18,8 +18,8 @@ from docgen.render import exhibit_layout
 from docgen.render.pdf import PdfRenderer
 from docgen.render.pdf_tags import text_string
 from tests.conftest import RUN_DATE
-from tests.test_california import _charges
-from tests.test_exhibit_pdf import use_small_volumes
+from tests.render.test_california import _charges
+from tests.render.test_exhibit_pdf import use_small_volumes
 
 PACK = "ca-los-angeles"
 LONG_CASE = "2011-MC1-9550725-0042"  # wider than the case column: breaks after a hyphen

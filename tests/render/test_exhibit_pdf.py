@@ -23,8 +23,8 @@ from docgen.render import exhibit_layout
 from docgen.render.pdf import PdfRenderer
 from tests.conftest import RUN_DATE
 from tests.pack_edit import set_in_pack
-from tests.test_accessibility import assert_in_order, struct_text
-from tests.test_california import _charges
+from tests.render.test_accessibility import assert_in_order, struct_text
+from tests.render.test_california import _charges
 
 PACK = "ca-los-angeles"
 

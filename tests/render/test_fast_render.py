@@ -31,12 +31,13 @@ from docgen.plan.group import group_charges
 from docgen.plan.planner import plan_documents
 from docgen.plan.viewmodel import DocumentSpec
 from docgen.render.docx import DocxRenderer, docx_text, render_docxtpl_uncached
+from tests import paths
 from tests.golden_files import docx_xml, image_diff_share, pdf_text, render_pages
 
 RUN_DATE = date(2026, 12, 1)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = paths.REPO_ROOT
 TEMPLATES = ROOT / "templates"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = paths.FIXTURES
 
 
 def _pack_templates() -> list[tuple[str, Path]]:

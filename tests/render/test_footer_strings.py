@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests import paths
 from tests.conftest import FIXTURES, run_pipeline
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = paths.REPO_ROOT
 
 
 def test_running_exhibit_numbers_give_the_motion_the_files_total(

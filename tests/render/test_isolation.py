@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 from docgen.cli import app
 from docgen.packs import FONTS_DIR, REPO_ROOT
 from docgen.render.pdf import LocalOnlyFetcher
+from tests import paths
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 
-HOSTILE = Path(__file__).resolve().parent / "badinput" / "html-jinja-names.csv"
+HOSTILE = paths.BADINPUT / "html-jinja-names.csv"
 ARGS = ["--pack", "il-cook", "--date", "2026-12-01", "--quiet", "--workers", "1"]
 runner = CliRunner()
 

@@ -17,6 +17,7 @@ from docgen.errors import InputFileError, RulesError
 from docgen.rules.ca_prop64 import codes, determine_file, load_config
 from docgen.rules.ca_prop64.records import read_doj
 from docgen.rules.core import RuleSetResult
+from tests import paths
 from tests.ca_prop64_rows import event, rules_config, write_doj
 
 AS_OF = date(2019, 11, 11)
@@ -476,7 +477,7 @@ def test_flow_must_end_unconditionally() -> None:
 
 # ------------------------------------------------------------------------- committed fixtures
 
-FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "ca_prop64"
+FIXTURE_DIR = paths.FIXTURES / "ca_prop64"
 
 
 def test_committed_fixtures_are_current(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ be judged by docgen either.
 - mode statute (the default): every row that differs is listed in STATUTE_DIFFERENCES with the
   reason docgen is right; nothing else may differ.
 
-Skipped when ../shared/data/gogen is absent (a user's fresh clone); tests/test_ca_prop64.py
+Skipped when ../shared/data/gogen is absent (a user's fresh clone); tests/rules/test_ca_prop64.py
 covers the same flows with the project's own fixtures.
 """
 
@@ -25,9 +25,10 @@ import pytest
 
 from docgen.readers.gogen import DETERMINATIONS
 from docgen.rules import engine
+from tests import paths
 from tests.ca_prop64_rows import rules_config
 
-GOGEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "gogen"
+GOGEN = paths.SHARED_GOGEN
 AS_OF = date(2019, 11, 11)
 COUNTIES = {"LOS ANGELES": "los_angeles", "CONTRA COSTA": "contra_costa"}
 LOOKBACK = {"LOS ANGELES": 10, "CONTRA COSTA": 5}

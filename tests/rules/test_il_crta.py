@@ -34,8 +34,9 @@ from docgen.rules.il_crta.statutes import (
     no_enhancement,
     normalise_statute,
 )
+from tests import paths
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "il-raw-sample.csv"
+FIXTURE = paths.FIXTURES / "il-raw-sample.csv"
 AS_OF = date(2026, 12, 1)
 CUTOFF = date(2019, 6, 25)
 

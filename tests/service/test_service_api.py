@@ -796,7 +796,7 @@ def test_page_is_served_with_a_strict_policy(service: dict[str, Any]) -> None:
 def test_the_page_shows_the_stage_after_rendering(tmp_path: Path) -> None:
     """In Chromium: a running job past rendering shows its stage's own count, not documents at
     100 %. The job is written to the store by hand (no worker runs), one stage after another."""
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.service.test_browser import CHROMIUM, CHROMIUM_ARGS
 
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")

@@ -10,7 +10,7 @@ import pytest
 
 from docgen.errors import stack_only
 from docgen.service import jobs_api
-from tests.test_service_api import ThreadServer, add_key, make_settings
+from tests.service.test_service_api import ThreadServer, add_key, make_settings
 
 FAKE_NAME = "Zebulon Quixote-Marmaduke"
 

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 
 from docgen.cli import app
 from tests.pg_server import PostgresServer, pg_server, pg_url  # noqa: F401  (fixtures)
-from tests.test_service_api import ThreadServer, make_settings, upload, wait_for
-from tests.test_service_store import old_jobs_table
+from tests.service.test_service_api import ThreadServer, make_settings, upload, wait_for
+from tests.service.test_service_store import old_jobs_table
 
 runner = CliRunner()
 

@@ -12,6 +12,7 @@ import pytest
 from docgen.store import resume
 from docgen.store.manifest import json_pieces
 from docgen.store.output import write_atomic
+from tests import paths
 
 
 def _manifest(files: int) -> dict:
@@ -268,7 +269,7 @@ def _grouping_cases(tmp_path: Path):
             yield path.name, list(validation.charges)
 
 
-BADINPUT = Path(__file__).parent / "badinput"
+BADINPUT = paths.BADINPUT
 
 
 def test_store_groups_exactly_like_the_in_memory_grouping(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Writes are atomic, so a file under its final name is complete; the rerun recomputes the manifest
 entries of the files it keeps, and the result is byte-identical to an uninterrupted run.
-(tests/test_faults.py kills a real run with kill -9 and checks the rerun keeps its files.)
+(tests/store/test_faults.py kills a real run with kill -9 and checks the rerun keeps its files.)
 """
 
 from __future__ import annotations
