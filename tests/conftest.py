@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.paths import FIXTURES
+
 GOLDEN_INPUT = FIXTURES / "golden-input.csv"
 RUN_DATE = date(2026, 12, 1)
 # The gogen golden input of each California pack: its own county's convictions, the only rows

@@ -1,6 +1,6 @@
 """A test's stand-in for the judge: stamps a signature image and a date, marks denials, scans.
 
-Used by tests/test_signing.py, test_ingest_signed.py and test_letters_signed.py.
+Used by tests/judge/test_signing.py, test_ingest_signed.py and test_letters_signed.py.
 """
 
 from __future__ import annotations

@@ -4,11 +4,12 @@ the cut must take exactly the element asked for, whole, and nothing else."""
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "profile_render.py"
+from tests import paths
+
+BENCH = paths.REPO_ROOT / "bench" / "profile_render.py"
 
 
 @pytest.fixture(scope="module")

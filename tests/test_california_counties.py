@@ -21,7 +21,7 @@ from docgen.packs import REPO_ROOT, available_packs, layouts_dir, load_pack
 from tests.ca_county_fixtures import COUNTY_PACKS, GOGEN_FIXTURES, demo_input
 from tests.conftest import run_pipeline
 from tests.golden_files import GOLDENS_DIR
-from tests.test_docx_valid import all_problems
+from tests.render.test_docx_valid import all_problems
 
 runner = CliRunner()
 CA_PACKS = [p for p in available_packs() if p.startswith("ca-")]

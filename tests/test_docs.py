@@ -26,7 +26,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import paths
+
+ROOT = paths.REPO_ROOT
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 LINKED = ["tests", "templates", "rules", "fonts", "bench", "tools"]
 SHELL_LANGUAGES = {"sh", "bash", "shell", "console"}

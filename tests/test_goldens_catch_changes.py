@@ -12,6 +12,7 @@ from docgen.pipeline import RunOptions, validate_input
 from docgen.plan.planner import plan_documents
 from docgen.render.docx import DocxRenderer
 from docgen.render.pdf import PdfRenderer
+from tests import golden_files
 from tests.conftest import GOLDEN_INPUT, RUN_DATE
 from tests.golden_files import GOLDENS_DIR, compare_docx, compare_pdf
 
@@ -55,7 +56,7 @@ def test_caption_shifted_2mm_fails(pack_copy: Path, tmp_path: Path) -> None:
     css.write_text(css.read_text() + "\n.caption { position: relative; top: 2mm; }\n")
     problems = compare_pdf(_render_motion(tmp_path, "pdf"), _golden("pdf"), "shifted", False)
     assert any("page 1" in p.what and "pixels differ" in p.detail for p in problems), problems
-    assert (Path(__file__).parent / "goldens-results" / "shifted" / "page-1-diff.png").is_file()
+    assert (golden_files.RESULTS_DIR / "shifted" / "page-1-diff.png").is_file()
 
 
 def test_changed_word_fails_in_pdf_and_docx(pack_copy: Path, tmp_path: Path) -> None:

@@ -14,7 +14,9 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent / "docgen"
+from tests import paths
+
+PACKAGE_ROOT = paths.REPO_ROOT / "docgen"
 
 
 def module_name(path: Path, root: Path) -> str:

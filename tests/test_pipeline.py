@@ -89,7 +89,7 @@ def test_judge_batch_has_one_bookmark_per_case_in_case_order(golden_run) -> None
     expected_pages = sum(
         len(PdfReader(p).pages) for p in (golden_run.run_dir / "cases").glob("*/order.pdf")
     )
-    # The orders follow the judge's index (docgen.judge.signing; tests/test_signing.py).
+    # The orders follow the judge's index (docgen.judge.signing; tests/judge/test_signing.py).
     index_pages = json.loads((golden_run.run_dir / "batches/orders-for-judge.json").read_text())[
         "index_pages"
     ]

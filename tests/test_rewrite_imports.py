@@ -7,7 +7,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
-TOOL = Path(__file__).resolve().parent.parent / "tools" / "rewrite_imports.py"
+from tests import paths
+
+TOOL = paths.REPO_ROOT / "tools" / "rewrite_imports.py"
 _spec = importlib.util.spec_from_file_location("rewrite_imports", TOOL)
 assert _spec is not None and _spec.loader is not None
 rewrite_imports = importlib.util.module_from_spec(_spec)

@@ -136,7 +136,7 @@ class DocxRenderer:
 def render_docxtpl_uncached(pack: Pack, run_date: date, spec: DocumentSpec) -> bytes:
     """The naive baseline: a fresh DocxTemplate and Jinja environment per document, no caches.
 
-    Same output as DocxRenderer.render (tests/test_fast_render.py); used by the benchmark and
+    Same output as DocxRenderer.render (tests/render/test_fast_render.py); used by the benchmark and
     as the reference the fast path is compared with.
     """
     tpl = DocxTemplate(str(pack.template_path(f"{spec.kind}.docx")))
@@ -176,7 +176,7 @@ class _FastTemplate:
     the Jinja templates, docxtpl's own post-processing (resolve_listing, fix_tables, docPr ids),
     the document's language (styles.xml, settings.xml; one serialisation per language) and its
     core properties, then the ZIP is written with normalise_docx's rules. The result is
-    byte-identical to the plain path (tests/test_fast_render.py, every pack's templates).
+    byte-identical to the plain path (tests/render/test_fast_render.py, every pack's templates).
 
     Falls back to plain docxtpl (prepare returns None) for template features this path does not
     handle: footnotes (docxtpl renders them as templates), Jinja tags in the core properties, a

@@ -2,7 +2,7 @@
 (ECMA-376 Part 1) for w:pPr, w:tblPr, w:tcPr and w:sectPr.
 
 Word reports a file whose property children are out of order as unreadable content and offers
-to repair it; LibreOffice opens it without a word (tests/test_docx_valid.py checks the files).
+to repair it; LibreOffice opens it without a word (tests/render/test_docx_valid.py checks the files).
 Used by the judge's Word batch (docgen.judge.docx_sections, docgen.judge.signing_docx) and the template
 builders (tools/).
 """

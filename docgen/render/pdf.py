@@ -1,6 +1,6 @@
 """PDF renderer: a pack's HTML templates laid out by WeasyPrint as deterministic PDF/A-2b.
 
-Guarantees, each one tested in tests/test_render_pdf.py:
+Guarantees, each one tested in tests/render/test_render_pdf.py:
 - fonts come only from docgen.packs.FONTS_DIR: fontconfig is pointed at a generated config that
   lists that folder and nothing else, and the templates declare @font-face rules for it;
 - nothing is fetched from the network or from outside the pack folder and the fonts folder;
@@ -228,7 +228,7 @@ def html_to_pdf_with_pages(
 
     cached=False is the naive baseline the benchmark compares with: a new FontConfiguration
     (which copies the font files) and freshly parsed stylesheets for this one document. The
-    bytes are the same either way (tests/test_fast_render.py).
+    bytes are the same either way (tests/render/test_fast_render.py).
     """
     with fewer_gc_passes() if cached else contextlib.nullcontext():
         return _html_to_pdf(
