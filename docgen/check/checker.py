@@ -94,6 +94,7 @@ def check_run(run_dir: Path) -> CheckReport:
     pack = load_pack(pack_name)
     rules = rules_of(pack)
     case_label = str(pack.config.court.get("case_label", ""))
+    court_line = str((pack.config.court.get("lines") or [""])[0])
     reports = []
     letter_kinds = rules.letters.kinds if rules.letters else []
     for entry in sorted(entries, key=lambda e: e["path"]):
@@ -119,6 +120,7 @@ def check_run(run_dir: Path) -> CheckReport:
                     entry["kind"],
                     case_label,
                     continued=is_continuation(entry["path"]),
+                    court_line=court_line,
                     exhibit_rows=(
                         len(entry.get("rows") or [])
                         if must_carry_exhibit(pack, rules, entry["kind"])
@@ -127,13 +129,6 @@ def check_run(run_dir: Path) -> CheckReport:
                 )
             )
         reports.append(report)
-    court_lines = pack.config.court.get("lines") or [""]
-    for entry in reports:  # the court documents' text layer (the files read above)
-        if entry.letter:
-            continue
-        path = run_dir / entry.path
-        if path.is_file():
-            entry.failures.extend(_text_layer(path.read_bytes(), str(court_lines[0]), case_label))
     for path in signed_copies(run_dir):  # the copies for the record (docgen ingest-signed)
         report = FileReport(str(path.relative_to(run_dir)))
         report.failures.extend(signed_copy_failures(path.read_bytes(), rules))
@@ -145,7 +140,6 @@ def check_run(run_dir: Path) -> CheckReport:
 
 def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
     """A letter is held to the letter rules (not the court's filing rules)."""
-    import io
 
     import pypdf
 
@@ -160,16 +154,6 @@ def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
     report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
     return report
-
-
-def _text_layer(data: bytes, court_line: str, case_label: str) -> list[str]:
-    import pypdf
-
-    try:
-        texts = [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages]
-    except Exception:  # an unreadable file already failed check_pdf
-        return []
-    return text_layer_failures(texts, court_line, case_label)
 
 
 def _nothing_to_check(run_dir: Path, entries: list[dict], documents: list[str]) -> CheckError:
@@ -196,11 +180,12 @@ def check_pdf(
     *,
     continued: bool = False,
     exhibit_rows: int | None = None,
+    court_line: str | None = None,
 ) -> list[str]:
     """Every rule `data` breaks, as readable lines (empty when it passes). `continued`: a later
     volume (its page numbers run on from the one before); `exhibit_rows`: the rows the manifest
-    says the file's exhibit covers, when the kind must carry its exhibit."""
-    import io
+    says the file's exhibit covers, when the kind must carry its exhibit; `court_line`: the
+    court's first caption line, to check the text layer's reading order against."""
 
     import pikepdf
 
@@ -239,6 +224,8 @@ def check_pdf(
     if rules.case_number_on_every_page and case_label:
         _case_number_failures(texts, case_label, failures)
     ink_failures(data, rules, layouts, kind, failures)
+    if court_line is not None:  # on the text read above, not a second extraction
+        failures.extend(text_layer_failures(texts, court_line, case_label))
     return failures
 
 
@@ -298,7 +285,6 @@ def _text_failures(
 ) -> list[str]:
     """Text of each page; adds searchability, font-size and line-number failures. `footers`
     gets, per page, the runs of text in its footer band."""
-    import io
 
     import pypdf
 
