@@ -32,19 +32,6 @@ REMOVED, SWAPPED, DENIED = "2009-MC1-204511", "2011-CR-0456789", "2013-MC2-10023
 NAMES = ("O'Brien", "Núñez", "Nguyễn", "李小龍", "Wolfeschlegelsteinhausen")
 
 
-@pytest.fixture(scope="module")
-def made_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_pipeline(GOLDEN_INPUT, tmp_path_factory.mktemp("ingest"), formats=("pdf",)).run_dir
-
-
-@pytest.fixture
-def run_dir(made_run: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the run for each test: ingest writes the ledger and signed/ into it."""
-    copy = tmp_path / made_run.name
-    shutil.copytree(made_run, copy)
-    return copy
-
-
 def _ledger(run_dir: Path) -> dict[str, dict]:
     data = json.loads((run_dir / "ledger.json").read_text())
     return {entry["key"]: entry for entry in data["orders"]}

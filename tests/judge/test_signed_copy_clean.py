@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -18,22 +17,9 @@ from docgen.check.layout import signed_copy_failures
 from docgen.filing_rules import rules_of
 from docgen.judge.ingest import ingest_signed
 from docgen.packs import load_pack
-from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.signing_helpers import scan, sign_batch
 
 CASE = "2004-CR-0012345"
-
-
-@pytest.fixture(scope="module")
-def made_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_pipeline(GOLDEN_INPUT, tmp_path_factory.mktemp("clean"), formats=("pdf",)).run_dir
-
-
-@pytest.fixture
-def run_dir(made_run: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / made_run.name
-    shutil.copytree(made_run, copy)
-    return copy
 
 
 def _top_margin_ink(path: Path) -> list[int]:
