@@ -230,3 +230,53 @@ def test_required_wording_is_not_looked_for_in_a_later_volume() -> None:
         later: list[str] = []
         content_failures(rows, rules, "bulk-order", later, continued=True)
         assert later == [], later
+
+
+# ----------------------------------------------------------------- a date's comma in a sentence
+
+
+@pytest.mark.parametrize("pack_name", ALL_PACKS)
+@pytest.mark.parametrize(
+    ("text", "faulty"),
+    [
+        ("I certify that on December 1, 2026 I caused a copy to be served.", True),
+        ("The motion will be presented on January 15, 2027 at 9:30 a.m.", True),
+        ("I certify that on December 1, 2026, I caused a copy to be served.", False),
+        ("The motion will be presented on January 15, 2027, at 9:30 a.m.", False),
+        # A date standing on its own line (the signature's "Dated:") runs into the next line
+        # once whitespace is flattened; that is not a sentence.
+        ("Dated: December 1, 2026\nRespectfully submitted,", False),
+        ("The order was entered on March 3, 2026.", False),
+    ],
+)
+def test_check_wants_the_comma_after_a_date_in_a_sentence(
+    pack_name: str, text: str, faulty: bool
+) -> None:
+    failures: list[str] = []
+    content_failures(["Caption.", text], rules_of(load_pack(pack_name)), "motion", failures)
+    flagged = any("without the comma after its year" in f for f in failures)
+    assert flagged is faulty, failures
+
+
+def test_check_fails_the_certificate_of_service_without_the_date_comma(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packs = tmp_path / "packs"
+    shutil.copytree(REPO_ROOT / "templates", packs)
+    wording = packs / "_layouts" / "illinois" / "wording.toml"
+    text = wording.read_text(encoding="utf-8")
+    assert "on {{ date_long }}, I caused" in text
+    wording.write_text(text.replace("{{ date_long }}, I", "{{ date_long }} I"), encoding="utf-8")
+    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    path = tmp_path / "in.csv"
+    path.write_text(
+        HEADER
+        + csv_row("Berwyn Police Department", "5a", "Class B misdemeanor", "2012-MC4-0000001", 1),
+        encoding="utf-8",
+    )
+    result = run_pipeline(path, tmp_path / "out", formats=("pdf",))
+    failures = {f.path: f.failures for f in check_run(result.run_dir).failed}
+    assert any(
+        "without the comma after its year" in f
+        for f in failures["cases/2012-MC4-0000001/motion.pdf"]
+    ), failures

@@ -158,7 +158,7 @@ def test_notice_of_filing_without_a_hearing_leaves_blanks(pro_se: Path) -> None:
     assert "Illinois State Police, Bureau of Identification" in text
     assert "Chicago Police Department" in text
     assert "PLEASE TAKE NOTICE that on December 1, 2026, I filed with the Clerk" in text
-    assert "will be presented on ____________________ at __________, in Courtroom ________" in text
+    assert "will be presented on ____________________, at __________, in Courtroom ________" in text
     assert "Leighton Criminal Court Building" in text  # the pack's courthouse
     assert "CERTIFICATE OF SERVICE I, Dana R. Okafor, certify" in text
 
@@ -184,7 +184,7 @@ def test_legal_aid_motion_is_by_the_lawyer_for_the_petitioner(legal_aid: Path) -
 def test_legal_aid_notice_gives_the_hearing(legal_aid: Path) -> None:
     text = text_of(legal_aid / f"cases/{CASE}/notice-of-filing.pdf")
     assert "the undersigned, attorney for Petitioner Dana R. Okafor, filed with the Clerk" in text
-    assert "will be presented on January 15, 2027 at 9:30 a.m., in Courtroom 506" in text
+    assert "will be presented on January 15, 2027, at 9:30 a.m., in Courtroom 506" in text
     assert "I, Avery Quinn, certify" in text
 
 
