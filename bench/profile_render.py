@@ -11,6 +11,10 @@ process), for each kind of per-case document:
   caption's ")" column, the charges table, the signature block, the running footers ...), timed
   without the profiler. The difference is what that feature costs per document: the part of the
   time a template decision could buy back, and what a changed layout would have to re-approve.
+- the floor: each document's own text, read back from its PDF, laid out as one plain paragraph a
+  line (same stylesheets, no caption, table, signature block or footer), with the production
+  renderer and naively. No template can print the same words for less, so naive over production
+  on that floor is the best ratio over the naive loop that template work could ever reach.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+import pypdfium2 as pdfium
+from markupsafe import escape
 
 from docgen.plan.viewmodel import DocumentSpec
 from docgen.render.pdf import PdfRenderer
@@ -124,6 +131,45 @@ def _top_functions(stats: pstats.Stats, total: float, count: int) -> list[dict[s
     return top
 
 
+def text_only_html(pdf: bytes, lang: str) -> str:
+    """The PDF's text as HTML with one plain paragraph a line: the floor of any template."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        lines = [
+            line
+            for page in document
+            for line in page.get_textpage().get_text_range().splitlines()
+            if line.strip()
+        ]
+    finally:
+        document.close()
+    body = "".join(f"<p>{escape(line)}</p>" for line in lines)
+    return f'<!DOCTYPE html><html lang="{escape(lang)}"><head><title>floor</title></head><body>{body}</body></html>'
+
+
+def _floor(renderer: PdfRenderer, specs: Sequence[DocumentSpec], ms: float) -> dict[str, Any]:
+    """Production and naive ms/document on the documents' text alone (text_only_html)."""
+    pages = [text_only_html(renderer.render_with_pages(spec)[0], spec.lang) for spec in specs]
+    timed = _ms_per_document_each(
+        {
+            "production": lambda i: renderer.pdf_from_html(specs[i], pages[i]),
+            "naive": lambda i: renderer.pdf_from_html(specs[i], pages[i], cached=False),
+            "naive, as templated": lambda i: renderer.render_with_pages(specs[i], cached=False),
+        },
+        len(specs),
+    )
+    return {
+        "lines_per_document": round(sum(p.count("<p>") for p in pages) / len(pages)),
+        "text_only_ms": round(timed["production"], 1),
+        "text_only_share_of_render": round(timed["production"] / ms, 3),
+        "text_only_naive_ms": round(timed["naive"], 1),
+        "naive_ms": round(timed["naive, as templated"], 1),
+        # The best a template could do: production down to the floor, naive with it.
+        "best_ratio_any_template": round(timed["naive"] / timed["production"], 2),
+        "ratio_now": round(timed["naive, as templated"] / ms, 2),
+    }
+
+
 def profile_kind(
     renderer: PdfRenderer, specs: Sequence[DocumentSpec], pstats_path: Path | None
 ) -> dict[str, Any]:
@@ -158,6 +204,8 @@ def profile_kind(
         for label, without in timed.items()
     ]
 
+    floor = _floor(renderer, specs, ms)
+
     profiler = cProfile.Profile()
     profiler.enable()
     for spec in specs:
@@ -184,6 +232,7 @@ def profile_kind(
         "phases_cprofile_share_of_render": phases,
         "top_functions_by_own_time": top,
         "template_features": features,
+        "floor": floor,
     }
 
 
@@ -223,5 +272,15 @@ def table_lines(profile: dict[str, Any]) -> list[str]:
             lines.append(
                 f"    without {f['feature']:<46} {f['ms_without']:6.1f} ms/doc"
                 f"  saves {f['saving_ms']:5.1f} ms ({100 * f['saving_share']:.0f} %)"
+            )
+        if floor := r.get("floor"):
+            lines.append(
+                f"    floor: its text alone, {floor['lines_per_document']} plain lines       "
+                f"{floor['text_only_ms']:6.1f} ms/doc ({100 * floor['text_only_share_of_render']:.0f} % "
+                f"of the render); naive {floor['text_only_naive_ms']} ms"
+            )
+            lines.append(
+                f"    naive/production now {floor['ratio_now']}x; at the floor "
+                f"{floor['best_ratio_any_template']}x (the most any template could reach, 1 core)"
             )
     return lines

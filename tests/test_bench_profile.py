@@ -83,3 +83,27 @@ def test_the_features_exist_in_a_real_order(profile_render, tmp_path) -> None:
             assert removed >= 1, (label, css_class)
             assert f'class="{css_class}' not in cut
         assert order.context["recital"][:20] in cut.replace("&#39;", "'")
+
+
+def test_the_floor_is_the_documents_own_text_and_nothing_else(profile_render) -> None:
+    """The floor page holds every text line of the PDF, one plain paragraph each, escaped, and
+    none of the template's structure (no table, no caption, no footer strings)."""
+    from datetime import date
+
+    from docgen.render.pdf import html_to_pdf_with_pages
+    from tests.paths import REPO_ROOT
+
+    source = (
+        "<!DOCTYPE html><html lang='en'><head><title>t</title></head><body>"
+        "<p>IN THE CIRCUIT COURT</p><table><tr><td>720 ILCS 550/4(a)</td>"
+        "<td>A &amp; B &lt;x&gt;</td></tr></table></body></html>"
+    )
+    pdf, _ = html_to_pdf_with_pages(
+        source, base_dir=REPO_ROOT / "templates", title="t", lang="en", run_date=date(2026, 12, 1)
+    )
+    floor = profile_render.text_only_html(pdf, "en")
+    assert '<html lang="en">' in floor
+    assert "<p>IN THE CIRCUIT COURT</p>" in floor
+    assert "720 ILCS 550/4(a)" in floor and "A &amp; B &lt;x&gt;" in floor
+    assert "<table" not in floor and "<td" not in floor
+    assert floor.count("<p>") == 2  # the two cells sit on one line of text
