@@ -156,7 +156,8 @@ class Pack:
             if not isinstance(data, dict) or part not in data:
                 raise PackError(f"{self.directory / 'pack.toml'}: no [{section}] table")
             data = data[part]
-        return data
+        table: dict[str, Any] = data
+        return table
 
     def render_text(self, source: str, context: dict[str, Any], where: str) -> str:
         """Render one wording string of pack.toml with the document's context, as plain text."""

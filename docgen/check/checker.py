@@ -138,7 +138,7 @@ def check_run(run_dir: Path) -> CheckReport:
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
 
 
-def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
+def _check_letter(run_dir: Path, entry: dict[str, Any], rules: LetterRules) -> FileReport:
     """A letter is held to the letter rules (not the court's filing rules)."""
 
     import pypdf
@@ -156,7 +156,9 @@ def _check_letter(run_dir: Path, entry: dict, rules: LetterRules) -> FileReport:
     return report
 
 
-def _nothing_to_check(run_dir: Path, entries: list[dict], documents: list[str]) -> CheckError:
+def _nothing_to_check(
+    run_dir: Path, entries: list[dict[str, Any]], documents: list[str]
+) -> CheckError:
     """Checking nothing is an error, never "0 pass": the court's rules are rules for the PDFs it
     takes (PDF/A, embedded fonts, page size, text layer), which a Word file cannot be held to."""
     word = sum(1 for e in entries if e.get("kind") in documents and e.get("format") == "docx")

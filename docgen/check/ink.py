@@ -92,5 +92,6 @@ def _has_ink(image: Any, box: tuple[int, int, int, int], ink: int = INK) -> bool
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
         return False
-    lo, _ = image.crop(box).getextrema()
+    lo: int
+    lo, _ = image.crop(box).getextrema()  # a grey ("L") image: (darkest, lightest)
     return lo < ink

@@ -87,7 +87,8 @@ def petition(
     --disposition-date (one charge). With --lawyer (and --organisation, --lawyer-address, ...)
     the lawyer signs for the petitioner; otherwise the petitioner signs pro se.
     """
-    from docgen.petition.petition import PetitionRequest, PetitionSettings, make_petition
+    from docgen.petition.input import PetitionSettings
+    from docgen.petition.petition import PetitionRequest, make_petition
 
     given = dict(locals())
     fields = {

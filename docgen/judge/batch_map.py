@@ -67,13 +67,15 @@ def read_batch_map(run_dir: Path) -> dict[str, Any] | None:
     path = run_dir / BATCH_MAP
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    batch_map: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return batch_map
 
 
 def map_volumes(batch_map: dict[str, Any]) -> list[dict[str, Any]]:
     """The map's volumes; a map written before volumes existed is one volume."""
     if "volumes" in batch_map:
-        return batch_map["volumes"]
+        volumes: list[dict[str, Any]] = batch_map["volumes"]
+        return volumes
     return [{"number": 1, "pdf": batch_map["pdf"], "index_pages": batch_map["index_pages"]}]
 
 

@@ -286,10 +286,10 @@ class ContentTypes:
         from lxml import etree
 
         root = etree.fromstring(xml)
-        self._overrides = {
+        self._overrides: dict[str, str] = {
             e.get("PartName"): e.get("ContentType") for e in root.iter(f"{TYPES}Override")
         }
-        self._defaults = {
+        self._defaults: dict[str, str] = {
             e.get("Extension").lower(): e.get("ContentType") for e in root.iter(f"{TYPES}Default")
         }
 
@@ -380,7 +380,8 @@ def page_references_renamed(xml: bytes, no: int) -> bytes:
 def xml_bytes(root: Any) -> bytes:
     from lxml import etree
 
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+    data: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+    return data
 
 
 def fixed_member(name: str) -> zipfile.ZipInfo:

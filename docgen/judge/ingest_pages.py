@@ -14,14 +14,18 @@ Nothing here logs: pages carry personal data.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pypdfium2 as pdfium
 
 from docgen.judge.page_codes import CODE_PREFIX, PageCode, parse_marker, parse_payload
 from docgen.judge.volumes import Box
+
+if TYPE_CHECKING:  # for annotations only: pypdfium2's to_pil() makes the images
+    from PIL import Image
 
 CODE_DPI = 200  # the page image the QR code is read from (scans: the code's modules are ~4 px)
 CODE_BAND_IN = 1.5  # the top band of the page where docgen prints the code (signing.toml)
@@ -92,7 +96,7 @@ def read_page(page: pdfium.PdfPage, position: int) -> PageRead:
 # ---------------------------------------------------------------- marks on the last page
 
 
-def _pixels(box: Box, page: pdfium.PdfPage, image) -> tuple[int, int, int, int]:
+def _pixels(box: Box, page: pdfium.PdfPage, image: Image.Image) -> tuple[int, int, int, int]:
     width, height = page.get_size()  # points; a scan of another size is scaled to it
     sx = image.width / (width / 72)
     sy = image.height / (height / 72)
@@ -100,7 +104,7 @@ def _pixels(box: Box, page: pdfium.PdfPage, image) -> tuple[int, int, int, int]:
     return (round(x * sx), round(y * sy), round((x + w) * sx), round((y + h) * sy))
 
 
-def ink_share(page: pdfium.PdfPage, box: Box, image=None) -> float:
+def ink_share(page: pdfium.PdfPage, box: Box, image: Image.Image | None = None) -> float:
     """Share of the area `box` (inches from top-left) that is ink on the page's image."""
     if image is None:
         image = page.render(scale=MARK_DPI / 72, grayscale=True).to_pil().convert("L")
@@ -115,9 +119,10 @@ def text_in(page: pdfium.PdfPage, box: Box) -> str:
     x, y, w, h = (v * 72 for v in box)
     textpage = page.get_textpage()
     try:
-        return textpage.get_text_bounded(
+        text: str = textpage.get_text_bounded(
             left=x, bottom=height - (y + h), right=x + w, top=height - y
         )
+        return text
     finally:
         textpage.close()
 
@@ -155,7 +160,7 @@ def new_marks(page: pdfium.PdfPage, original: pdfium.PdfPage, allowed: list[Box]
     return False
 
 
-def _ink(region) -> float:
+def _ink(region: Image.Image) -> float:
     histogram = region.histogram()
     return sum(histogram[:INK_LEVEL]) / (sum(histogram) or 1)
 
@@ -166,14 +171,15 @@ _MONTHS = "January February March April May June July August September October N
 def parse_date(text: str) -> date | None:
     """The first date written in `text`: 12/03/2026, 2026-12-03, December 3, 2026 (or Dec. 3)."""
     text = " ".join(text.split())
-    for pattern, build in (
+    patterns: tuple[tuple[str, Callable[[re.Match[str]], date]], ...] = (
         (r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: date(int(m[1]), int(m[2]), int(m[3]))),
         (r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", lambda m: date(int(m[3]), int(m[1]), int(m[2]))),
         (
             r"\b([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})\b",
             lambda m: datetime.strptime(f"{m[1][:3]} {m[2]} {m[3]}", "%b %d %Y").date(),
         ),
-    ):
+    )
+    for pattern, build in patterns:
         for match in re.finditer(pattern, text):
             try:
                 if pattern.startswith(r"\b([A-Z]") and not any(

@@ -62,7 +62,7 @@ def index_context(
     run_date: date,
     geometry: Geometry,
     volume: Volume | None = None,
-) -> dict:
+) -> dict[str, Any]:
     entries = []
     first = 1
     first_no = volume.first_no if volume is not None else 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,7 @@ def _compose(
     last_no = first_no + len(paths) - 1
     # docxcompose gives copied numberings a random w:nsid: seeded, the batch is the same bytes.
     module_random = docxcompose.composer.random
-    docxcompose.composer.random = random.Random(0)  # type: ignore[assignment]
+    docxcompose.composer.random = random.Random(0)
     try:
         for no, path in enumerate(paths, first_no):
             order = Document(str(path))
@@ -301,7 +301,5 @@ def _grid(table: Any) -> None:
     insert_in_order(properties, borders)
 
 
-def _docx_time(run_date: date):
-    from datetime import UTC, datetime, time
-
+def _docx_time(run_date: date) -> datetime:
     return datetime.combine(run_date, time(0, 0), tzinfo=UTC).replace(tzinfo=None)

@@ -73,7 +73,8 @@ def _context(
 
 
 def _wording(pack: Pack, section: str, ctx: dict[str, Any]) -> dict[str, Any]:
-    return pack.render_wording(pack.wording(section), ctx, section)
+    wording: dict[str, Any] = pack.render_wording(pack.wording(section), ctx, section)
+    return wording
 
 
 def petition_motion(

@@ -33,7 +33,7 @@ def exhibit_name(charge: ChargeRow) -> str:
     return f"{name}, {charge.name_suffix}" if charge.name_suffix else name
 
 
-def _caption(pack: Pack, defendant: str, role: str, case_number: str, title: str) -> dict:
+def _caption(pack: Pack, defendant: str, role: str, case_number: str, title: str) -> dict[str, Any]:
     court = pack.config.court
     return {
         "court_lines": list(court["lines"]),
@@ -72,7 +72,8 @@ def _common(pack: Pack, run_date: date) -> dict[str, Any]:
 
 def per_case_orders(pack: Pack) -> bool:
     """`[bulk] orders = "per_case"`: one order per case instead of one for the whole exhibit."""
-    return bulk_settings(pack).get("orders", "bulk") == "per_case"
+    orders: str = bulk_settings(pack).get("orders", "bulk")
+    return orders == "per_case"
 
 
 # `[bulk] order_exhibit`: "attached" (default): the bulk order carries Exhibit A's pages after its
@@ -83,7 +84,7 @@ ORDER_EXHIBIT_MODES = ("attached", "by_reference")
 
 def order_exhibit_attached(pack: Pack) -> bool:
     """Whether the bulk order carries Exhibit A (`[bulk] order_exhibit`, default "attached")."""
-    mode = bulk_settings(pack).get("order_exhibit", "attached")
+    mode: str = bulk_settings(pack).get("order_exhibit", "attached")
     if mode not in ORDER_EXHIBIT_MODES:
         raise PackError(
             f"{pack.directory / 'pack.toml'}: [bulk] order_exhibit {mode!r} is not one of "

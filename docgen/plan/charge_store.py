@@ -102,6 +102,7 @@ class ChargeStore:
         cursor = self.db.execute("INSERT OR IGNORE INTO seen (key, row) VALUES (?, ?)", (key, row))
         if cursor.rowcount:
             return row
+        first: int
         (first,) = self.db.execute("SELECT row FROM seen WHERE key = ?", (key,)).fetchone()
         return first
 

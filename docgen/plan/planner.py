@@ -21,6 +21,9 @@ from docgen.plan.group import StoredGroups, group_stored
 from docgen.plan.validate import ValidationResult
 from docgen.plan.viewmodel import DocumentSpec
 
+# A document's spec, or how to build it when it is needed: (build, its arguments).
+SpecOrDeferred = DocumentSpec | tuple[Callable[..., DocumentSpec], tuple[Any, ...]]
+
 
 class LazySpecs:
     """The run's documents, in order; view models are built when iterated, not all at once.
@@ -30,7 +33,7 @@ class LazySpecs:
     """
 
     def __init__(self) -> None:
-        self._items: list[DocumentSpec | tuple[Callable[..., DocumentSpec], tuple[Any, ...]]] = []
+        self._items: list[SpecOrDeferred] = []
 
     def append(self, spec: DocumentSpec) -> None:
         self._items.append(spec)
@@ -39,7 +42,7 @@ class LazySpecs:
         self._items.append((build, args))
 
     @staticmethod
-    def _built(item: Any) -> DocumentSpec:
+    def _built(item: SpecOrDeferred) -> DocumentSpec:
         if isinstance(item, tuple):
             build, args = item
             return build(*args)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pikepdf
 
@@ -37,6 +37,9 @@ from docgen.render.exhibit_layout import (
     wrap,
 )
 from docgen.store.output import write_atomic
+
+if TYPE_CHECKING:  # write_bulk_motion imports it when it runs
+    from docgen.store.file_index import FileEntry
 
 
 @dataclass(slots=True)
@@ -59,7 +62,9 @@ class _RowGroup:
     bytes: int  # the pages' deflated content plus their share of the file
 
 
-def _row_groups(pages: list, contents: list[bytes], chunk_rows: int) -> list[_RowGroup]:
+def _row_groups(
+    pages: list[list[list[list[str]]]], contents: list[bytes], chunk_rows: int
+) -> list[_RowGroup]:
     groups: list[_RowGroup] = []
     start, count, row_no = 0, 0, 0
     for i, page in enumerate(pages):
@@ -208,7 +213,7 @@ def running_page_numbers(pack: Pack) -> bool:
     carry the document's page numbers ("Page 5 of 11"; Cal. Rules of Court 3.1110(c): exhibits
     paginated consecutively with the document they are attached to); "own": the exhibit numbers
     its own pages from 1 (Illinois, whose order cites Exhibit A by its page numbers)."""
-    mode = bulk_settings(pack).get("exhibit_page_numbers", "running")
+    mode: str = bulk_settings(pack).get("exhibit_page_numbers", "running")
     if mode not in ("running", "own"):
         raise PackError(
             f"{pack.directory / 'pack.toml'}: [bulk] exhibit_page_numbers {mode!r} is not one "
@@ -239,7 +244,7 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
     running = running_page_numbers(pack)
 
     def rendered(kind: str, title: str, context: dict[str, Any]) -> tuple[bytes, int]:
-        return renderer.render_with_pages(
+        data_and_pages: tuple[bytes, int] = renderer.render_with_pages(
             DocumentSpec(
                 kind=kind,
                 relpath=spec.relpath,
@@ -250,6 +255,7 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
                 rows=(),
             )
         )
+        return data_and_pages
 
     document_view = {
         k: v for k, v in view.items() if k not in ("exhibit_rows", "exhibit_page_rows")
@@ -350,7 +356,9 @@ def render_bulk_motion_pdf(renderer: Any, spec: DocumentSpec) -> list[Volume]:
     return volumes
 
 
-def write_bulk_motion(run_dir: Path, spec: DocumentSpec, renderers: dict[str, Any]) -> list:
+def write_bulk_motion(
+    run_dir: Path, spec: DocumentSpec, renderers: dict[str, Any]
+) -> list[FileEntry]:
     """Render and write a bulk document with Exhibit A (the motion, or the order carrying it) in
     every format; FileEntries for the manifest."""
     from docgen.store.file_index import FileEntry

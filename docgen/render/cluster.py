@@ -101,7 +101,8 @@ def connect(address: str) -> Any:
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
         raise ClusterError("--cluster needs dask[distributed] installed") from None
     try:
-        return Client(address, timeout="20s", set_as_default=False)
+        # distributed leaves Client.__init__ (and as_completed and its add, below) unannotated.
+        return Client(address, timeout="20s", set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise ClusterError(
             f"cannot reach the Dask scheduler at {address}: {exc}",
@@ -169,7 +170,7 @@ def render_on_cluster(
         if not first:
             return entries
         with client.as_current():
-            pending = as_completed(first)
+            pending = as_completed(first)  # type: ignore[no-untyped-call]
         done = 0
         for future in pending:
             try:
@@ -191,7 +192,7 @@ def render_on_cluster(
                 raise worker.RunCancelled()
             nxt = next(chunks, None)
             if nxt is not None:
-                pending.add(submit(nxt))
+                pending.add(submit(nxt))  # type: ignore[no-untyped-call]
     finally:
         client.close()
     return entries

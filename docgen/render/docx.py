@@ -71,7 +71,7 @@ class _CachingSandbox(SandboxedEnvironment):
         return compiled
 
 
-class _CachedDocxTemplate(DocxTemplate):
+class _CachedDocxTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl ships no types
     """DocxTemplate whose XML clean-up (patch_xml, regex heavy) is memoised per renderer."""
 
     def __init__(self, template_file: io.BytesIO, patch_cache: dict[str, str]) -> None:
@@ -265,7 +265,8 @@ class _FastTemplate:
         # docxtpl's render_xml_part, after the Jinja render.
         xml = _P_OPEN_NL.sub(r"<w:p\1", compiled.render(context))
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
-        return self.tpl.resolve_listing(xml.replace("%_}", "%}"))
+        resolved: str = self.tpl.resolve_listing(xml.replace("%_}", "%}"))
+        return resolved
 
     def render(self, spec: DocumentSpec, stamp: datetime) -> bytes:
         import copy

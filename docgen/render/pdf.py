@@ -115,7 +115,7 @@ class ResourceRefused(PackError):
     """A template asked for something outside the pack and fonts folders (or the network)."""
 
 
-class LocalOnlyFetcher(URLFetcher):
+class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
     """Serves files under the allowed folders and data: URLs; refuses everything else.
 
     fail_on_errors=True makes a refusal stop the rendering instead of being logged and skipped,
@@ -179,7 +179,7 @@ _T = TypeVar("_T")
 def _per_thread_and_version(kind: str, path: Path, make: Callable[[Path], _T]) -> _T:
     """`make(path)`, kept per thread (Pango is not thread-safe) under `kind` and made again only
     when the file changes (its modification time)."""
-    cache: dict[tuple[str, int], Any] = _local.__dict__.setdefault(kind, {})
+    cache: dict[tuple[str, int], _T] = _local.__dict__.setdefault(kind, {})
     key = (str(path.resolve()), path.stat().st_mtime_ns)
     if key not in cache:
         cache[key] = make(path)

@@ -181,7 +181,7 @@ def append_objects(base: bytes, objects: Iterable[tuple[int, bytes]]) -> bytes:
         ids = [bytes(i) for i in trailer.ID] if "/ID" in trailer else []
     # Object streams are packed as the objects come; they are numbered after the last object.
     # Bookkeeping stays compact (arrays, one 7-byte xref row per number): 400,000 objects.
-    packed_streams: list[tuple[array, int, bytes]] = []  # (member numbers, /First, deflated)
+    packed_streams: list[tuple[array[int], int, bytes]] = []  # (member numbers, /First, deflated)
     pending: list[tuple[int, bytes]] = []
 
     def pack() -> None:

@@ -49,7 +49,9 @@ Cancel = Callable[[], bool]
 _FORKSERVER_PRELOAD = ("__main__", "docgen.render.pool", "docgen.render.pdf", "docgen.render.docx")
 
 
-def _reusable_entries(run_dir: Path, spec: DocumentSpec, formats: tuple[str, ...]):
+def _reusable_entries(
+    run_dir: Path, spec: DocumentSpec, formats: tuple[str, ...]
+) -> list[FileEntry] | None:
     """The entries of a document a resumed run finds complete on disk, else None.
 
     Writes are atomic: a file under its final name is whole. Its entry is recomputed from the file
@@ -60,7 +62,7 @@ def _reusable_entries(run_dir: Path, spec: DocumentSpec, formats: tuple[str, ...
     paths = [f"{spec.relpath}.{fmt}" for fmt in FORMATS if fmt in formats]
     if not all((run_dir / p).is_file() for p in paths):
         return None
-    entries = []
+    entries: list[FileEntry] = []
     for relpath in paths:
         data = (run_dir / relpath).read_bytes()
         fmt = relpath.rsplit(".", 1)[-1]

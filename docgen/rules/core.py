@@ -10,6 +10,10 @@ input format (docgen/model.py) plus the reason; the review report reads the chai
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for RuleSetResult.rejects' annotation
+    from docgen.model import Reject
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ class RuleSetResult:
 
     canonical_rows: list[dict[str, str]] = field(default_factory=list)
     determinations: list[Determination] = field(default_factory=list)
-    rejects: list = field(default_factory=list)  # docgen.model.Reject
+    rejects: list[Reject] = field(default_factory=list)
     context_rows: int = 0
     blank_rows: int = 0  # rows with no data at all: rows = decided + rejects + context + blank
     meta: dict[str, str] = field(default_factory=dict)  # e.g. mode, county, flow (for reports)

@@ -27,7 +27,9 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def error_body(code: str, message: str, problems: list[dict[str, Any]] | None = None) -> dict:
+def error_body(
+    code: str, message: str, problems: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"error": code, "message": message}
     if problems is not None:
         body["problems"] = problems

@@ -29,7 +29,7 @@ log = logging.getLogger("docgen.service")
 @dataclass
 class _Running:
     job_id: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     started: float = field(default_factory=time.monotonic)
     term_sent_at: float | None = None
 

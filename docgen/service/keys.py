@@ -44,7 +44,8 @@ def office_for_key(store: Store, key: str) -> str | None:
         return None
     if not hmac.compare_digest(row["key_hash"], _hash(row["salt"], secret)):
         return None
-    return row["office"]
+    office: str = row["office"]
+    return office
 
 
 def key_id_of(text: str) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -95,7 +95,9 @@ class _TooLarge(Exception):
     pass
 
 
-async def security_headers(request: Request, call_next: Any) -> Response:
+async def security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     """Headers on every answer; the page and the API docs also get their CSP and no framing."""
     response = await call_next(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

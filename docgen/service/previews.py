@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from docgen.store.output import write_atomic
 
@@ -18,7 +19,7 @@ KIND_LABELS = {
 PREVIEW_SCALE = 1.0  # 72 DPI: a letter page is 612 x 792 pixels
 
 
-def first_pdf_per_kind(manifest: dict) -> dict[str, str]:
+def first_pdf_per_kind(manifest: dict[str, Any]) -> dict[str, str]:
     """The first PDF (by path) of every kind the page shows, in KIND_LABELS order."""
     first: dict[str, str] = {}
     for entry in sorted(manifest.get("files", []), key=lambda e: e["path"]):

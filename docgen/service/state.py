@@ -45,18 +45,23 @@ class ServiceState:
     def run_dir_of(self, job: dict[str, Any]) -> Path:
         if job["status"] != "done" or not job["run_dir"]:
             raise ApiError(409, "not_ready", f"the job is {job['status']}, not done")
-        return self.job_dir(job["id"]) / job["run_dir"]
+        run_dir: str = job["run_dir"]  # the run folder's name inside the job's folder
+        return self.job_dir(job["id"]) / run_dir
 
 
 def manifest_of(run_dir: Path) -> dict[str, Any]:
     try:
-        return json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(
+            (run_dir / "manifest.json").read_text(encoding="utf-8")
+        )
+        return manifest
     except (OSError, ValueError):
         raise ApiError(410, "gone", "the job's files are no longer on the server") from None
 
 
 async def service_state(request: Request) -> ServiceState:
-    return request.app.state.service
+    state: ServiceState = request.app.state.service
+    return state
 
 
 Service = Annotated[ServiceState, Depends(service_state)]

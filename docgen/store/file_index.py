@@ -172,7 +172,8 @@ class FileIndex:
         return isinstance(path, str) and self.db.execute(query, (path,)).fetchone() is not None
 
     def __len__(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM file").fetchone()[0]
+        count: int = self.db.execute("SELECT COUNT(*) FROM file").fetchone()[0]
+        return count
 
     def __iter__(self) -> Iterator[FileEntry]:
         # A cursor of its own: other queries may run while this one is iterated.
@@ -228,7 +229,8 @@ class FileIndex:
 
     def count_documents(self, kind: str) -> int:
         query = "SELECT COUNT(*) FROM document WHERE kind = ?"
-        return self.db.execute(query, (kind,)).fetchone()[0]
+        count: int = self.db.execute(query, (kind,)).fetchone()[0]
+        return count
 
     def close(self) -> None:
         self.db.close()
