@@ -3,7 +3,8 @@
 Used by docgen.judge.signing_docx for the judge's Word batch: each order becomes a section of the batch
 (a new page, page numbers from 1) whose header and footer references point at copies of that
 order's own header and footer parts (word/order3-footer1.xml), with the parts they refer to.
-A page count field (NUMPAGES) in a copied part becomes SECTIONPAGES, which counts the section.
+A page count field (NUMPAGES) in a copied part becomes a page reference to a bookmark on the
+order's last page, which counts the order's pages however many sections it has.
 An order's references in the batch (batch_references) are worked out once, as its section is
 read, and both its section (batch_section) and the copy of its parts (OrderParts) follow them.
 Parts are copied into the zip as they come; only their names are kept, for the package's lists
@@ -41,8 +42,11 @@ PART_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}+x
 RELATIONSHIP_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/{}"
 
 
-# NUMPAGES counts the pages of the whole batch; SECTIONPAGES those of the order's section.
+# NUMPAGES counts the pages of the whole batch; a page reference to this bookmark, on the last
+# page of each order (renamed per order like the order's own bookmarks), counts the order's.
 NUMPAGES = re.compile(r"\bNUMPAGES\b", re.IGNORECASE)
+ORDER_END = "docgenOrderEnd"
+ORDER_END_ID = "9999"  # above the templates' own bookmark ids
 
 
 # (reference tag, w:type, the order's r:id; None: the empty part's) of an order's section.
@@ -329,11 +333,15 @@ def rels_name(name: str) -> str:
 
 
 def per_order_page_count(xml: bytes, pages: int) -> bytes:
-    """A header's or footer's page count fields (NUMPAGES) made the section's (SECTIONPAGES),
-    their shown result the order's page count when known (`pages`, its PDF's; 0: unknown).
+    """A header's or footer's page count fields (NUMPAGES, which would count the whole batch) made
+    a page reference to the bookmark on the order's last page (ORDER_END, placed by
+    docx_stream.order_body_xml), their shown result the order's page count when known (`pages`,
+    its PDF's; 0: unknown).
 
-    Word works the result out again as it lays the pages out; a reader that does not know
-    SECTIONPAGES (LibreOffice up to 7.x at least) shows the result saved in the file.
+    The order's first section starts its page numbers at 1, so the last page's number is the
+    order's page count however many sections it has (a bulk order and its Exhibit A): Word and
+    LibreOffice both work PAGEREF out as they lay the pages out. SECTIONPAGES would count one
+    section only (in Word, "Page 4 of 3" on the exhibit), and LibreOffice does not work it out.
     """
     from lxml import etree
 
@@ -342,10 +350,10 @@ def per_order_page_count(xml: bytes, pages: int) -> bytes:
     in_field = in_result = shown = False  # in a page count field; in its result; number set
     for node in root.iter(f"{W}instrText", f"{W}fldChar", f"{W}fldSimple", f"{W}t"):
         if node.tag == f"{W}instrText" and node.text and NUMPAGES.search(node.text):
-            node.text = NUMPAGES.sub("SECTIONPAGES", node.text)
+            node.text = NUMPAGES.sub(f"PAGEREF {ORDER_END}", node.text)
             changed = in_field = True
         elif node.tag == f"{W}fldSimple" and NUMPAGES.search(node.get(f"{W}instr", "")):
-            node.set(f"{W}instr", NUMPAGES.sub("SECTIONPAGES", node.get(f"{W}instr")))
+            node.set(f"{W}instr", NUMPAGES.sub(f"PAGEREF {ORDER_END}", node.get(f"{W}instr")))
             changed = True
             for i, text in enumerate(node.iter(f"{W}t")):
                 if pages:

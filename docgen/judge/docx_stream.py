@@ -24,6 +24,8 @@ from docgen.judge.docx_sections import (
     DOCUMENT,
     FOOTER,
     HEADER,
+    ORDER_END,
+    ORDER_END_ID,
     Reference,
     W,
     batch_bookmark,
@@ -113,29 +115,16 @@ def order_body_xml(
     sections = body.findall(f"{W}sectPr")
     for child in sections:
         body.remove(child)
-    # An order of several sections (a bulk order and its Exhibit A): the sections inside its
-    # body (in paragraphs' properties) refer to their own headers and footers, copied too.
-    references: list[Reference] = []
-    inner_sections = list(body.iter(f"{W}sectPr"))
-    for i, inner in enumerate(inner_sections):
-        own = batch_references(inner, inherited) if i == 0 else later_references(inner, inherited)
-        inner.getparent().replace(inner, batch_section(inner, no, own, first=i == 0))
-        references.extend(own)
+    first = next(body.iter(f"{W}sectPr"), None) is None  # the order's only section
+    references = inner_sections_for_batch([body], no, inherited)
     for node in body.iter():
         if node.tag == f"{W}numPr" or (
             node.tag not in (HEADER, FOOTER) and any(key.startswith(R) for key in node.attrib)
         ):
             raise NotPlain
-        if node.tag in (BOOKMARK_START, BOOKMARK_END):
-            node.set(f"{W}id", batch_bookmark_id(no, node.get(f"{W}id")))
-            if node.get(f"{W}name") is not None:
-                node.set(f"{W}name", batch_bookmark(no, node.get(f"{W}name")))
-        elif node.tag == f"{W}instrText" and node.text:
-            node.text = rename_page_references(node.text, no)
-        elif node.tag == f"{W}fldSimple":
-            node.set(f"{W}instr", rename_page_references(node.get(f"{W}instr", ""), no))
+    rename_bookmarks(body, no)
+    mark_last_page(body, no)
     original = sections[-1] if sections else None
-    first = not inner_sections  # the order's only section
     last_references = (
         batch_references(original, inherited) if first else later_references_of(original, inherited)
     )
@@ -150,6 +139,72 @@ def order_body_xml(
     # The body's own tags (and the namespace declarations lxml puts on them) are the batch's.
     xml = etree.tostring(body, encoding="UTF-8", xml_declaration=False)
     return xml[xml.index(b">") + 1 : xml.rindex(b"</")], references
+
+
+def inner_sections_for_batch(
+    elements: list[Any], no: int, inherited: set[str], sources: list[Any] | None = None
+) -> list[Reference]:
+    """The sections inside order `no`'s body `elements` (in paragraphs' properties: a bulk order
+    before its Exhibit A) made the batch's, referring to copies of their own headers and
+    footers; their references, for OrderParts (`inherited` updated). `sources`: the order's
+    own inner sections, in order, where `elements` are a copy that lost their references
+    (docxcompose drops a later document's header and footer references)."""
+    references: list[Reference] = []
+    inner = [section for element in elements for section in element.iter(f"{W}sectPr")]
+    if sources is None or len(sources) != len(inner):
+        sources = inner
+    for i, (section, source) in enumerate(zip(inner, sources, strict=True)):
+        own = batch_references(source, inherited) if i == 0 else later_references(source, inherited)
+        section.getparent().replace(section, batch_section(source, no, own, first=i == 0))
+        references.extend(own)
+    return references
+
+
+def rename_bookmarks(element: Any, no: int) -> None:
+    """Order `no`'s bookmarks under `element` renamed apart from the other orders' (two orders'
+    "OrderEnd" would be one name), and its page references with them."""
+    for node in element.iter(BOOKMARK_START, BOOKMARK_END, f"{W}instrText", f"{W}fldSimple"):
+        if node.tag in (BOOKMARK_START, BOOKMARK_END):
+            node.set(f"{W}id", batch_bookmark_id(no, node.get(f"{W}id")))
+            if node.get(f"{W}name") is not None:
+                node.set(f"{W}name", batch_bookmark(no, node.get(f"{W}name")))
+        elif node.tag == f"{W}instrText" and node.text:
+            node.text = rename_page_references(node.text, no)
+        elif node.tag == f"{W}fldSimple":
+            node.set(f"{W}instr", rename_page_references(node.get(f"{W}instr", ""), no))
+
+
+def mark_last_page(last: Any, no: int) -> None:
+    """Order `no`'s ORDER_END bookmark in its last paragraph (`last`: its body, or its last
+    element in the batch's body): the page its footer's page count refers to
+    (docx_sections.per_order_page_count). A paragraph is added when there is none."""
+    from lxml import etree
+
+    # Not a paragraph in a text box: a text box is drawn where it is anchored, not at the end.
+    found = [
+        p
+        for p in ([last] if last.tag == f"{W}p" else last.iter(f"{W}p"))
+        if next(p.iterancestors(f"{W}txbxContent"), None) is None
+    ]
+    if found:
+        paragraph = found[-1]
+    elif last.tag == f"{W}body":
+        paragraph = etree.SubElement(last, f"{W}p")
+    else:
+        paragraph = etree.Element(f"{W}p")
+        last.addnext(paragraph)
+    bookmark_id = batch_bookmark_id(no, ORDER_END_ID)
+    start = etree.Element(BOOKMARK_START)
+    start.set(f"{W}id", bookmark_id)
+    start.set(f"{W}name", batch_bookmark(no, ORDER_END))
+    end = etree.Element(BOOKMARK_END)
+    end.set(f"{W}id", bookmark_id)
+    # First in the paragraph (after its properties): LibreOffice drops one of two bookmarks
+    # that start at the same place, and templates end their last paragraph with their own.
+    properties = paragraph.find(f"{W}pPr")
+    at = 0 if properties is None else list(paragraph).index(properties) + 1
+    paragraph.insert(at, end)
+    paragraph.insert(at, start)
 
 
 def later_references_of(section: Any | None, inherited: set[str]) -> list[Reference]:

@@ -3,8 +3,8 @@
 batches/orders-for-judge.docx (or one volume of it): an index table, then every order's DOCX,
 each order in its own section (starting a new page), so each keeps its own footer and header:
 its case number and "Page X of Y" counted within that order. Page numbers restart at 1 in every
-section, and the copied footer's NUMPAGES, which would count the whole batch, becomes
-SECTIONPAGES. The index's section has its own footer, "Index, page i", as the PDF batch's index
+section, and the copied footer's NUMPAGES, which would count the whole batch, becomes a page
+reference to a bookmark on the order's last page (an order's count, exhibit included). The index's section has its own footer, "Index, page i", as the PDF batch's index
 pages: an order's footer there would name a case the index is not.
 
 The orders' XML is streamed into the zip one order at a time, so memory does not grow with the
@@ -30,6 +30,7 @@ from docgen.judge.docx_sections import (
     HEADER,
     OrderParts,
     Reference,
+    W,
     batch_references,
     batch_section,
     fixed_member,
@@ -37,7 +38,15 @@ from docgen.judge.docx_sections import (
     set_in_order,
     w_element,
 )
-from docgen.judge.docx_stream import ORDERS_HERE, NotPlain, order_bodies
+from docgen.judge.docx_stream import (
+    ORDERS_HERE,
+    NotPlain,
+    inner_sections_for_batch,
+    later_references_of,
+    mark_last_page,
+    order_bodies,
+    rename_bookmarks,
+)
 from docgen.judge.volumes import BATCH_DOCX, BatchDocument, Volume
 from docgen.render.docx_package import set_core_properties
 from docgen.render.ooxml_order import insert_in_order
@@ -112,10 +121,26 @@ def _compose(
     try:
         for no, path in enumerate(paths, first_no):
             order = Document(str(path))
+            before = len(body)
             composer.append(order)
+            appended = list(body[before - 1 : len(body) - 1])
+            # Its inner sections' own headers and footers (an Exhibit A's), and its bookmarks
+            # renamed apart, as the copied footers' page references are: as when streamed.
+            only = not any(next(e.iter(f"{W}sectPr"), None) is not None for e in appended)
+            own_body = order.element.body
+            sources = [s for s in own_body.iter(f"{W}sectPr") if s is not own_body.sectPr]
+            inner = inner_sections_for_batch(appended, no, inherited, sources)
+            for element in appended:
+                rename_bookmarks(element, no)
+            mark_last_page(appended[-1] if appended else body, no)
             original = order.element.body.sectPr
-            references.append(batch_references(original, inherited))
-            section = batch_section(original, no, references[-1])
+            own = (
+                batch_references(original, inherited)
+                if only
+                else later_references_of(original, inherited)
+            )
+            references.append(inner + own)
+            section = batch_section(original, no, own, first=only)
             if no == last_no:
                 body.replace(body.sectPr, section)
                 continue

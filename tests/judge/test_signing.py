@@ -464,10 +464,19 @@ def _c14n(element) -> bytes:
 
 
 def _without_sections(element):
-    """A copy of `element` without the section properties the batch put in its paragraph."""
+    """A copy of `element` without what the batch put in its last paragraph: the section
+    properties and the bookmark its footer's page count refers to (docgenOrderEnd)."""
     element = copy.deepcopy(element)
     for section in list(element.iter(f"{W}sectPr")):
         section.getparent().remove(section)
+    ends = {
+        b.get(f"{W}id")
+        for b in element.iter(f"{W}bookmarkStart")
+        if b.get(f"{W}name", "").endswith("_docgenOrderEnd")
+    }
+    for mark in list(element.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd")):
+        if mark.get(f"{W}id") in ends:
+            mark.getparent().remove(mark)
     return element
 
 
@@ -483,7 +492,8 @@ def _batch_body_after_index(path: Path) -> list:
 def test_docx_batch_is_the_index_then_each_order_exactly(which, golden_run, split_run) -> None:
     """What the former implementation (python-docx, every order's elements moved into one
     tree) gave: each order's own body elements, unchanged but for the section properties
-    (tests/judge/test_signing_docx_footers.py) in its last paragraph, after the index's section."""
+    and the bookmark of its last page (tests/judge/test_signing_docx_footers.py) in its last
+    paragraph, after the index's section."""
     run = golden_run if which == "unsplit" else split_run
     run_dir = run.run_dir
     batches = sorted((run_dir / "batches").glob("orders-for-judge*.docx"))

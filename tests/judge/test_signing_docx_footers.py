@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -52,6 +53,7 @@ def _assert_sections_are_the_orders(batch: Path, run_dir: Path, documents: list[
     assert len(sections) == 1 + len(documents)
     assert _footer_text(sections[0]) == "Index, page i"
     assert sections[0]._sectPr.find(f"{W}pgNumType").get(f"{W}fmt") == "lowerRoman"
+    numbers = []  # each order's number in the whole batch (its parts' names: word/order3-...)
     for section, order in zip(sections[1:], documents, strict=True):
         own = Document(str(run_dir / f"{order['relpath']}.docx")).sections[0]
         assert not section.footer.is_linked_to_previous
@@ -61,11 +63,17 @@ def _assert_sections_are_the_orders(batch: Path, run_dir: Path, documents: list[
             assert order["key"] in text
         if own_text.startswith("Case No."):
             assert text.startswith(f"Case No. {order['key']}\t")  # Illinois: where it goes
-        # The order's own footer, its page count now the section's.
+        # The order's own footer, its page count now a page reference to its last page.
         own_xml = own.footer.part.blob
         copied = section.footer.part.blob
-        assert "NUMPAGES" not in _instructions(copied).replace("SECTIONPAGES", "")
-        assert _instructions(copied) == _instructions(own_xml).replace("NUMPAGES", "SECTIONPAGES")
+        no = int(re.match(r"/word/order(\d+)-", str(section.footer.part.partname))[1])
+        numbers.append(no)
+        assert "NUMPAGES" not in _instructions(copied) and "SECTIONPAGES" not in _instructions(
+            copied
+        )
+        assert _instructions(copied) == _instructions(own_xml).replace(
+            "NUMPAGES", f"PAGEREF o{no}_docgenOrderEnd"
+        )
         if "NUMPAGES" in _instructions(own_xml):
             assert text == own_text[: own_text.rindex(" ") + 1] + str(order["pages"])
         else:
@@ -78,6 +86,7 @@ def _assert_sections_are_the_orders(batch: Path, run_dir: Path, documents: list[
         numbering = section._sectPr.find(f"{W}pgNumType")
         assert numbering.get(f"{W}start") == "1"  # PAGE counts from 1 in every order
         assert section._sectPr.find(f"{W}type").get(f"{W}val") == "nextPage"
+    _assert_each_order_end_is_on_its_last_page(batch, numbers)
     # Every part is listed: python-docx read them through the relationships; and each has a
     # content type.
     with zipfile.ZipFile(batch) as package:
@@ -86,6 +95,32 @@ def _assert_sections_are_the_orders(batch: Path, run_dir: Path, documents: list[
         for name in parts:
             if "footer" in name or "header" in name:
                 assert f'PartName="/{name}"' in types, name
+
+
+def _assert_each_order_end_is_on_its_last_page(batch: Path, numbers: list[int]) -> None:
+    """Order N's page-count bookmark is in its last paragraph: after every paragraph of order N
+    and before order N+1's first (orders end at the paragraph holding their last section)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(batch) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    order_of_paragraph, order = [], 0  # the index is order 0
+    ends: dict[str, int] = {}
+    paragraphs = [p for p in body.iter(f"{W}p")]
+    for n, paragraph in enumerate(paragraphs):
+        for start in paragraph.iter(f"{W}bookmarkStart"):
+            if start.get(f"{W}name", "").endswith("_docgenOrderEnd"):
+                ends[start.get(f"{W}name")] = n
+        order_of_paragraph.append(order)
+        section = paragraph.find(f"{W}pPr/{W}sectPr")
+        if section is not None and section.find(f"{W}pgNumType") is not None:
+            # a section break: the orders' first sections restart their page numbers
+            order += 1 if n + 1 < len(paragraphs) else 0
+    assert sorted(ends) == sorted(f"o{no}_docgenOrderEnd" for no in numbers)
+    for no in numbers:
+        at = ends[f"o{no}_docgenOrderEnd"]
+        later = [i for i, o in enumerate(order_of_paragraph) if o == order_of_paragraph[at]]
+        assert at == max(later), f"order {no}'s bookmark is not in its last paragraph"
 
 
 def test_each_order_keeps_its_own_footer(golden_run) -> None:
@@ -212,7 +247,9 @@ def test_an_order_without_footer_does_not_show_the_one_before(golden_run, tmp_pa
         ('<w:fldSimple w:instr="NUMPAGES"><w:r><w:t>1</w:t></w:r></w:fldSimple>', 0, "1"),
     ],
 )
-def test_page_count_field_becomes_the_sections(field: str, pages: int, shown: str) -> None:
+def test_page_count_field_becomes_a_reference_to_the_orders_last_page(
+    field: str, pages: int, shown: str
+) -> None:
     xml = (
         f'<w:ftr xmlns:w="{W[1:-1]}"><w:p><w:r><w:t>Page </w:t></w:r>'
         '<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
@@ -220,8 +257,8 @@ def test_page_count_field_becomes_the_sections(field: str, pages: int, shown: st
     ).encode()
     copied = per_order_page_count(xml, pages)
     instructions = _instructions(copied)
-    assert "SECTIONPAGES" in instructions and " PAGE " in instructions
-    assert "NUMPAGES" not in instructions.replace("SECTIONPAGES", "")
+    assert "PAGEREF docgenOrderEnd" in instructions and " PAGE " in instructions
+    assert "NUMPAGES" not in instructions and "SECTIONPAGES" not in instructions
     from lxml import etree
 
     text = "".join(t.text or "" for t in etree.fromstring(copied).iter(f"{W}t"))
@@ -230,8 +267,7 @@ def test_page_count_field_becomes_the_sections(field: str, pages: int, shown: st
 
 def test_the_batch_opens_in_libreoffice_with_each_orders_footer(golden_run, tmp_path: Path) -> None:
     """LibreOffice (if installed) lays the batch out: each order's pages carry its case number
-    and "Page X of Y" of that order. (LibreOffice 7 does not work SECTIONPAGES out; it shows the
-    page count saved in the footer, the order's PDF's.)"""
+    and "Page X of Y" of that order, Y worked out from the page reference to the order's last page."""
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
