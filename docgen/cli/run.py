@@ -287,8 +287,8 @@ def synth(
     pack: Annotated[
         str | None,
         typer.Option(
-            help="Write this pack's court's rows ([accepts.synth] in its pack.toml: case "
-            "numbers, towns, ZIP codes, streets, police, court divisions), e.g. il-will. "
+            help="Write this pack's court's rows (the accepts.synth table of its pack.toml: "
+            "case numbers, towns, ZIP codes, streets, police, court divisions), e.g. il-will. "
             "Default: il-cook."
         ),
     ] = None,
