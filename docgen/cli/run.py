@@ -17,7 +17,6 @@ from docgen.cli.options import (
     ModeOpt,
     RulesOpt,
 )
-from docgen.errors import PackError
 
 
 @app.command()
@@ -288,32 +287,27 @@ def synth(
     pack: Annotated[
         str | None,
         typer.Option(
-            help="Write case numbers in this pack's court style ([accepts] synth in its "
-            "pack.toml), e.g. il-will. Default: Cook County's."
+            help="Write this pack's court's rows (the accepts.synth table of its pack.toml: "
+            "case numbers, towns, ZIP codes, streets, police, court divisions), e.g. il-will. "
+            "Default: il-cook."
         ),
     ] = None,
 ) -> None:
     """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
-    from docgen.demo.synth import synth_rows, write_csv
+    from docgen.demo.synth import DEFAULT_PACK, pack_synth, synth_rows, write_csv
     from docgen.rules.il_crta.synth import raw_rows
 
     def body() -> int:
-        style = None
-        if pack is not None:
-            from docgen.packs import load_pack
-
-            style = load_pack(pack).config.accepts.synth
-            if style is None:
-                raise PackError(f"pack {pack} has no [accepts] synth case-number style")
+        synth = pack_synth(pack or DEFAULT_PACK)
         if raw:
             from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
 
-            rows = raw_rows(cases, seed)
+            rows = raw_rows(cases, seed, synth)
             columns: tuple[str, ...] = RAW_COLUMN_ORDER
         else:
             from docgen.model import ALL_COLUMNS
 
-            rows = synth_rows(cases, seed, style)
+            rows = synth_rows(cases, seed, synth)
             columns = ALL_COLUMNS
         output.parent.mkdir(parents=True, exist_ok=True)
         write_csv(rows, output, columns)

@@ -1,9 +1,12 @@
-"""Realistic fictional eligibility results for Cook County (demo and test data).
+"""Realistic fictional eligibility results for one court (demo and test data).
 
 Everything is invented: people come from Faker (en_US and es_MX, seeded) and a fixed list of
-names that exercise Unicode and long names; addresses are made-up numbers on real Chicago and
-suburban streets with real ZIP codes. The same `cases` and `seed` always give the same rows (for
-the pinned Faker version), and every row passes `docgen.plan.validate`.
+names that exercise Unicode and long names; addresses are made-up numbers on real streets with
+real ZIP codes. The places, their police departments, the sheriff, the court divisions and the
+case-number style are the pack's (`[accepts.synth]` in templates/<pack>/pack.toml; il-cook's
+when no pack is named), so Will County's rows name Joliet and its agencies, Cook's Chicago. The
+same `cases`, `seed` and pack always give the same rows (for the pinned Faker version), and
+every row passes `docgen.plan.validate`.
 
 Shape: about 15% of people have several cases, each case has 1-3 charges (counts) under
 720 ILCS 550/4 or 550/5; about 20% of people read Spanish; about 5% have no address;
@@ -24,8 +27,10 @@ from pathlib import Path
 
 from faker import Faker
 
+from docgen.errors import PackError
 from docgen.model import ALL_COLUMNS
-from docgen.plan.accepts import SynthCaseNumbers
+from docgen.packs import load_pack
+from docgen.plan.accepts import SynthData, SynthPlace
 
 # (statute, description, class); 550/4(c) is a Class 4 felony on a subsequent offense.
 STATUTES: tuple[tuple[str, str, str], ...] = (
@@ -107,57 +112,23 @@ SPECIAL_NAMES: tuple[dict[str, str], ...] = (
 SPECIAL_EVERY = 6
 SPECIAL_LATER = 40
 
-CHICAGO_STREETS = (
-    "N Milwaukee Ave",
-    "W Division St",
-    "S Halsted St",
-    "E 79th St",
-    "W Madison St",
-    "S Cottage Grove Ave",
-    "W North Ave",
-    "N Clark St",
-    "S Pulaski Rd",
-    "W 63rd St",
-    "N Sheridan Rd",
-    "S Ashland Ave",
-    "W Cermak Rd",
-    "S Kedzie Ave",
-    "W Fullerton Ave",
-    "E 47th St",
-    "W Belmont Ave",
-    "S State St",
-    "W Roosevelt Rd",
-    "N Broadway",
-)
-CHICAGO_ZIPS = (
-    "60609", "60612", "60613", "60614", "60615", "60616", "60617", "60618", "60619", "60620",
-    "60621", "60622", "60623", "60624", "60625", "60626", "60628", "60629", "60632", "60636",
-    "60637", "60639", "60640", "60641", "60643", "60644", "60647", "60649", "60651", "60653",
-)  # fmt: skip
-# (city, ZIP, streets, police department, municipal district)
-SUBURBS: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
-    ("Evanston", "60201", ("Church St", "Howard St", "Main St"), "Evanston", "SECOND"),
-    ("Skokie", "60076", ("Oakton St", "Dempster St", "Main St"), "Skokie", "SECOND"),
-    ("Arlington Heights", "60004", ("Arlington Heights Rd", "Euclid Ave"), "Arlington Heights",
-     "THIRD"),
-    ("Oak Park", "60302", ("Madison St", "Lake St", "Harlem Ave"), "Oak Park", "FOURTH"),
-    ("Maywood", "60153", ("5th Ave", "Madison St", "St Charles Rd"), "Maywood", "FOURTH"),
-    ("Cicero", "60804", ("Cermak Rd", "Cicero Ave", "W 26th St"), "Cicero", "FOURTH"),
-    ("Berwyn", "60402", ("Ogden Ave", "Roosevelt Rd", "Oak Park Ave"), "Berwyn", "FOURTH"),
-    ("Oak Lawn", "60453", ("95th St", "Cicero Ave", "Southwest Hwy"), "Oak Lawn", "FIFTH"),
-    ("Harvey", "60426", ("Sibley Blvd", "Halsted St", "147th St"), "Harvey", "SIXTH"),
-    ("Calumet City", "60409", ("State St", "River Oaks Dr"), "Calumet City", "SIXTH"),
-)  # fmt: skip
-ORDINAL = {"FIRST": "1", "SECOND": "2", "THIRD": "3", "FOURTH": "4", "FIFTH": "5", "SIXTH": "6"}
-FELONY_DIVISION = "COUNTY DEPARTMENT, CRIMINAL DIVISION"
-
 FIRST_DISPOSITION = date(1995, 1, 1)
 LAST_DISPOSITION = date(2018, 12, 31)
 
 
-COOK_CASE_NUMBERS = SynthCaseNumbers(
-    felony="{year}-CR-{number}", misdemeanor="{year}-MC{district}-{number}"
-)
+# The court whose rows `docgen synth` writes when no pack is named.
+DEFAULT_PACK = "il-cook"
+
+
+def pack_synth(pack_name: str = DEFAULT_PACK) -> SynthData:
+    """The pack's `[accepts.synth]`: its places, agencies, divisions and case numbers."""
+    synth = load_pack(pack_name).config.accepts.synth
+    if synth is None:
+        raise PackError(
+            f"pack {pack_name} has no [accepts.synth] table (the case numbers, places and "
+            "agencies `docgen synth` writes for its court)"
+        )
+    return synth
 
 
 def day_between(rng: random.Random, start: date, end: date) -> date:
@@ -172,8 +143,8 @@ def years_before(day: date, years: int) -> date:
 
 
 class Maker:
-    def __init__(self, seed: int, case_numbers: SynthCaseNumbers | None = None) -> None:
-        self.case_numbers_style = case_numbers
+    def __init__(self, seed: int, synth: SynthData | None = None) -> None:
+        self.synth = synth or pack_synth()
         self.rng = random.Random(seed)
         self.fake = Faker(["en_US", "es_MX"])
         self.fake.seed_instance(seed)
@@ -223,7 +194,7 @@ class Maker:
     def address(self) -> dict[str, str]:
         rng = self.rng
         empty = dict.fromkeys(
-            ("address_line1", "address_line2", "city", "state", "postal_code", "_suburb"), ""
+            ("address_line1", "address_line2", "city", "state", "postal_code", "_town"), ""
         )
         if rng.random() < 0.05:
             return empty
@@ -232,55 +203,56 @@ class Maker:
             line2 = rng.choice(("Apt ", "Unit ", "Apt. ", "# ")) + rng.choice(
                 (str(rng.randint(1, 30)), f"{rng.randint(1, 6)}{rng.choice('ABCDEF')}")
             )
-        if rng.random() < 0.78:
-            street = rng.choice(CHICAGO_STREETS)
-            number = rng.randint(100, 11_999)
-            return {
-                **empty,
-                "address_line1": f"{number} {street}",
-                "address_line2": line2,
-                "city": "Chicago",
-                "state": "IL",
-                "postal_code": rng.choice(CHICAGO_ZIPS),
-            }
-        city, zip_code, streets, _pd, _district = rng.choice(SUBURBS)
+        synth = self.synth
+        # The city's street is drawn before its number, a town's after: the order of draws that
+        # keeps every pack's rows as they were.
+        if rng.random() < synth.city_share:
+            place, town = synth.city, ""
+            street = rng.choice(place.streets)
+            number = rng.randint(*place.street_numbers)
+        else:
+            place = rng.choice(synth.towns)
+            town = place.name
+            number = rng.randint(*place.street_numbers)
+            street = rng.choice(place.streets)
+        zip_code = place.zips[0] if len(place.zips) == 1 else rng.choice(place.zips)
         return {
             **empty,
-            "address_line1": f"{rng.randint(100, 9_999)} {rng.choice(streets)}",
+            "address_line1": f"{number} {street}",
             "address_line2": line2,
-            "city": city,
+            "city": place.name,
             "state": "IL",
             "postal_code": zip_code,
-            "_suburb": city,
+            "_town": town,
         }
 
     # -- cases
 
-    def case_number(self, year: int, felony: bool, district: str) -> str:
-        # Cook County style by default: YYYY-CR-NNNNNNN (criminal division) or YYYY-MCd-NNNNNNN
-        # (municipal); a pack's [accepts.synth] writes its own court's style.
-        style = self.case_numbers_style or COOK_CASE_NUMBERS
+    def case_number(self, year: int, felony: bool, place: SynthPlace) -> str:
+        # The pack's style: Cook's YYYY-CR-NNNNNNN (criminal division) or YYYY-MCd-NNNNNNN
+        # (municipal district d), Will's 2015CF001234 ...
+        style = self.synth
         while True:
             # One draw of the same range for every style, so the rest of the rows stay the same.
             drawn = self.rng.randint(1, 9_999_999) % 10**style.digits
-            number = style.case_number(year, felony, str(ORDINAL[district]), drawn)
+            number = style.case_number(year, felony, place.district, drawn)
             if number not in self.case_numbers:
                 self.case_numbers.add(number)
                 return number
 
-    def agency_and_district(self, suburb: str) -> tuple[str, str]:
-        rng = self.rng
-        if suburb and rng.random() < 0.8:
-            for city, _zip, _streets, pd, district in SUBURBS:
-                if city == suburb:
-                    return f"{pd} Police Department", district
+    def arrest(self, town_name: str) -> tuple[str, SynthPlace]:
+        """The arresting agency of a case of someone living in `town_name` ("" the city), and the
+        place whose court district hears it."""
+        rng, synth = self.rng, self.synth
+        town = synth.town(town_name) if town_name else None
+        if town is not None and rng.random() < 0.8:
+            return town.police, town
         roll = rng.random()
         if roll < 0.8:
-            return "Chicago Police Department", "FIRST"
+            return synth.city.police, synth.city
         if roll < 0.92:
-            _city, _zip, _streets, _pd, district = rng.choice(SUBURBS)
-            return "Cook County Sheriff's Office", district
-        return "Illinois State Police", "FIRST"
+            return synth.sheriff, rng.choice(synth.towns)
+        return synth.state_police, synth.city
 
     def case_rows(
         self, person: dict[str, str], dob: date, disposition: date
@@ -289,7 +261,7 @@ class Maker:
         arrest = disposition - timedelta(
             days=rng.choice((0, 1, rng.randint(2, 60), rng.randint(20, 240)))
         )
-        agency, district = self.agency_and_district(person["_suburb"])
+        agency, place = self.arrest(person["_town"])
         charges = rng.choices((1, 2, 3), weights=(60, 28, 12))[0]
         picks = []
         pool = list(range(len(STATUTES)))
@@ -302,8 +274,8 @@ class Maker:
         if picks[0][0].endswith("4(c)") and rng.random() < 0.35:
             picks[0] = FELONY_4C
             felony = True
-        division = FELONY_DIVISION if felony else f"MUNICIPAL DEPARTMENT, {district} DISTRICT"
-        number = self.case_number(arrest.year, felony, district)
+        division = self.synth.division_of(place, felony)
+        number = self.case_number(arrest.year, felony, place)
         case_det = rng.choices(DETERMINATION_CHOICES, weights=DETERMINATION_WEIGHTS)[0]
         disposition_text = rng.choice(DISPOSITIONS)
         rows = []
@@ -336,14 +308,12 @@ DETERMINATION_CHOICES = ("vacate_expunge", "not_eligible", "needs_review")
 DETERMINATION_WEIGHTS = (70, 15, 15)
 
 
-def synth_rows(
-    cases: int, seed: int, case_numbers: SynthCaseNumbers | None = None
-) -> list[dict[str, str]]:
-    """`cases` fictional cases (1-3 charge rows each) with the canonical columns, in order;
-    case numbers in `case_numbers`' style (a pack's [accepts.synth]), Cook's by default."""
+def synth_rows(cases: int, seed: int, synth: SynthData | None = None) -> list[dict[str, str]]:
+    """`cases` fictional cases (1-3 charge rows each) with the canonical columns, in order, of the
+    court whose `[accepts.synth]` is `synth` (DEFAULT_PACK's when None)."""
     if cases < 0:
         raise ValueError("cases must be 0 or more")
-    maker = Maker(seed, case_numbers)
+    maker = Maker(seed, synth)
     rng = maker.rng
     rows: list[dict[str, str]] = []
     made = 0

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 COUNTY_COLUMN = "county"
 
@@ -23,18 +23,53 @@ def normalise_county(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-class SynthCaseNumbers(BaseModel):
-    """How `docgen synth --pack` writes this court's fictional case numbers: format strings with
-    {year}, {district} (1-6, Cook's municipal districts) and {number} (zero-padded to `digits`)."""
+class SynthPlace(BaseModel):
+    """A city or town of a court's fictional rows (`docgen synth --pack`): real streets and ZIP
+    codes (house numbers are made up), its police department as the input spells it, and where
+    its misdemeanor cases are heard."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    zips: list[str] = Field(min_length=1)
+    streets: list[str] = Field(min_length=1)
+    police: str
+    street_numbers: tuple[int, int] = (100, 9_999)
+    district: str = ""  # {district} of a misdemeanor case number (Cook's municipal districts)
+    division: str = ""  # court_division of its misdemeanor cases; empty: [accepts.synth] division
+
+
+class SynthData(BaseModel):
+    """The schema of a pack's `[accepts.synth]`: what `docgen synth --pack` writes for this court.
+    Case numbers are format strings with {year}, {district} (the place's) and {number} (zero-padded
+    to `digits`); `city_share` of the addresses are in `city`, the rest in one of `towns`; cases
+    are arrested by the place's police, the `sheriff` or the `state_police`."""
 
     model_config = ConfigDict(extra="forbid")
     felony: str
     misdemeanor: str
     digits: int = 7
+    felony_division: str
+    division: str = ""
+    city: SynthPlace
+    city_share: float = Field(ge=0.0, le=1.0)
+    towns: list[SynthPlace] = Field(min_length=1)
+    sheriff: str
+    state_police: str
 
     def case_number(self, year: int, felony: bool, district: str, number: int) -> str:
         pattern = self.felony if felony else self.misdemeanor
         return pattern.format(year=year, district=district, number=f"{number:0{self.digits}d}")
+
+    def division_of(self, place: SynthPlace, felony: bool) -> str:
+        return self.felony_division if felony else (place.division or self.division)
+
+    def town(self, name: str) -> SynthPlace | None:
+        return next((t for t in self.towns if t.name == name), None)
+
+    def arresting_agencies(self) -> list[str]:
+        """Every arresting agency the fictional rows can name."""
+        places = [self.city, *self.towns]
+        return list(dict.fromkeys([*(p.police for p in places), self.sheriff, self.state_police]))
 
 
 class Accepts(BaseModel):
@@ -46,7 +81,7 @@ class Accepts(BaseModel):
     # Shown in a reject's reason: "not a <court> case number (the pack accepts <examples>)".
     court: str = ""
     case_number_examples: list[str] = []
-    synth: SynthCaseNumbers | None = None
+    synth: SynthData | None = None  # `docgen synth --pack`: this court's fictional rows
 
     @field_validator("case_number_patterns")
     @classmethod

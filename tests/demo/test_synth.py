@@ -7,11 +7,22 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from typer.testing import CliRunner
 
-from docgen.demo.synth import LONG_HYPHENATED, SPECIAL_NAMES, STATUTES, synth_rows, write_csv
+from docgen.cli import app
+from docgen.demo.synth import (
+    LONG_HYPHENATED,
+    SPECIAL_NAMES,
+    STATUTES,
+    pack_synth,
+    synth_rows,
+    write_csv,
+)
 from docgen.model import ALL_COLUMNS
+from docgen.plan.accepts import SynthPlace
 from docgen.plan.validate import validate_table
 from docgen.readers import read_table
+from tests.paths import FIXTURES
 
 AS_OF = date(2026, 12, 1)
 CASE_NUMBER = re.compile(r"(\d{4})-(CR|MC[1-6])-\d{7}")
@@ -127,3 +138,62 @@ def test_person_identity_is_consistent(rows):
     for r in rows:
         ident = (r["last_name"], r["first_name"], r["date_of_birth"], r["address_line1"])
         assert identity.setdefault(r["person_id"], ident) == ident
+
+
+# ---- the court's own places: [accepts.synth] in each pack, never Cook's lists in Python ----
+
+COOK_NAMES = re.compile(r"(?i)\bChicago\b|\bCook County\b|MUNICIPAL DEPARTMENT|\bEvanston\b")
+
+
+def test_without_a_pack_synth_writes_il_cooks_rows():
+    assert synth_rows(30, seed=2) == synth_rows(30, seed=2, synth=pack_synth("il-cook"))
+
+
+def test_will_rows_are_will_countys_own():
+    synth = pack_synth("il-will")
+    rows = synth_rows(200, seed=7, synth=synth)
+    places = {synth.city.name, *(t.name for t in synth.towns)}
+    assert {r["city"] for r in rows if r["city"]} == places
+    assert {"Joliet", "Bolingbrook", "Naperville", "Plainfield", "Romeoville"} <= places
+    assert {r["arresting_agency"] for r in rows} == set(synth.arresting_agencies())
+    assert {"Will County Sheriff's Office", "Illinois State Police"} <= set(
+        r["arresting_agency"] for r in rows
+    )
+    zips = {z for place in (synth.city, *synth.towns) for z in place.zips}
+    assert {r["postal_code"] for r in rows if r["postal_code"]} <= zips
+    assert {r["court_division"] for r in rows} == {"CRIMINAL DIVISION"}
+    assert not [r for r in rows if COOK_NAMES.search(",".join(r.values()))]
+
+
+def test_the_will_fixture_names_nothing_of_cook_county():
+    text = (FIXTURES / "il-will-input.csv").read_text(encoding="utf-8")
+    assert not COOK_NAMES.search(text)
+    assert "Joliet Police Department" in text and "Will County Sheriff's Office" in text
+
+
+def test_the_places_are_the_packs_data_not_code():
+    # Another court's data, made up here: every place, agency and division comes from it.
+    place = SynthPlace(name="Springfield", zips=["62701"], streets=["Main St"], police="SPD")
+    synth = pack_synth("il-will").model_copy(
+        update={
+            "city": place,
+            "towns": [place.model_copy(update={"name": "Chatham", "police": "CPD"})],
+            "sheriff": "Sangamon County Sheriff's Office",
+            "division": "MISDEMEANOR DIVISION",
+            "felony_division": "FELONY DIVISION",
+        }
+    )
+    rows = synth_rows(80, seed=3, synth=synth)
+    assert {r["city"] for r in rows if r["city"]} == {"Springfield", "Chatham"}
+    assert {r["arresting_agency"] for r in rows} <= set(synth.arresting_agencies())
+    assert {r["court_division"] for r in rows} == {"MISDEMEANOR DIVISION", "FELONY DIVISION"}
+
+
+def test_synth_raw_takes_the_pack(tmp_path):
+    out = tmp_path / "raw.csv"
+    args = ["synth", "--raw", "--pack", "il-will", "--cases", "20", "--seed", "4"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert not COOK_NAMES.search(text) and "Joliet" in text
+    assert re.search(r"\b(?:19|20)\d\d(?:CF|CM)\d{6}\b", text)

@@ -18,6 +18,7 @@ import random
 from datetime import date, timedelta
 
 from docgen.demo.synth import Maker, day_between, years_before
+from docgen.plan.accepts import SynthData
 from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
 
 POSSESSION = "Possession of cannabis"
@@ -96,8 +97,8 @@ def _grams(rng: random.Random, low: float, high: float) -> str:
 
 
 class _RawMaker:
-    def __init__(self, seed: int) -> None:
-        self.maker = Maker(seed)
+    def __init__(self, seed: int, synth: SynthData | None = None) -> None:
+        self.maker = Maker(seed, synth)
         self.rng = self.maker.rng
 
     def charge(
@@ -173,11 +174,12 @@ class _RawMaker:
         return charges, disposition
 
 
-def raw_rows(cases: int, seed: int) -> list[dict[str, str]]:
-    """`cases` fictional cases (1-3 charge rows each) in the il-crta raw columns, in order."""
+def raw_rows(cases: int, seed: int, synth: SynthData | None = None) -> list[dict[str, str]]:
+    """`cases` fictional cases (1-3 charge rows each) in the il-crta raw columns, in order, of the
+    court whose `[accepts.synth]` is `synth` (docgen.demo.synth's default pack when None)."""
     if cases < 0:
         raise ValueError("cases must be 0 or more")
-    raw = _RawMaker(seed)
+    raw = _RawMaker(seed, synth)
     maker, rng = raw.maker, raw.rng
     kinds, weights = zip(*KINDS, strict=True)
     rows: list[dict[str, str]] = []
@@ -209,11 +211,9 @@ def _case_rows(
     maker, rng = raw.maker, raw.rng
     charges, disposition = raw.case_charges(kind)
     felony = any(_is_felony(c["offense_class"]) for c in charges)
-    agency, district = maker.agency_and_district(person["_suburb"])
-    division = "COUNTY DEPARTMENT, CRIMINAL DIVISION"
-    if not felony:
-        division = f"MUNICIPAL DEPARTMENT, {district} DISTRICT"
-    number = maker.case_number(arrest.year, felony, district)
+    agency, place = maker.arrest(person["_town"])
+    division = maker.synth.division_of(place, felony)
+    number = maker.case_number(arrest.year, felony, place)
     disposed = arrest + timedelta(days=rng.choice((0, 1, rng.randint(2, 90), rng.randint(30, 300))))
     released = disposition == "released_without_charging"
     no_arrest_date = rng.random() < 0.03 and not released
