@@ -28,6 +28,7 @@ from docgen.plan.group import group_stored
 from docgen.plan.planner import LazySpecs, plan_documents, plan_people
 from docgen.plan.validate import ValidationResult, validate_table
 from docgen.plan.viewmodel import DocumentSpec
+from docgen.plural import counted
 from docgen.readers import read_table
 from docgen.readers.addresses import apply_addresses
 from docgen.render.pool import Cancel, Progress, render_all
@@ -95,7 +96,7 @@ class OtherCourtRows(DocgenError):
         first = rejects[0]
         super().__init__(
             f"{file}, row {first.row}: {first.reason}; "
-            f"{len(rejects)} row(s) are not for pack {pack}'s court and --strict stops the run",
+            f"{counted(len(rejects), 'row')} {'is' if len(rejects) == 1 else 'are'} not for pack {pack}'s court and --strict stops the run",
             hint="Run with the pack of the court these rows belong to, or without --strict "
             "to reject them and make the rest.",
         )

@@ -45,6 +45,7 @@ from docgen.check.wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
 from docgen.packs import load_pack
+from docgen.plural import counted
 
 
 class CheckError(DocgenError):
@@ -164,7 +165,7 @@ def _nothing_to_check(
     word = sum(1 for e in entries if e.get("kind") in documents and e.get("format") == "docx")
     if word:
         return CheckError(
-            f"{run_dir}: no PDF court documents to check: the run made {word} court document(s) "
+            f"{run_dir}: no PDF court documents to check: the run made {counted(word, 'court document')} "
             "as DOCX only, and the filing rules are the court's rules for PDF filings",
             hint="Make the PDFs (docgen generate ... --formats pdf or pdf,docx) and check that run.",
         )

@@ -10,6 +10,7 @@ import typer
 
 from docgen.cli.common import app, err, guard, out, parse_date
 from docgen.cli.options import EncodingOpt, FormatOpt
+from docgen.plural import counted
 
 _Field = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="The short form")]
 _Signer = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="Who signs")]
@@ -159,7 +160,7 @@ def petition(
     out.print(
         f"Petition {result.run_id}: {result.input_rows} rows = {result.rows_in_documents} in "
         f"documents + {result.rows_not_eligible} not eligible + {result.rows_needs_review} needs "
-        f"review + {result.rows_rejected} rejected; {result.cases} case(s): {made}. "
+        f"review + {result.rows_rejected} rejected; {counted(result.cases, 'case')}: {made}. "
         f"Output: {result.run_dir}",
         highlight=False,
         soft_wrap=True,

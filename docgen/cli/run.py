@@ -17,6 +17,7 @@ from docgen.cli.options import (
     ModeOpt,
     RulesOpt,
 )
+from docgen.plural import counted
 
 
 @app.command()
@@ -173,15 +174,15 @@ def generate(
         )
     if result.rows_rejected:
         out.print(
-            f"{result.rows_rejected} row(s) rejected: see {result.run_dir / 'rejects.csv'}",
+            f"{counted(result.rows_rejected, 'row')} rejected: see {result.run_dir / 'rejects.csv'}",
             highlight=False,
         )
     if result.agencies_not_in_directory:
         cases = sum(result.agencies_not_in_directory.values())
         out.print(
-            f"To fix before filing: {len(result.agencies_not_in_directory)} arresting "
-            f"agenc{'y' if len(result.agencies_not_in_directory) == 1 else 'ies'} without an "
-            f"address in the pack's agency directory ({cases} case(s)): see "
+            "To fix before filing: "
+            f"{counted(len(result.agencies_not_in_directory), 'arresting agency', 'arresting agencies')}"
+            f" without an address in the pack's agency directory ({counted(cases, 'case')}): see "
             f"{result.run_dir / 'report.html'}",
             highlight=False,
         )
@@ -252,7 +253,7 @@ def check(
     letters = [f for f in report.files if f.letter]
     court_failed = sum(1 for f in court if not f.ok)
     out.print(
-        f"{report.run_dir}: {len(court)} court document(s) checked against the "
+        f"{report.run_dir}: {counted(len(court), 'court document')} checked against the "
         f"{report.pack} rules: {len(court) - court_failed} pass, {court_failed} fail.",
         highlight=False,
         soft_wrap=True,
@@ -260,7 +261,7 @@ def check(
     if letters:
         letters_failed = sum(1 for f in letters if not f.ok)
         out.print(
-            f"{len(letters)} letter(s) checked against the {report.pack} letter rules: "
+            f"{counted(len(letters), 'letter')} checked against the {report.pack} letter rules: "
             f"{len(letters) - letters_failed} pass, {letters_failed} fail.",
             highlight=False,
             soft_wrap=True,

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from docgen.errors import DocgenError
 from docgen.packs import available_packs, load_pack
+from docgen.plural import counted
 from docgen.service import worker
 from docgen.service.api_errors import ApiError
 from docgen.service.auth import Office
@@ -225,7 +226,7 @@ async def create_job(
             raise ApiError(
                 422,
                 "rows_rejected",
-                f"{name}: {len(problems)} row(s) have problems; nothing was made",
+                f"{name}: {counted(len(problems), 'row')} {'has' if len(problems) == 1 else 'have'} problems; nothing was made",
                 problems[:MAX_LISTED_PROBLEMS],
             )
         store.insert_job(

@@ -10,6 +10,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.packs import Pack
+from docgen.plural import counted
 from docgen.render.pdf import html_to_pdf
 from docgen.run_options import RunOptions, RunResult
 from docgen.store.file_index import FileEntry
@@ -20,9 +21,11 @@ PDF_LIST_ROWS = 300  # rows of each list (review, no address, rejects) in report
 
 
 def _env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined
     )
+    env.globals["counted"] = counted
+    return env
 
 
 def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[str, Any]:

@@ -49,10 +49,10 @@ def test_every_filing_of_the_golden_run_passes(golden_run) -> None:
     assert result.exit_code == 0, result.output
     # 6 cases x (motion + order): the letters, batches and report are not filings; the 4
     # letters are held to the letter rules ([rules.letters]) instead.
-    assert "12 court document(s) checked against the il-cook rules: 12 pass, 0 fail" in (
+    assert "12 court documents checked against the il-cook rules: 12 pass, 0 fail" in (
         result.output
     )
-    assert "4 letter(s) checked against the il-cook letter rules: 4 pass, 0 fail" in result.output
+    assert "4 letters checked against the il-cook letter rules: 4 pass, 0 fail" in result.output
     report = check_run(golden_run.run_dir)
     court = sorted({Path(f.path).name for f in report.files if not f.letter})
     assert court == ["motion.pdf", "order.pdf"]
@@ -259,7 +259,7 @@ def test_a_docx_only_run_is_an_error_not_zero_passes(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert " ".join(result.output.split()) == (
         f"Error: {docx_run.run_dir}: no PDF court documents to check: the run made 2 court "
-        "document(s) as DOCX only, and the filing rules are the court's rules for PDF filings "
+        "documents as DOCX only, and the filing rules are the court's rules for PDF filings "
         "Hint: Make the PDFs (docgen generate ... --formats pdf or pdf,docx) and check that run."
     )
 

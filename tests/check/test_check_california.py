@@ -116,7 +116,7 @@ def test_every_filing_of_a_ca_run_passes(ca_run) -> None:
 def test_fixed_run_passes(fixed_run: Path) -> None:
     result = check_cli(fixed_run)
     assert result.exit_code == 0, result.output
-    assert "2 court document(s) checked against the ca-los-angeles rules: 2 pass, 0 fail" in (
+    assert "2 court documents checked against the ca-los-angeles rules: 2 pass, 0 fail" in (
         result.output
     )
 
@@ -195,7 +195,7 @@ def test_per_case_orders_are_checked_too(tmp_path: Path, monkeypatch: pytest.Mon
     result = check_cli(run_dir)
     assert result.exit_code == 0, result.output
     # The motion and 30 per-case orders (kind "order"); the orders batch and letters are not filings.
-    assert "31 court document(s) checked against the ca-los-angeles rules: 31 pass" in result.output
+    assert "31 court documents checked against the ca-los-angeles rules: 31 pass" in result.output
 
 
 # ---- court content: the order carries its exhibit, pages run on, DOJ, raw data --------------

@@ -192,7 +192,7 @@ def test_petition_filings_pass_the_pack_rules(legal_aid: Path) -> None:
     # Motion, order and notice of filing: Rule 10/131 paper, margins, fonts, stamp box, case number.
     result = runner.invoke(app, ["check", str(legal_aid)])
     assert result.exit_code == 0, result.output
-    assert "3 court document(s) checked against the il-cook rules: 3 pass, 0 fail" in result.output
+    assert "3 court documents checked against the il-cook rules: 3 pass, 0 fail" in result.output
 
 
 def test_other_signer_means_other_run_folder(pro_se: Path, legal_aid: Path) -> None:

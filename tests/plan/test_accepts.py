@@ -146,8 +146,8 @@ def test_strict_stops_before_any_file_on_another_courts_rows(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert run_dir is None
     assert (
-        "in.csv, row 3: county: not a Cook County row (the pack accepts county COOK); 1 row(s) "
-        "are not for pack il-cook's court and --strict stops the run" in flat(result.output)
+        "in.csv, row 3: county: not a Cook County row (the pack accepts county COOK); 1 row "
+        "is not for pack il-cook's court and --strict stops the run" in flat(result.output)
     )
 
 

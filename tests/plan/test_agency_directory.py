@@ -268,4 +268,4 @@ def test_generate_says_what_to_fix_before_filing(tmp_path: Path) -> None:
     assert "To fix before filing: 1 arresting agency without an address in the pack's agency " in (
         flat
     )
-    assert "directory (1 case(s))" in flat
+    assert "directory (1 case)" in flat

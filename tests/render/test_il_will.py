@@ -238,7 +238,7 @@ def test_il_will_rejects_cook_case_numbers(tmp_path: Path) -> None:
     }
     strict = runner.invoke(app, [*args, "--out", str(tmp_path / "strict"), "--strict"])
     assert strict.exit_code == 1
-    assert f"{rows} row(s) are not for pack il-will's court and --strict stops the run" in (
+    assert f"{rows} rows are not for pack il-will's court and --strict stops the run" in (
         " ".join(strict.output.split())
     )
     assert not (tmp_path / "strict").exists()

@@ -217,8 +217,8 @@
       $("progress-label").textContent = "Documents made";
       setProgress(total || 0, total || 0);
       const s = job.summary;
-      say("Finished: " + s.cases + " cases, " + s.letters + " letters. " +
-          (s.rows_rejected ? s.rows_rejected + " row(s) left out; see the problems below." : "Every row is accounted for."));
+      say("Finished: " + s.cases + (s.cases === 1 ? " case, " : " cases, ") + s.letters + (s.letters === 1 ? " letter. " : " letters. ") +
+          (s.rows_rejected ? s.rows_rejected + (s.rows_rejected === 1 ? " row" : " rows") + " left out; see the problems below." : "Every row is accounted for."));
       showSummary(s);
       showProblems(job.problems, "These rows are not in any document. They are also listed in rejects.csv in the download.");
       $("download-button").hidden = false;
