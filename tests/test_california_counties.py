@@ -242,9 +242,7 @@ def test_every_filing_of_a_county_run_passes_docgen_check(county_run) -> None:
     pack, run = county_run
     result = runner.invoke(app, ["check", str(run.run_dir)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert f"2 court documents checked against the {pack} rules: 2 pass, 0 fail" in (
-        result.output
-    )
+    assert f"2 court documents checked against the {pack} rules: 2 pass, 0 fail" in (result.output)
 
 
 def test_every_docx_of_a_county_run_is_valid(county_run) -> None:

@@ -55,6 +55,10 @@ from docgen.packs import Pack
 from docgen.store.file_index import FileIndex
 from docgen.store.output import write_atomic
 
+# The name column of a bulk order's index row (PDF and Word): it names no one person, but
+# everyone in its exhibit; a blank cell reads as a name missing.
+BULK_ORDER_NAME = "The persons listed in Exhibit A"
+
 
 def index_context(
     documents: Sequence[BatchDocument],
@@ -228,7 +232,7 @@ def write_judge_batches(
         documents.append(
             BatchDocument(
                 key=key,
-                name=name if kind == "order" else "",
+                name=name if kind == "order" else BULK_ORDER_NAME,
                 relpath=relpath,
                 kind=kind,
                 pages=(pdf.pages or 0) if pdf is not None else 0,  # a PDF entry has its pages

@@ -286,7 +286,7 @@ def test_a_bulk_order_batch_is_the_index_and_that_order(tmp_path: Path) -> None:
         tmp_path,
         pack_name="ca-los-angeles",
         input_format="gogen",
-        formats=("pdf",),
+        formats=("pdf", "docx"),
     )
     mapping = _map(result.run_dir)
     assert [d["kind"] for d in mapping["documents"]] == ["bulk-order"]
@@ -296,6 +296,9 @@ def test_a_bulk_order_batch_is_the_index_and_that_order(tmp_path: Path) -> None:
     assert len(reader.outline) == 1
     index_text = reader.pages[0].extract_text()
     assert "Order Granting Relief" in index_text and f"1–{order_pages}" in index_text
+    assert "The persons listed in Exhibit A" in index_text  # not a blank name cell
+    word_index = Document(str(result.run_dir / BATCH_DOCX)).tables[0]
+    assert word_index.rows[1].cells[2].text == "The persons listed in Exhibit A"
     with pikepdf.open(io.BytesIO((result.run_dir / BATCH_PDF).read_bytes())) as pdf:
         assert len(pdf.pages) == len(reader.pages)
 
