@@ -22,8 +22,10 @@ Layout, mirroring the PDF: US Letter, 1 in margins, Liberation Serif 12 pt.
           reading order stays letterhead, recipient, date. Row 1 (letterhead) has an exact height
           of 1.15 in, so row 2 (recipient in a 3.5 in column, date right-aligned beside it) starts
           exactly 2.15 in from the top of the page and 1 in from its left edge (USPS Pub. 25:
-          2.1-2.25 in, at most 3.5 in wide). Row 2 is exactly 1.25 in high, so the body starts
-          3.4 in down, below the window. Footer: office name and "Page N of M" ("Página N de M").
+          2.1-2.25 in, at most 3.5 in wide), in 10 pt on exactly 10.5 pt lines ("Address Line",
+          as the PDF): six lines end at 3.03 in, inside the window. Row 2 is exactly 1.25 in
+          high, so the body starts 3.4 in down, below the window. Footer: office name and
+          "Page N of M" ("Página N de M").
 
 Unused parts of python-docx's default package (stylesWithEffects, customXml, thumbnail, latent and
 unused styles) are pruned: they were 95% of the package and most of the render time.
@@ -179,6 +181,10 @@ def _styles(doc: DocxDocument) -> None:
     _paragraph_style(doc, "Letter Text", after=8, line_pt=14.4)
     _paragraph_style(doc, "List Line", after=4, first_indent=-0.25, left_indent=0.75)
     _paragraph_style(doc, "Block Line", line_pt=14.4)
+    # The letter's address block, as the PDF's .recipient: 10 pt on exactly 10.5 pt lines, so
+    # six lines take 0.875 in and stay inside the #10 window (docs/letters.md).
+    _paragraph_style(doc, "Address Line", size=10, line_pt=10.5)
+    doc.styles["Address Line"].paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     _paragraph_style(doc, "Caption Line", line_pt=15)
     _paragraph_style(doc, "Table Text", line_pt=14.4)
     _paragraph_style(doc, "Table Header", bold=True, line_pt=14.4, keep_next=True)
@@ -668,13 +674,7 @@ def build_letter() -> DocxDocument:
     para(head, "{{ letterhead.contact }}", "Block Line", space_before=Pt(2))
     recipient = t.cell(1, 0)
     cell_text(recipient, "{%p for line in recipient %}", "Block Line")
-    para(
-        recipient,
-        "{{ line }}",
-        "Block Line",
-        line_spacing=Pt(13.8),
-        line_spacing_rule=WD_LINE_SPACING.AT_LEAST,
-    )
+    para(recipient, "{{ line }}", "Address Line")
     tag(recipient, "{%p endfor %}")
     date_cell = t.cell(1, 1)
     cell_text(date_cell, "{{ date_long }}", "Block Line", alignment=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -687,7 +687,8 @@ def build_letter() -> DocxDocument:
     main.paragraph_format.left_indent = Pt(11)
     para(doc, "{{ cases_intro }}", "Letter Text", keep_with_next=True)
     # No spacer: the next heading's 10 pt space before separates it (CSS margins collapse).
-    data_table(doc, "cases", [1.6, 2.3, 0.8, 1.8], "Cases", gap_after=0)
+    # Case, court, year, offense, what was asked for (the view model's five columns).
+    data_table(doc, "cases", [1.45, 1.6, 0.5, 1.65, 1.3], "Cases", gap_after=0)
 
     para(doc, "{{ meaning_title }}", "Heading 2")
     tag(doc, "{%p for item in meaning %}")
@@ -697,6 +698,9 @@ def build_letter() -> DocxDocument:
     para(doc, "{{ check }}", "Letter Text")
     para(doc, "{{ contact_title }}", "Heading 2")
     para(doc, "{{ contact }}", "Letter Text")
+    para(doc, "{%p for line in contact_other_languages %}", "Letter Text")
+    para(doc, "{{ line }}", "Letter Text")
+    para(doc, "{%p endfor %}", "Letter Text")
     para(
         doc,
         "{{ closing }}",
