@@ -76,12 +76,13 @@ def test_the_word_address_block_is_10_pt_in_the_window_position() -> None:
         size = paragraph.runs[0].font.size or style.font.size
         spacing = paragraph.paragraph_format.line_spacing or style.paragraph_format.line_spacing
         rule = (
-            paragraph.paragraph_format.line_spacing_rule
-            or style.paragraph_format.line_spacing_rule
+            paragraph.paragraph_format.line_spacing_rule or style.paragraph_format.line_spacing_rule
         )
         assert size == Pt(10)
         assert spacing == Pt(10.5) and rule == WD_LINE_SPACING.EXACTLY
-        assert not paragraph.paragraph_format.space_before and not style.paragraph_format.space_before
+        assert (
+            not paragraph.paragraph_format.space_before and not style.paragraph_format.space_before
+        )
     # Six lines of 10.5 pt end above the window box's bottom edge ([rules.letters] window_in).
     window = rules_of(load_pack("il-cook")).letters.window_in
     assert top_in + 6 * 10.5 / 72 <= window.top_in + window.height_in
