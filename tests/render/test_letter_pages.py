@@ -1,5 +1,6 @@
-"""A one-case letter is one sheet, closing included, in every pack and both languages: what a
-person opens and what a mail house pays for. Counted from the rendered PDF."""
+"""A one-case letter is one sheet, closing included, in every pack and both languages, before
+the judge signs and after (signed, denied): what a person opens and what a mail house pays for.
+Counted from the rendered PDF."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from docgen.judge.letters_signed import _SignedWordingPack
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import available_packs, load_pack
 from docgen.plan import viewmodel
@@ -68,16 +70,35 @@ def _one_case_person(pack_name: str, lang: str) -> Person:
     return Person(person_id="P-1", first=rows[0], cases=[case])
 
 
+def _spec(pack_name: str, lang: str, kind: str):
+    pack = load_pack(pack_name)
+    person = _one_case_person(pack_name, lang)
+    if kind == "signed":  # as `docgen letters --signed-only` words it (docgen/judge/letters_signed)
+        signed_on = viewmodel.long_date(date(2026, 12, 3), lang)
+        wording = _SignedWordingPack(pack, {"signed_on": signed_on, "signed_dates": [signed_on]})
+        return viewmodel.letter(
+            wording,  # type: ignore[arg-type]
+            person,
+            person.cases,
+            RUN_DATE,
+            period_start=date(2026, 12, 3),
+        )
+    if kind == "denied":
+        wording = _SignedWordingPack(pack, {}, "letter_denied")
+        return viewmodel.letter(wording, person, person.cases, RUN_DATE)  # type: ignore[arg-type]
+    return viewmodel.letter(pack, person, person.cases, RUN_DATE)
+
+
+@pytest.mark.parametrize("kind", ["letter", "signed", "denied"])
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("pack_name", available_packs())
-def test_a_one_case_letter_is_one_page(pack_name: str, lang: str) -> None:
+def test_a_one_case_letter_is_one_page(pack_name: str, lang: str, kind: str) -> None:
     pack = load_pack(pack_name)
     assert lang in pack.config.pack.languages
-    person = _one_case_person(pack_name, lang)
-    spec = viewmodel.letter(pack, person, person.cases, RUN_DATE)
+    spec = _spec(pack_name, lang, kind)
     pages = PdfReader(io.BytesIO(PdfRenderer(pack, RUN_DATE).render(spec))).pages
     text = pages[0].extract_text() or ""
-    assert len(pages) == 1, f"{pack_name} {lang}: {len(pages)} pages"
+    assert len(pages) == 1, f"{pack_name} {lang} {kind}: {len(pages)} pages"
     # The whole letter is on it: the table, how to check, whom to call, the closing.
     for part in ("check_title", "contact_title", "closing"):
         assert spec.context[part] in text, part
