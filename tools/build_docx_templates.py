@@ -694,12 +694,14 @@ def build_letter() -> DocxDocument:
     tag(doc, "{%p for item in meaning %}")
     para(doc, "{{ item }}", "List Bullet", left_indent=Inches(0.3), first_line_indent=Inches(-0.2))
     tag(doc, "{%p endfor %}")
+    # How to check and whom to call travel with the closing (as the PDF's .keep): a letter that
+    # needs a second page never carries the sign-off onto it alone.
     para(doc, "{{ check_title }}", "Heading 2")
-    para(doc, "{{ check }}", "Letter Text")
+    para(doc, "{{ check }}", "Letter Text", keep_with_next=True)
     para(doc, "{{ contact_title }}", "Heading 2")
-    para(doc, "{{ contact }}", "Letter Text")
+    para(doc, "{{ contact }}", "Letter Text", keep_with_next=True)
     para(doc, "{%p for line in contact_other_languages %}", "Letter Text")
-    para(doc, "{{ line }}", "Letter Text")
+    para(doc, "{{ line }}", "Letter Text", keep_with_next=True)
     para(doc, "{%p endfor %}", "Letter Text")
     para(
         doc,
