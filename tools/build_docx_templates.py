@@ -22,8 +22,10 @@ Layout, mirroring the PDF: US Letter, 1 in margins, Liberation Serif 12 pt.
           reading order stays letterhead, recipient, date. Row 1 (letterhead) has an exact height
           of 1.15 in, so row 2 (recipient in a 3.5 in column, date right-aligned beside it) starts
           exactly 2.15 in from the top of the page and 1 in from its left edge (USPS Pub. 25:
-          2.1-2.25 in, at most 3.5 in wide). Row 2 is exactly 1.25 in high, so the body starts
-          3.4 in down, below the window. Footer: office name and "Page N of M" ("Página N de M").
+          2.1-2.25 in, at most 3.5 in wide), in 10 pt on exactly 10.5 pt lines ("Address Line",
+          as the PDF): six lines end at 3.03 in, inside the window. Row 2 is exactly 1.25 in
+          high, so the body starts 3.4 in down, below the window. Footer: office name and
+          "Page N of M" ("Página N de M").
 
 Unused parts of python-docx's default package (stylesWithEffects, customXml, thumbnail, latent and
 unused styles) are pruned: they were 95% of the package and most of the render time.
@@ -176,14 +178,18 @@ def _styles(doc: DocxDocument) -> None:
     _paragraph_style(doc, "Subtitle Line", align=center, bold=True, after=18, keep_next=True)
     _paragraph_style(doc, "Body Paragraph", after=12, line_pt=18, first_indent=0.5)
     _paragraph_style(doc, "Body Flush", after=12, line_pt=18)
-    _paragraph_style(doc, "Letter Text", after=8, line_pt=14.4)
+    _paragraph_style(doc, "Letter Text", after=4, line_pt=13.44)  # letter.css: 1.12
     _paragraph_style(doc, "List Line", after=4, first_indent=-0.25, left_indent=0.75)
     _paragraph_style(doc, "Block Line", line_pt=14.4)
+    # The letter's address block, as the PDF's .recipient: 10 pt on exactly 10.5 pt lines, so
+    # six lines take 0.875 in and stay inside the #10 window (docs/letters.md).
+    _paragraph_style(doc, "Address Line", size=10, line_pt=10.5)
+    doc.styles["Address Line"].paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     _paragraph_style(doc, "Caption Line", line_pt=15)
     _paragraph_style(doc, "Table Text", line_pt=14.4)
     _paragraph_style(doc, "Table Header", bold=True, line_pt=14.4, keep_next=True)
     _paragraph_style(doc, "Footer Line", size=10, line_pt=12)
-    _paragraph_style(doc, "List Bullet", after=2, line_pt=14.4)
+    _paragraph_style(doc, "List Bullet", after=1, line_pt=13.44)  # the letter's list
     bullet_ppr = doc.styles["List Bullet"].element.pPr
     spacing_off = bullet_ppr.find(qn("w:contextualSpacing"))
     if spacing_off is not None:
@@ -513,12 +519,14 @@ def charges_table(doc: DocxDocument) -> None:
     data_table(doc, "charges", [1.15, 1.75, 1.1, 1.2, 1.3], "Charges")
 
 
-def footer(doc: DocxDocument, left_expr: str, total: str = "NUMPAGES") -> None:
+def footer(
+    doc: DocxDocument, left_expr: str, total: str = "NUMPAGES", width_in: float = TEXT_WIDTH_IN
+) -> None:
     """Footer: a left text and "Page N of M" (Spanish for Spanish letters), as in _footer.html.
     `total` "SECTIONPAGES" counts the first section only (a motion before its exhibit)."""
     p = doc.sections[0].footer.paragraphs[0]
     p.style = "Footer Line"
-    p.paragraph_format.tab_stops.add_tab_stop(Inches(TEXT_WIDTH_IN), WD_TAB_ALIGNMENT.RIGHT)
+    p.paragraph_format.tab_stops.add_tab_stop(Inches(width_in), WD_TAB_ALIGNMENT.RIGHT)
     p.add_run(f"{left_expr}\t{{{{ 'Página' if lang == 'es' else 'Page' }}}} ")
     field_run(p, "PAGE", "1")
     p.add_run(" {{ 'de' if lang == 'es' else 'of' }} ")
@@ -648,38 +656,41 @@ def _paragraph_border(p: Paragraph, side: str, eighths: int = 6, space_pt: int =
     ppr.find(qn("w:pBdr"))[0].set(qn("w:space"), str(space_pt))
 
 
+LETTER_SIDE_IN = 0.75  # letter.css: the letter's page has 0.75 in sides and bottom, 1 in top
+LETTER_WIDTH_IN = 8.5 - 2 * LETTER_SIDE_IN
+
+
 def build_letter() -> DocxDocument:
     doc = base_document("letter")
+    section = doc.sections[0]
+    for side in ("left_margin", "right_margin", "bottom_margin"):
+        setattr(section, side, Inches(LETTER_SIDE_IN))
     # Layout table, no padding: row 1 (letterhead) is exactly 1.15 in high, so row 2 (recipient
-    # and date) starts 2.15 in from the top of the page, in the #10 window; row 2 is exactly
-    # 1.25 in high, so the body starts 3.4 in down, below the window (as the PDF's .letter-top).
-    t = table(doc, 2, [3.5, 3.0], borders=False, caption="Letterhead and address")
+    # and date) starts 2.15 in from the top of the page, in the #10 window, 1 in from the left
+    # edge (after a 0.25 in spacer column); row 2 is exactly 1.2 in high, so the body starts
+    # 3.35 in down, below the window (as the PDF's .letter-top).
+    widths = [1.0 - LETTER_SIDE_IN, 3.5, LETTER_WIDTH_IN - 3.5 - (1.0 - LETTER_SIDE_IN)]
+    t = table(doc, 2, widths, borders=False, caption="Letterhead and address")
     row_height(0, t, 1.15)
-    row_height(1, t, 1.25)
+    row_height(1, t, 1.2)
     row_flags(t, 0)
     row_flags(t, 1)
     head = t.cell(0, 0)
     name = cell_text(head, "{{ letterhead.name }}", "Block Line")
     name.runs[0].bold = True
     name.runs[0].font.size = Pt(14)
-    # The letterhead may be wider than the recipient column: merge row 1 across both columns.
-    head = head.merge(t.cell(0, 1))
+    # The letterhead is wider than the recipient column: merge row 1 across every column.
+    head = head.merge(t.cell(0, 2))
     loop_lines(head, "letterhead.address_lines")
     para(head, "{{ letterhead.contact }}", "Block Line", space_before=Pt(2))
-    recipient = t.cell(1, 0)
+    recipient = t.cell(1, 1)
     cell_text(recipient, "{%p for line in recipient %}", "Block Line")
-    para(
-        recipient,
-        "{{ line }}",
-        "Block Line",
-        line_spacing=Pt(13.8),
-        line_spacing_rule=WD_LINE_SPACING.AT_LEAST,
-    )
+    para(recipient, "{{ line }}", "Address Line")
     tag(recipient, "{%p endfor %}")
-    date_cell = t.cell(1, 1)
+    date_cell = t.cell(1, 2)
     cell_text(date_cell, "{{ date_long }}", "Block Line", alignment=WD_ALIGN_PARAGRAPH.RIGHT)
 
-    para(doc, "{{ subject }}", "Letter Text", space_after=Pt(12)).runs[0].bold = True
+    para(doc, "{{ subject }}", "Letter Text", space_after=Pt(6)).runs[0].bold = True
     para(doc, "{{ greeting }}", "Letter Text")
     main = para(doc, "{{ main_point }}", "Letter Text")
     main.runs[0].bold = True
@@ -687,26 +698,33 @@ def build_letter() -> DocxDocument:
     main.paragraph_format.left_indent = Pt(11)
     para(doc, "{{ cases_intro }}", "Letter Text", keep_with_next=True)
     # No spacer: the next heading's 10 pt space before separates it (CSS margins collapse).
-    data_table(doc, "cases", [1.6, 2.3, 0.8, 1.8], "Cases", gap_after=0)
+    # Case, court, year, offense, what was asked for (the view model's five columns).
+    data_table(doc, "cases", [1.55, 1.6, 0.5, 2.05, 1.3], "Cases", gap_after=0)
 
-    para(doc, "{{ meaning_title }}", "Heading 2")
+    heading_space = {"space_before": Pt(7), "space_after": Pt(1)}  # letter.css h2
+    para(doc, "{{ meaning_title }}", "Heading 2", **heading_space)
     tag(doc, "{%p for item in meaning %}")
     para(doc, "{{ item }}", "List Bullet", left_indent=Inches(0.3), first_line_indent=Inches(-0.2))
     tag(doc, "{%p endfor %}")
-    para(doc, "{{ check_title }}", "Heading 2")
-    para(doc, "{{ check }}", "Letter Text")
-    para(doc, "{{ contact_title }}", "Heading 2")
-    para(doc, "{{ contact }}", "Letter Text")
+    # How to check and whom to call travel with the closing (as the PDF's .keep): a letter that
+    # needs a second page never carries the sign-off onto it alone.
+    para(doc, "{{ check_title }}", "Heading 2", **heading_space)
+    para(doc, "{{ check }}", "Letter Text", keep_with_next=True)
+    para(doc, "{{ contact_title }}", "Heading 2", **heading_space)
+    para(doc, "{{ contact }}", "Letter Text", keep_with_next=True)
+    para(doc, "{%p for line in contact_other_languages %}", "Letter Text")
+    para(doc, "{{ line }}", "Letter Text", keep_with_next=True)
+    para(doc, "{%p endfor %}", "Letter Text")
     para(
         doc,
         "{{ closing }}",
         "Letter Text",
-        space_before=Pt(12),
-        space_after=Pt(6),
+        space_before=Pt(4),
+        space_after=Pt(4),
         keep_with_next=True,
     )
     loop_lines(doc, "signature", keep_with_next=True)
-    footer(doc, "{{ letterhead.name }}")
+    footer(doc, "{{ letterhead.name }}", width_in=LETTER_WIDTH_IN)
     return doc
 
 

@@ -9,7 +9,10 @@
 - `window_in`: every line of text on page 1 that lies across the window's left-right span is
   either wholly inside the window box (the address block) or wholly outside it, and the band just
   under the window (`clear_below_in`) holds no text: an address block never runs below the
-  window, where the envelope would hide it.
+  window, where the envelope would hide it;
+- `closing` / `closing_min_lines`: a letter of more than one page holds, on its last page, at
+  least that many lines of text before its closing ("Sincerely,"): never the sign-off alone, or
+  the sign-off and a line or two, on a sheet of its own.
 
 Failures name the rule and page, never the matching text (it is personal data).
 """
@@ -50,6 +53,8 @@ class LetterRules(BaseModel):
     required: dict[str, dict[str, str]] = {}  # kind -> {name -> pattern}
     window_in: Box | None = None
     clear_below_in: float = 0.25
+    closing: str = ""  # a pattern matching the closing's line, e.g. "^(?:Sincerely|Atentamente),"
+    closing_min_lines: int = 0
 
 
 def _flat(text: str) -> str:
@@ -108,6 +113,27 @@ def window_failures(data: bytes, window: Box, clear_below_in: float) -> list[str
     return failures
 
 
+def closing_failures(texts: list[str], closing: str, min_lines: int) -> list[str]:
+    """The last page of a letter of several pages (`texts`: its page texts, in the PDF's text
+    order) must hold `min_lines` lines of text before the line matching `closing`."""
+    if len(texts) < 2 or not closing:
+        return []
+    pattern = re.compile(closing)
+    pages = [[line for line in text.splitlines() if line.strip()] for text in texts]
+    last = len(pages)
+    before = next((i for i, line in enumerate(pages[-1]) if pattern.search(line)), None)
+    if before is None:
+        if any(pattern.search(line) for page in pages[:-1] for line in page):
+            return [f"page {last}: the last page holds only what follows the closing"]
+        return ["no closing found ([rules.letters] closing)"]
+    if before < min_lines:
+        return [
+            f"page {last}: the last page holds {before} lines of text before the closing "
+            f"(at least {min_lines}): it carries the sign-off almost alone"
+        ]
+    return []
+
+
 def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str) -> list[str]:
     """Every letter rule `data` (its page texts `texts`) breaks."""
     whole = _flat(" ".join(texts))
@@ -130,4 +156,5 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str
             failures.append(f"no {name}")
     if rules.window_in is not None:
         failures.extend(window_failures(data, rules.window_in, rules.clear_below_in))
+    failures.extend(closing_failures(texts, rules.closing, rules.closing_min_lines))
     return failures

@@ -336,7 +336,8 @@ def letter(
         "contact": w["contact"],
         "contact_other_languages": other_contacts,
         "closing": w["closing"],
-        "signature": [office["signer"], office["signer_title"], office["name"]],
+        # The office is the letterhead's first line and the footer's: name and title suffice here.
+        "signature": [office["signer"], office["signer_title"]],
     }
     return DocumentSpec(
         kind="letter",

@@ -248,7 +248,8 @@ def test_spanish_letter_is_spanish(pack: Pack, renderer: DocxRenderer) -> None:
 
 def test_letter_address_block_sits_in_the_window(pack: Pack, renderer: DocxRenderer) -> None:
     """Row 1 is exactly 1.15 in (2.15 in from the page top with the 1 in margin); the
-    recipient column is 3.5 in wide with no cell padding, starting at the 1 in margin."""
+    recipient column is 3.5 in wide with no cell padding, starting 1 in from the left edge
+    (the letter's 0.75 in margin and a 0.25 in spacer column)."""
     who = person()
     xml = document_xml(renderer.render(letter(pack, who, who.cases, RUN_DATE)))
     body = xml.find(f"{{{W}}}body")
@@ -259,7 +260,10 @@ def test_letter_address_block_sits_in_the_window(pack: Pack, renderer: DocxRende
     rows = top.findall("w:tr", NS)
     assert rows[0].find("w:trPr/w:trHeight", NS).get(f"{{{W}}}val") == "1656"  # 1.15 in
     assert rows[0].find("w:trPr/w:trHeight", NS).get(f"{{{W}}}hRule") == "exact"
-    recipient = rows[1].find("w:tc", NS)
+    spacer, recipient = rows[1].findall("w:tc", NS)[:2]
+    left = int(sect.find("w:pgMar", NS).get(f"{{{W}}}left"))
+    assert left + int(spacer.find("w:tcPr/w:tcW", NS).get(f"{{{W}}}w")) == 1440  # 1 in
+    assert "".join(spacer.itertext()) == ""
     assert recipient.find("w:tcPr/w:tcW", NS).get(f"{{{W}}}w") == "5040"  # 3.5 in
     assert "".join(recipient.itertext()).startswith(who.full_name)
     margins = top.find("w:tblPr/w:tblCellMar", NS)

@@ -1,0 +1,106 @@
+"""A one-case letter is one sheet, closing included, in every pack and both languages, before
+the judge signs and after (signed, denied): what a person opens and what a mail house pays for.
+Counted from the rendered PDF."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.judge.letters_signed import _SignedWordingPack
+from docgen.model import Case, ChargeRow, Person
+from docgen.packs import available_packs, load_pack
+from docgen.plan import viewmodel
+from docgen.render.pdf import PdfRenderer
+
+RUN_DATE = date(2026, 12, 1)
+# The longest case number of each court's style (the letter never breaks one); packs that list
+# examples ([accepts] case_number_examples) give their own.
+LONG_CASE_NUMBERS = {
+    "ca-san-joaquin": "STK-CR-FE-2016-0001234",
+    "ca-sacramento": "16FE012345",
+    "ca-contra-costa": "05-123456-7",
+}
+# Two convictions in the one case, so the offense and relief cells hold two entries each.
+CHARGES = {
+    "illinois": [
+        ("720 ILCS 550/4(a)", "POSS CANNABIS", "vacate_expunge"),
+        ("720 ILCS 550/5(a)", "MFG/DEL CANNABIS", "vacate_expunge"),
+    ],
+    "california-pleading": [
+        ("11357(A) HS", "POSSESS MARIJUANA", "dismiss_seal"),
+        ("11359 HS", "POSSESS MARIJUANA FOR SALE", "reduce"),
+    ],
+}
+
+
+def _one_case_person(pack_name: str, lang: str) -> Person:
+    pack = load_pack(pack_name)
+    examples = pack.config.accepts.case_number_examples if pack.config.accepts else []
+    case_number = max(examples, key=len) if examples else LONG_CASE_NUMBERS.get(pack_name)
+    rows = [
+        ChargeRow(
+            row=2 + index,
+            person_id="P-1",
+            last_name="HERNANDEZ-OYELARAN",
+            first_name="MAXIMILIANA",
+            date_of_birth=date(1980, 1, 2),
+            address_line1="12345 North Martin Luther King Junior Drive",
+            address_line2="Apartment 1204",
+            city="Springfield",
+            state=pack.config.pack.state,
+            postal_code="60601",
+            language=lang,
+            case_number=case_number or "BA400000",
+            statute=statute,
+            offense_description=description,
+            offense_class="Class A misdemeanor",
+            disposition="Convicted",
+            disposition_date=date(2008, 3, 4),
+            determination=determination,
+        )
+        for index, (statute, description, determination) in enumerate(
+            CHARGES[pack.config.pack.layout]
+        )
+    ]
+    case = Case(rows[0].case_number, "", rows)
+    return Person(person_id="P-1", first=rows[0], cases=[case])
+
+
+def _spec(pack_name: str, lang: str, kind: str):
+    pack = load_pack(pack_name)
+    person = _one_case_person(pack_name, lang)
+    if kind == "signed":  # as `docgen letters --signed-only` words it (docgen/judge/letters_signed)
+        signed_on = viewmodel.long_date(date(2026, 12, 3), lang)
+        wording = _SignedWordingPack(pack, {"signed_on": signed_on, "signed_dates": [signed_on]})
+        return viewmodel.letter(
+            wording,  # type: ignore[arg-type]
+            person,
+            person.cases,
+            RUN_DATE,
+            period_start=date(2026, 12, 3),
+        )
+    if kind == "denied":
+        wording = _SignedWordingPack(pack, {}, "letter_denied")
+        return viewmodel.letter(wording, person, person.cases, RUN_DATE)  # type: ignore[arg-type]
+    return viewmodel.letter(pack, person, person.cases, RUN_DATE)
+
+
+@pytest.mark.parametrize("kind", ["letter", "signed", "denied"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("pack_name", available_packs())
+def test_a_one_case_letter_is_one_page(pack_name: str, lang: str, kind: str) -> None:
+    pack = load_pack(pack_name)
+    assert lang in pack.config.pack.languages
+    spec = _spec(pack_name, lang, kind)
+    pages = PdfReader(io.BytesIO(PdfRenderer(pack, RUN_DATE).render(spec))).pages
+    text = pages[0].extract_text() or ""
+    assert len(pages) == 1, f"{pack_name} {lang} {kind}: {len(pages)} pages"
+    # The whole letter is on it: the table, how to check, whom to call, the closing.
+    for part in ("check_title", "contact_title", "closing"):
+        assert spec.context[part] in text, part
+    assert spec.context["signature"][0] in text
+    assert spec.context["cases"]["rows"][0][0] in text
