@@ -11,6 +11,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
+from fontTools.ttLib import TTCollection, TTFont
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -30,7 +31,6 @@ def printable_characters(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
     Why: fonts come only from the fonts folder, so a character none of them has would come out
     as an empty box in a court filing; such rows are rejected instead (docgen.plan.planner).
     """
-    from fontTools.ttLib import TTCollection, TTFont
 
     families: dict[str, set[int]] = {}
     for path in sorted(fonts_dir.iterdir()):

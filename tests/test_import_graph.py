@@ -146,3 +146,47 @@ def test_docgen_has_no_import_circle() -> None:
 def test_no_module_imports_another_modules_underscore_names() -> None:
     _, underscore = import_graph(PACKAGE_ROOT)
     assert underscore == []
+
+
+# Where an import inside a function is allowed: the command line and the service, so that
+# `docgen --help` and the server start without loading WeasyPrint and the rest; and libraries
+# only one rarely used path needs (a Dask cluster, the docxcompose fallback of the judge's Word
+# batch, reading QR codes from a scanned batch, XLSX input). Anywhere else, imports go at the
+# top, where a reader looks for them.
+LAZY_PACKAGES = ("cli", "service")
+LAZY_LIBRARIES = {"distributed", "docxcompose", "zxingcpp", "openpyxl"}
+
+
+def function_local_imports(root: Path) -> list[str]:
+    """`module:line library` for each import inside a function that is not allowed there."""
+    found = []
+    for name, path in sorted(modules_of(root).items()):
+        if name.split(".")[1:2] and name.split(".")[1] in LAZY_PACKAGES:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom):
+                    imported = node.module or ""
+                elif isinstance(node, ast.Import):
+                    imported = node.names[0].name
+                else:
+                    continue
+                if imported.split(".")[0] not in LAZY_LIBRARIES:
+                    found.append(f"{name}:{node.lineno} {imported}")
+    return found
+
+
+def test_the_local_import_check_finds_one(tmp_path: Path) -> None:
+    package = tmp_path / "docgen"
+    (package / "cli").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "cli" / "__init__.py").write_text("def main():\n    import json\n")
+    (package / "a.py").write_text("def f():\n    import distributed\n    from docgen import b\n")
+    assert function_local_imports(package) == ["docgen.a:3 docgen"]
+
+
+def test_imports_inside_functions_only_where_start_up_time_needs_them() -> None:
+    assert function_local_imports(PACKAGE_ROOT) == []

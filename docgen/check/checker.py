@@ -31,6 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pikepdf
+import pypdf
+
 from docgen.check.content import (
     court_text_failures,
     exhibit_failures,
@@ -142,8 +145,6 @@ def check_run(run_dir: Path) -> CheckReport:
 def _check_letter(run_dir: Path, entry: dict[str, Any], rules: LetterRules) -> FileReport:
     """A letter is held to the letter rules (not the court's filing rules)."""
 
-    import pypdf
-
     report = FileReport(entry["path"], letter=True)
     path = run_dir / entry["path"]
     if not path.is_file():
@@ -189,8 +190,6 @@ def check_pdf(
     volume (its page numbers run on from the one before); `exhibit_rows`: the rows the manifest
     says the file's exhibit covers, when the kind must carry its exhibit; `court_line`: the
     court's first caption line, to check the text layer's reading order against."""
-
-    import pikepdf
 
     failures: list[str] = []
     if len(data) > rules.max_bytes:
@@ -288,8 +287,6 @@ def _text_failures(
 ) -> list[str]:
     """Text of each page; adds searchability, font-size and line-number failures. `footers`
     gets, per page, the runs of text in its footer band."""
-
-    import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(data))
     texts = []

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import pypdfium2 as pdfium
+from PIL import ImageDraw
+
 from docgen.filing_rules import FilingRules, PageLayout
 
 PT_PER_IN = 72.0
@@ -31,8 +34,6 @@ def ink_failures(
     """Ink where none may be, page by page (rendered at 72 dpi): in the margins (less the
     ink the pack allows there and the footer band) and in the clerk's stamp box. `scanned[i]`:
     page i is a scan (held to SCAN_INK instead of INK)."""
-    import pypdfium2 as pdfium
-    from PIL import ImageDraw
 
     doc = pdfium.PdfDocument(data)
     try:

@@ -16,7 +16,11 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from copy import deepcopy
 from typing import Any
+
+from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 from docgen.render.docx_package import ZIP_EPOCH
 from docgen.render.ooxml_order import insert_in_order
@@ -58,7 +62,6 @@ def batch_section(section: Any, no: int, references: list[Reference], first: boo
     (`references`, from batch_references) pointing at the batch's copies of its parts (named by
     OrderParts); the order's `first` section also starts a new page, page numbers from 1. A
     later section of the order (its Exhibit A) keeps its own break and numbering."""
-    from copy import deepcopy
 
     section = deepcopy(section) if section is not None else w_element("sectPr")
     for reference in [c for c in section if c.tag in (HEADER, FOOTER)]:
@@ -172,7 +175,6 @@ def set_in_order(section: Any, name: str, attributes: dict[str, str]) -> None:
 
 def w_element(name: str, attributes: dict[str, str] | None = None) -> Any:
     """A new w: element (python-docx's element classes, so its trees can hold it)."""
-    from docx.oxml.parser import oxml_parser
 
     return oxml_parser.makeelement(
         f"{W}{name}", {f"{W}{k}": v for k, v in (attributes or {}).items()}
@@ -224,7 +226,6 @@ class OrderParts:
         done: set[str],
     ) -> None:
         """Part `name` of order `no` and, through its relationships, what it refers to."""
-        from lxml import etree
 
         done.add(name)
         content_type = types.of(name)
@@ -266,7 +267,6 @@ class OrderParts:
 
     def content_types(self, xml: bytes) -> bytes:
         """The package's [Content_Types].xml with an override for every copied part."""
-        from lxml import etree
 
         root = etree.fromstring(xml)
         for name, content_type in self._overrides:
@@ -275,7 +275,6 @@ class OrderParts:
 
     def relationships(self, xml: bytes) -> bytes:
         """The package's word/_rels/document.xml.rels with the orders' headers and footers."""
-        from lxml import etree
 
         root = etree.fromstring(xml)
         for rid, kind, target in self._relationships:
@@ -287,7 +286,6 @@ class ContentTypes:
     """An order's [Content_Types].xml: a part's content type."""
 
     def __init__(self, xml: bytes) -> None:
-        from lxml import etree
 
         root = etree.fromstring(xml)
         self._overrides: dict[str, str] = {
@@ -308,7 +306,6 @@ class ContentTypes:
 
 def read_relationships(docx: zipfile.ZipFile, name: str) -> dict[str, tuple[str, str]]:
     """{Id: (Type, Target)} of part `name`'s relationships to parts of its package."""
-    from lxml import etree
 
     own_rels = rels_name(name)
     if own_rels not in docx.namelist():
@@ -343,7 +340,6 @@ def per_order_page_count(xml: bytes, pages: int) -> bytes:
     LibreOffice both work PAGEREF out as they lay the pages out. SECTIONPAGES would count one
     section only (in Word, "Page 4 of 3" on the exhibit), and LibreOffice does not work it out.
     """
-    from lxml import etree
 
     root = etree.fromstring(xml)
     changed = False
@@ -374,7 +370,6 @@ def page_references_renamed(xml: bytes, no: int) -> bytes:
     """A header's or footer's PAGEREF fields pointing at order `no`'s bookmarks in the batch."""
     if b"PAGEREF" not in xml:
         return xml
-    from lxml import etree
 
     root = etree.fromstring(xml)
     for node in root.iter(f"{W}instrText"):
@@ -386,7 +381,6 @@ def page_references_renamed(xml: bytes, no: int) -> bytes:
 
 
 def xml_bytes(root: Any) -> bytes:
-    from lxml import etree
 
     data: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
     return data

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from lxml import etree
+
 from docgen.judge.docx_sections import (
     DOCUMENT,
     FOOTER,
@@ -65,7 +67,6 @@ class OrderBodies:
     bodies wait (empty, readable and writable)."""
 
     def __init__(self, index_xml: bytes, spool: IO[bytes]) -> None:
-        from lxml import etree
 
         marker = f"<!--{ORDERS_HERE}-->".encode()
         head, found, tail = index_xml.partition(marker)
@@ -107,7 +108,6 @@ def order_body_xml(
     header and footer references (`inherited` updated). Raises NotPlain when an element refers
     to another part (an image, a link) or a numbering definition, which a plain copy would
     break, or uses a namespace prefix the batch's document does not declare."""
-    from lxml import etree
 
     body = etree.fromstring(docx.read(DOCUMENT)).find(f"{W}body")
     if body is None or any(namespaces.get(p) != uri for p, uri in body.nsmap.items()):
@@ -178,7 +178,6 @@ def mark_last_page(last: Any, no: int) -> None:
     """Order `no`'s ORDER_END bookmark in its last paragraph (`last`: its body, or its last
     element in the batch's body): the page its footer's page count refers to
     (docx_sections.per_order_page_count). A paragraph is added when there is none."""
-    from lxml import etree
 
     # Not a paragraph in a text box: a text box is drawn where it is anchored, not at the end.
     found = [

@@ -10,10 +10,14 @@ names.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pikepdf
 
 from docgen.errors import DocgenError
 from docgen.store.output import write_atomic
@@ -125,15 +129,10 @@ def update_manifest(
 
 def file_entry(run_dir: Path, relpath: str, kind: str, rows: list[int]) -> dict[str, Any]:
     """A manifest entry for a file in the run folder (the fields docgen.store.file_index.FileEntry has)."""
-    import hashlib
 
     data = (run_dir / relpath).read_bytes()
     pages = None
     if relpath.endswith(".pdf"):
-        import io
-
-        import pikepdf
-
         with pikepdf.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
     return {

@@ -29,7 +29,10 @@ from typing import Any
 from docgen.errors import DocgenError
 from docgen.judge.ledger import load_ledger, update_manifest
 from docgen.packs import Pack, load_pack
+from docgen.pipeline import FileEntry, RunOptions, render_all, validate_input
 from docgen.plan import viewmodel
+from docgen.plan.group import group_charges
+from docgen.readers.addresses import apply_addresses
 
 log = logging.getLogger("docgen.letters_signed")
 
@@ -96,9 +99,6 @@ def make_signed_letters(
     addresses: Path | None = None,
     workers: int | None = 1,
 ) -> SignedLettersResult:
-    from docgen.pipeline import FileEntry, RunOptions, render_all, validate_input
-    from docgen.plan.group import group_charges
-    from docgen.readers.addresses import apply_addresses
 
     manifest_path = run_dir / "manifest.json"
     if not manifest_path.is_file():

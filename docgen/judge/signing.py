@@ -51,7 +51,9 @@ from docgen.judge.volumes import (
     page_range,
     plan_batch_volumes,
 )
-from docgen.packs import Pack
+from docgen.packs import Pack, load_pack
+from docgen.plan.viewmodel import DocumentSpec
+from docgen.render.pdf import PdfRenderer
 from docgen.store.file_index import FileIndex
 from docgen.store.output import write_atomic
 
@@ -100,8 +102,6 @@ def _render_index(
     run_date: date,
     geometry: Geometry,
 ) -> bytes:
-    from docgen.plan.viewmodel import DocumentSpec
-    from docgen.render.pdf import PdfRenderer
 
     spec = DocumentSpec(
         kind="judge-index",
@@ -191,7 +191,6 @@ def _write_volume(
 def _write_volume_by_pack_name(run_dir: Path, pack_name: str, *args: Any) -> Any:
     # In a worker process: the pack is loaded again by name (a loaded Pack holds its template
     # environment, which does not pickle), as the render workers do.
-    from docgen.packs import load_pack
 
     return _write_volume(run_dir, load_pack(pack_name), *args)
 

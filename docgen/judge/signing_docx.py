@@ -17,11 +17,20 @@ from the part names kept on the way (names only, not XML).
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from lxml import etree
 
 from docgen.judge.docx_sections import (
     CONTENT_TYPES,
@@ -73,7 +82,6 @@ def write_signing_batch_docx(
     to other parts go through docxcompose instead, which holds them all (it keeps no section,
     header or footer of the documents it appends: their sections are set here as when streamed).
     """
-    from lxml import etree
 
     if not documents:
         return []
@@ -104,10 +112,8 @@ def _compose(
     """The index and the orders through docxcompose (it maps images, links and numbering),
     each order closed by its own section as when streamed; and each section's header and
     footer references, for their parts to be copied."""
-    import random
 
     import docxcompose.composer
-    from docx import Document
     from docxcompose.composer import Composer
 
     composer = Composer(index)
@@ -161,10 +167,6 @@ def _docx_index(
     """The index: the first order's DOCX, its body emptied, with the title and table, closed by
     its own section (footer "Index, page i"). The body's final section stays as a placeholder,
     which the last order's section replaces."""
-    from copy import deepcopy
-
-    from docx import Document
-    from docx.shared import Pt
 
     index = Document(str(run_dir / f"{documents[0].relpath}.docx"))
     body = index.element.body
@@ -218,8 +220,6 @@ def _docx_index(
 
 def _index_footer(footer: Any) -> None:
     """'Index, page i', centred, as on the PDF batch's index pages."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
@@ -304,8 +304,6 @@ def _column_widths(table: Any, section: Any, shares: Sequence[float]) -> None:
 
 def _grid(table: Any) -> None:
     """Thin borders on every cell (the order template may have no "Table Grid" style)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     properties = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")

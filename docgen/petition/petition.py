@@ -37,7 +37,7 @@ from docgen.petition.input import (
     flag_of,
     form_file,
 )
-from docgen.pipeline import RunOptions, RunResult, run
+from docgen.pipeline import RunOptions, RunResult, run, validate_input
 from docgen.plan.group import group_charges
 
 # ---------------------------------------------------------------- the run
@@ -85,7 +85,6 @@ def make_petition(request: PetitionRequest) -> RunResult:
 
 
 def _run(request: PetitionRequest, pack: Pack, path: Path, input_name: str | None) -> RunResult:
-    from docgen.pipeline import validate_input
 
     settings_key = "petition|" + request.settings.digest()
     run_id = request.run_id

@@ -14,7 +14,7 @@ from typing import Any
 
 from docgen.model import NO_DOCUMENT_DETERMINATIONS, Person, Reject
 from docgen.packs import Pack
-from docgen.plan import viewmodel
+from docgen.plan import bulk, viewmodel
 from docgen.plan.admit import Admitted, admit
 from docgen.plan.agency_directory import arresting_agencies, missing_agencies
 from docgen.plan.group import StoredGroups, group_stored
@@ -149,8 +149,6 @@ def plan_people(pack: Pack, admitted: Admitted, grouped: StoredGroups, run_date:
     review: list[tuple[int, str, str, str, str, str]] = []
     not_in_directory: Counter[str] = Counter()
     bulk_mode = pack.config.pack.filing_mode == "bulk"
-    if bulk_mode:
-        from docgen.plan import bulk
     for person in grouped.people():
         letter_cases = []
         for case_index, case in enumerate(person.cases):

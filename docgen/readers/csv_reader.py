@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
 from docgen.readers.table import (
@@ -67,7 +69,6 @@ def detect_encoding(path: Path) -> str:
     # guesses on short Western text are unreliable (cp1250 turns "ñ" into "ń", big5 makes a
     # dash a Chinese character). So its guess is used only where cp1252 is clearly wrong:
     # UTF-16/32 without a BOM (many NUL bytes), or bytes cp1252 does not define.
-    from charset_normalizer import from_bytes
 
     looks_wide = sample.count(0) > len(sample) // 8
     if not looks_wide:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from docgen.readers.table import SourceTable, cell_text, header_map, is_blank
 
 
 def read_xlsx_table(path: Path, name: str, sheet: str | None) -> SourceTable:
-    import zipfile
 
     from openpyxl import load_workbook
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pikepdf
 
 from docgen.errors import PackError
+from docgen.judge.batches import identify_bundle
 from docgen.packs import Pack
 from docgen.plan.viewmodel import DocumentSpec
 from docgen.render import exhibit_pdf, pdf_fonts, pdf_tags
@@ -36,6 +37,7 @@ from docgen.render.exhibit_layout import (
     paginate,
     wrap,
 )
+from docgen.store.file_index import FileEntry
 from docgen.store.output import write_atomic
 
 if TYPE_CHECKING:  # write_bulk_motion imports it when it runs
@@ -118,7 +120,6 @@ def _assemble(
     appended to the saved file as raw objects (exhibit_pdf.table_objects): about 400,000 of
     them for 50,000 rows, too many to build as pikepdf objects.
     """
-    from docgen.judge.batches import identify_bundle
 
     out = pikepdf.new()
     sources: list[pikepdf.Pdf] = []
@@ -361,7 +362,6 @@ def write_bulk_motion(
 ) -> list[FileEntry]:
     """Render and write a bulk document with Exhibit A (the motion, or the order carrying it) in
     every format; FileEntries for the manifest."""
-    from docgen.store.file_index import FileEntry
 
     entries = []
     pdf = renderers.get("pdf")

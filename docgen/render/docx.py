@@ -12,6 +12,7 @@ words of `spec.context`, like the PDF's HTML template does. Safety and reproduci
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -19,7 +20,10 @@ from datetime import date, datetime
 from typing import Any
 
 import docx.oxml.ns
+from docx import Document
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -206,7 +210,6 @@ class _FastTemplate:
 
     @classmethod
     def _prepare(cls, data: bytes, env: Any) -> _FastTemplate | None:
-        from docx.opc.oxml import serialize_part_xml
 
         self = cls()
         self.data = data
@@ -246,8 +249,6 @@ class _FastTemplate:
         return self
 
     def _language_parts(self, word_lang: str) -> dict[str, bytes]:
-        from docx import Document
-        from docx.opc.oxml import serialize_part_xml
 
         parts = self.lang_parts.get(word_lang)
         if parts is None:
@@ -269,10 +270,6 @@ class _FastTemplate:
         return resolved
 
     def render(self, spec: DocumentSpec, stamp: datetime) -> bytes:
-        import copy
-
-        from docx.opc.oxml import serialize_part_xml
-        from docx.oxml.parser import parse_xml
 
         context = spec.context
         tree = self.tpl.fix_tables(self._render_part(self.body, context))

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from docgen.packs import Pack
+from docgen.render.pdf_fonts import font_program
 
 # Exhibit page geometry (must match the pack's style.css `@page exhibit` and `.exhibit` rules).
 PT_PER_IN = 72.0
@@ -53,7 +54,6 @@ class _Advances(dict[int, int]):
 @lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[_Advances, int]:
     # The metrics of the very font the pages are drawn with (docgen.render.pdf_fonts), per code point.
-    from docgen.render.pdf_fonts import font_program
 
     program = font_program("bold" if bold else "regular")
     upm = program.units_per_em

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
+from fontTools import subset
+from fontTools.ttLib import TTFont
 
 from docgen.packs import FONTS_DIR
 
@@ -51,7 +53,6 @@ class FontProgram:
 
 @lru_cache(maxsize=4)
 def font_program(face: str) -> FontProgram:
-    from fontTools.ttLib import TTFont
 
     filename, number = FACES[face]
     path = FONTS_DIR / filename
@@ -150,8 +151,6 @@ class Fonts:
 @lru_cache(maxsize=8)
 def _subset_bytes(program: FontProgram, gids: tuple[int, ...]) -> bytes:
     """The font reduced to `gids` (glyph ids kept in place, so codes stay glyph ids), deflated."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
 
     options = subset.Options()
     options.retain_gids = True

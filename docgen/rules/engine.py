@@ -28,7 +28,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from docgen.errors import RulesError
 from docgen.model import ALL_COLUMNS, Reject
+from docgen.plan.viewmodel import safe_stem
 from docgen.resources import data_dir
+from docgen.rules import review
 from docgen.rules.core import RuleSetResult
 from docgen.store.output import csv_bytes, write_atomic
 
@@ -132,7 +134,6 @@ def output_paths(out: Path) -> DetermineOutputs:
 
 
 def write_outputs(result: RuleSetResult, out: Path, input_name: str) -> DetermineOutputs:
-    from docgen.rules import review
 
     paths = output_paths(out)
     # source_row (the raw file's row) is an extra column `docgen generate` ignores: it ties a
@@ -193,7 +194,6 @@ def determine_for_run(
     review report and rejects beside it. The run id depends on the raw input, the rules file,
     the county, the date of eligibility and the mode, so a change to any gives a new folder.
     """
-    from docgen.plan.viewmodel import safe_stem
 
     result = determine(input_path, rules, as_of, county, mode)
     digest = hashlib.sha256()
