@@ -277,6 +277,7 @@ def run(
         files=files,
         documents_reused=stats["reused"],
         agencies_not_in_directory=plan.agencies_not_in_directory,
+        case_counts=plan.case_counts,
     )
     with clock.step():
         clock("Report", 0, 1)

@@ -14,6 +14,7 @@ from docgen.judge.batches import DEFAULT_VOLUME_PAGES
 from docgen.model import Reject
 from docgen.packs import Pack
 from docgen.plan.admit import Admitted
+from docgen.plan.case_counts import CaseCounts
 from docgen.plan.group import StoredGroups
 from docgen.plan.planner import Plan
 from docgen.render.worker import FORMATS
@@ -83,6 +84,9 @@ class RunResult:
     # arresting agency -> cases affected, for agencies without an address in the pack's
     # [agency_directory]: problems to fix before filing (docgen.plan.agency_directory)
     agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
+    # the cases with documents (a bulk run: Exhibit A's convictions) by year and by division,
+    # counted in planning's one pass (docgen.plan.case_counts): the report's two tables
+    case_counts: CaseCounts = field(default_factory=CaseCounts)
     documents_reused: int = 0  # documents a resumed run found complete on disk (not rendered)
     # How long each stage took (READING, then STAGES that ran), for the CLI's summary and the
     # service's job: never in the run's files, which are the same bytes on every rerun.

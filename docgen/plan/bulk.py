@@ -33,12 +33,18 @@ def exhibit_name(charge: ChargeRow) -> str:
     return f"{name}, {charge.name_suffix}" if charge.name_suffix else name
 
 
+def bulk_division(pack: Pack) -> str:
+    """The division the bulk caption names ("" when none: California's pleading caption)."""
+    court = pack.config.court
+    return str(court.get("bulk_division", court.get("default_division", ""))).upper()
+
+
 def _caption(pack: Pack, defendant: str, role: str, case_number: str, title: str) -> dict[str, Any]:
     court = pack.config.court
     return {
         "court_lines": list(court["lines"]),
         # Layouts whose caption names a division or has the clerk's stamp box (Illinois) use these.
-        "division": str(court.get("bulk_division", court.get("default_division", ""))).upper(),
+        "division": bulk_division(pack),
         "stamp_box": bool(court.get("stamp_box")),
         "plaintiff": court["plaintiff"],
         "plaintiff_role": court["plaintiff_role"],

@@ -17,6 +17,7 @@ from docgen.packs import Pack
 from docgen.plan import bulk, viewmodel
 from docgen.plan.admit import Admitted, admit
 from docgen.plan.agency_directory import arresting_agencies, missing_agencies
+from docgen.plan.case_counts import CASE, CONVICTION, CaseCounts
 from docgen.plan.group import StoredGroups, group_stored
 from docgen.plan.validate import ValidationResult
 from docgen.plan.viewmodel import DocumentSpec
@@ -82,6 +83,9 @@ class Plan:
     # arresting agency -> cases in documents that name it, for agencies the pack's
     # [agency_directory] has no address for: to fix before filing
     agencies_not_in_directory: dict[str, int] = field(default_factory=dict)
+    # the cases with documents (a bulk run: Exhibit A's convictions) by year and by division,
+    # for the run report (docgen.plan.case_counts)
+    case_counts: CaseCounts = field(default_factory=CaseCounts)
 
 
 class _StoredPeople:
@@ -149,6 +153,9 @@ def plan_people(pack: Pack, admitted: Admitted, grouped: StoredGroups, run_date:
     review: list[tuple[int, str, str, str, str, str]] = []
     not_in_directory: Counter[str] = Counter()
     bulk_mode = pack.config.pack.filing_mode == "bulk"
+    case_counts = CaseCounts(unit=CONVICTION if bulk_mode else CASE)
+    # a bulk run's: its caption's, for every conviction in Exhibit A
+    division = bulk.bulk_division(pack) if bulk_mode else ""
     for person in grouped.people():
         letter_cases = []
         for case_index, case in enumerate(person.cases):
@@ -162,8 +169,15 @@ def plan_people(pack: Pack, admitted: Admitted, grouped: StoredGroups, run_date:
                 (c.row, c.person_id, c.full_name, c.case_number, c.statute, c.reason)
                 for c in case.charges_with(("needs_review",))
             )
-            if case.charges_with(tuple(documents)):
+            with_documents = case.charges_with(tuple(documents))
+            if with_documents:
                 case_count += 1
+                if bulk_mode:  # Exhibit A's rows: each conviction, its disposition year
+                    for charge in with_documents:
+                        case_counts.add(charge.disposition_date.year, division)
+                else:
+                    latest = max(c.disposition_date for c in with_documents)
+                    case_counts.add(latest.year, viewmodel.caption_division(pack, case))
                 for agency in missing_agencies(pack, arresting_agencies(case)):
                     not_in_directory[agency] += 1
                 pid = person.person_id
@@ -194,4 +208,5 @@ def plan_people(pack: Pack, admitted: Admitted, grouped: StoredGroups, run_date:
         people_without_address=without_address,
         review=review,
         agencies_not_in_directory=dict(sorted(not_in_directory.items())),
+        case_counts=case_counts,
     )

@@ -65,11 +65,16 @@ def _common(pack: Pack, run_date: date, lang: str) -> dict[str, Any]:
     }
 
 
+def caption_division(pack: Pack, case: Case) -> str:
+    """The division or district a per-case document's caption names ("" when none)."""
+    return (case.court_division or pack.config.court["default_division"]).upper()
+
+
 def _caption(pack: Pack, person: Person, case: Case, stamp_box: bool) -> dict[str, Any]:
     court = pack.config.court
     return {
         "court_lines": list(court["lines"]),
-        "division": (case.court_division or court["default_division"]).upper(),
+        "division": caption_division(pack, case),
         "plaintiff": court["plaintiff"],
         "plaintiff_role": court["plaintiff_role"],
         "defendant": person.full_name.upper(),

@@ -10,6 +10,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.packs import Pack
+from docgen.plan.case_counts import CONVICTION, CaseCounts
 from docgen.plural import counted
 from docgen.render.pdf import html_to_pdf
 from docgen.run_options import RunOptions, RunResult
@@ -26,6 +27,27 @@ def _env() -> SandboxedEnvironment:
     )
     env.globals["counted"] = counted
     return env
+
+
+def _bars(rows: list[tuple[Any, int]], total: int) -> list[dict[str, Any]]:
+    """Each row's label, count and share of `total`, for a table with a bar per row."""
+    return [
+        {"label": str(label), "count": count, "percent": round(100 * count / max(total, 1), 1)}
+        for label, count in rows
+    ]
+
+
+def case_tables(counts: CaseCounts) -> dict[str, Any]:
+    """The report's "by year" and "by division" tables: what is counted, and the rows."""
+    total = counts.total
+    return {
+        "noun": "conviction" if counts.unit == CONVICTION else "case",
+        "exhibit": counts.unit == CONVICTION,
+        "total": total,
+        "by_year": _bars(list(counts.years()), total),
+        "by_division": _bars(list(counts.divisions()), total),
+        "without_division": counts.without_division,
+    }
 
 
 def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[str, Any]:
@@ -57,6 +79,7 @@ def report_context(result: RunResult, pack: Pack, options: RunOptions) -> dict[s
             for label, count in accounting
         ],
         "sum_holds": result.accounted,
+        "counts": case_tables(result.case_counts),
         "by_kind": sorted(by_kind.items()),
         "batches": result.files.with_kind_suffix("-batch"),
     }

@@ -4,12 +4,14 @@ is one a paralegal misreads or cannot search for)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pypdfium2
 import pytest
 
 from docgen.plural import counted
+from tests import paths
 from tests.conftest import run_pipeline
 from tests.plan.test_agency_directory import HEADER, csv_row
 
@@ -60,3 +62,113 @@ def test_report_of_one_case_counts_in_the_singular_and_keeps_numbers_whole(
     # The review table's case number and code section each on one line, whole.
     assert any("2016-MC4-9515703" in line for line in lines), lines  # not "2016-" then "MC4-..."
     assert any("720 ILCS 550/4(c)" in line for line in lines), lines
+
+
+# ------------------------------------------------ cases by year and by division (documents.md)
+
+COLUMNS = (
+    "person_id,last_name,first_name,date_of_birth,address_line1,city,state,postal_code,"
+    "case_number,court_division,statute,offense_description,offense_class,disposition,"
+    "disposition_date,determination\n"
+)
+POSSESSION = (
+    '720 ILCS 550/4(a),"Possession of cannabis, not more than 2.5 grams",Class C misdemeanor'
+)
+DELIVERY = (
+    '720 ILCS 550/5(a),"Manufacture or delivery of cannabis, not more than 2.5 grams",'
+    "Class B misdemeanor"
+)
+FIRST_DISTRICT = '"Municipal Department, First District"'
+
+
+def _person(n: int) -> str:
+    return f"P-{n},Smith{n},John,1980-01-02,{n} Main St,Chicago,IL,6060{n}"
+
+
+def _table(lines: list[str], heading: str) -> list[str]:
+    """The rows of the bar table under a report heading (pdf text, one row a line): the lines
+    after its header row ("Year Cases Share") that end in a share."""
+    header = next(i for i in range(lines.index(heading) + 1, len(lines)) if "Share" in lines[i])
+    rows = []
+    for line in lines[header + 1 :]:
+        if not line.endswith("%"):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_report_counts_cases_by_year_and_by_division(tmp_path: Path) -> None:
+    """Four cases with documents in two divisions (one named in the input in another case, one
+    left to the pack's default) and three years; a case with convictions in 2011 and 2013 counts
+    once, under 2013; a not-eligible case counts nowhere."""
+    rows = [
+        f"{_person(1)},2010-MC1-0000001,{FIRST_DISTRICT},{POSSESSION},Guilty plea,2010-03-04,vacate_expunge",
+        f'{_person(1)},2010-MC1-0000002,"MUNICIPAL DEPARTMENT, FIRST DISTRICT",{POSSESSION},Guilty plea,2010-06-01,vacate_expunge',
+        f"{_person(2)},2012-CR-0000003,,{POSSESSION},Guilty plea,2012-05-05,vacate_expunge",
+        f"{_person(3)},2011-MC1-0000004,{FIRST_DISTRICT},{POSSESSION},Guilty plea,2011-02-02,vacate_expunge",
+        f"{_person(3)},2011-MC1-0000004,{FIRST_DISTRICT},{DELIVERY},Guilty plea,2013-01-01,vacate_expunge",
+        f"{_person(3)},2015-MC1-0000005,{FIRST_DISTRICT},{POSSESSION},Guilty plea,2015-03-03,not_eligible",
+    ]
+    path = tmp_path / "in.csv"
+    path.write_text(COLUMNS + "\n".join(rows) + "\n", encoding="utf-8")
+    result = run_pipeline(path, tmp_path / "out", formats=("pdf",))
+    assert result.cases == 4
+    lines = _report_lines(result.run_dir)
+    assert _table(lines, "Cases by year") == [
+        "2010 2 50.0%",
+        "2012 1 25.0%",
+        "2013 1 25.0%",
+    ]
+    # By count, as the caption names the division (upper case, the default for a blank one).
+    assert _table(lines, "Cases by division") == [
+        "MUNICIPAL DEPARTMENT, FIRST DISTRICT 3 75.0%",
+        "COUNTY DEPARTMENT, CRIMINAL DIVISION 1 25.0%",
+    ]
+    html = (result.run_dir / "report.html").read_text(encoding="utf-8")
+    # Each row's bar is as wide as its share, as in the row accounting: CSS, no image, no script.
+    assert 'style="width: 150.0px"' in html and 'style="width: 50.0px"' in html
+    assert "<img" not in html and "<script" not in html
+    # The same input, options and date: the same bytes (no times, nothing in set order).
+    first = {name: (result.run_dir / name).read_bytes() for name in ("report.html", "report.pdf")}
+    shutil.rmtree(result.run_dir)
+    again = run_pipeline(path, tmp_path / "out", formats=("pdf",))
+    assert {name: (again.run_dir / name).read_bytes() for name in first} == first
+
+
+def test_bulk_report_counts_exhibit_convictions_by_year(tmp_path: Path) -> None:
+    """California files one motion whose Exhibit A lists convictions: the report counts those
+    (two of them in one 1995 case), says so, and names no division (the caption has none)."""
+    header = (
+        "person_id,last_name,first_name,date_of_birth,address_line1,city,state,postal_code,"
+        "case_number,statute,offense_description,offense_class,disposition,disposition_date,"
+        "determination\n"
+    )
+    person = "Los Angeles,CA,90012"
+    rows = [
+        f"P-1,Solo,Han,1970-01-01,1 Main St,{person},BA100001,11357(A) HS,Possess,M,Convicted,1995-03-10,dismiss_seal",
+        f"P-1,Solo,Han,1970-01-01,1 Main St,{person},BA100001,11360(A) HS,Transport,F,Convicted,1995-03-10,reduce",
+        f"P-2,Organa,Leia,1972-02-02,2 Oak St,{person},BA200002,11359 HS,For sale,F,Convicted,1999-05-05,reduce",
+        f"P-3,Kenobi,Ben,1960-03-03,3 Elm St,{person},BA300003,11357(B) HS,Possess,M,Convicted,1999-01-01,dismiss_seal",
+        f"P-3,Kenobi,Ben,1960-03-03,3 Elm St,{person},BA300004,11358 HS,Cultivate,F,Convicted,2017-01-01,not_eligible",
+    ]
+    path = tmp_path / "ca.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    result = run_pipeline(path, tmp_path / "out", formats=("pdf",), pack_name="ca-los-angeles")
+    lines = _report_lines(result.run_dir)
+    text = " ".join(lines)
+    assert "4 convictions listed in Exhibit A (counted by conviction, not by case)" in text
+    assert _table(lines, "Convictions in Exhibit A by year") == ["1995 2 50.0%", "1999 2 50.0%"]
+    division = lines.index("Convictions in Exhibit A by division")
+    assert lines[division + 1] == "This court's captions name no division."
+    assert "Cases by year" not in lines
+
+
+def test_bulk_report_with_one_division_shows_one_row(tmp_path: Path) -> None:
+    """Will County's bulk motion names one division in its caption, whatever each row says."""
+    source = (paths.FIXTURES / "il-will-input.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "will.csv"
+    path.write_text("\n".join(source[:4]) + "\n", encoding="utf-8")  # 3 convictions, 2 years
+    result = run_pipeline(path, tmp_path / "out", formats=("pdf",), pack_name="il-will")
+    lines = _report_lines(result.run_dir)
+    assert _table(lines, "Convictions in Exhibit A by year") == ["2008 1 33.3%", "2014 2 66.7%"]
+    assert _table(lines, "Convictions in Exhibit A by division") == ["CRIMINAL DIVISION 3 100.0%"]
