@@ -161,6 +161,10 @@ def test_bulk_report_counts_exhibit_convictions_by_year(tmp_path: Path) -> None:
     division = lines.index("Convictions in Exhibit A by division")
     assert lines[division + 1] == "This court's captions name no division."
     assert "Cases by year" not in lines
+    # A bulk filing is one motion and one order, not a motion and an order per case.
+    flat = " ".join(text.split())
+    assert "3 eligible cases in one bulk motion and order (Exhibit A)" in flat
+    assert "with a motion and an order" not in flat
 
 
 def test_bulk_report_with_one_division_shows_one_row(tmp_path: Path) -> None:
