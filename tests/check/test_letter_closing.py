@@ -11,10 +11,11 @@ from pypdf import PdfReader
 
 from docgen.check.letters import closing_failures, letter_failures
 from docgen.filing_rules import rules_of
-from docgen.model import Case, ChargeRow, Person
+from docgen.model import Person
 from docgen.packs import load_pack
 from docgen.plan import viewmodel
 from docgen.render.pdf import PdfRenderer
+from tests.factories import charge_row, person_of
 from tests.paths import FIXTURES
 
 RUN_DATE = date(2026, 12, 1)
@@ -63,29 +64,23 @@ def test_closing_alone_or_missing() -> None:
 
 def _three_case_person(lang: str) -> Person:
     rows = [
-        ChargeRow(
+        charge_row(
             row=2 + n,
             person_id="P-3",
             last_name="OKAFOR",
             first_name="DANA",
             date_of_birth=date(1980, 4, 2),
             address_line1="4410 W Example Ave",
-            city="Chicago",
-            state="IL",
             postal_code="60639",
             language=lang,
             case_number=f"2004-CR-000123{n}",
-            statute="720 ILCS 550/4(a)",
             offense_description="POSS CANNABIS",
-            offense_class="Class C misdemeanor",
             disposition="Convicted",
             disposition_date=date(2005, 3, 1),
-            determination="vacate_expunge",
         )
         for n in range(3)
     ]
-    cases = [Case(r.case_number, "", [r]) for r in rows]
-    return Person(person_id="P-3", first=rows[0], cases=cases)
+    return person_of(rows)
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

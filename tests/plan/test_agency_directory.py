@@ -19,6 +19,7 @@ from docgen.petition.input import PetitionSettings
 from docgen.plan import viewmodel
 from docgen.plan.grounds import ground_text, unfit_reason
 from tests.conftest import run_pipeline
+from tests.factories import charge_row
 
 RUN_DATE = date(2026, 12, 1)
 HEADER = (
@@ -42,25 +43,14 @@ def charge(
     case_number: str = "2010-MC1-0000001",
 ) -> ChargeRow:
     code, description = STATUTES[statute]
-    return ChargeRow(
+    return charge_row(
         row=row,
-        person_id="P-1",
-        last_name="Smith",
-        first_name="John",
-        date_of_birth=date(1980, 1, 2),
-        address_line1="1 Main St",
-        city="Chicago",
-        state="IL",
-        postal_code="60601",
         case_number=case_number,
         arrest_date=date(2010, 1, 5),
         arresting_agency=agency,
         statute=code,
         offense_description=description,
         offense_class=offense_class,
-        disposition="Conviction",
-        disposition_date=date(2010, 3, 4),
-        determination="vacate_expunge",
     )
 
 

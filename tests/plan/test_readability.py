@@ -11,36 +11,26 @@ from datetime import date
 import pytest
 import textstat
 
-from docgen.model import Case, ChargeRow, Person
+from docgen.model import Person
 from docgen.packs import available_packs, load_pack
 from docgen.plan import viewmodel
+from tests.factories import charge_row, person_of
 
 MAX_GRADE = 8.0
 
 
 def _person(cases: int) -> Person:
     rows = [
-        ChargeRow(
+        charge_row(
             row=i + 2,
-            person_id="P-1",
             last_name="Rivera",
             first_name="Ana",
-            date_of_birth=date(1980, 1, 2),
-            address_line1="1 Main St",
-            city="Chicago",
-            state="IL",
-            postal_code="60601",
             case_number=f"2010-CR-{i:07d}",
-            statute="720 ILCS 550/4(a)",
             offense_description="Possession of cannabis",
-            offense_class="Class C misdemeanor",
-            disposition="Conviction",
-            disposition_date=date(2010, 3, 4),
-            determination="vacate_expunge",
         )
         for i in range(cases)
     ]
-    return Person("P-1", rows[0], [Case(r.case_number, "", [r]) for r in rows])
+    return person_of(rows)
 
 
 def letter_text(pack_name: str, cases: int) -> list[str]:

@@ -19,36 +19,32 @@ from pypdf import PdfReader
 
 from docgen.check.letters import closing_failures, window_failures
 from docgen.filing_rules import rules_of
-from docgen.model import Case, ChargeRow, Person
 from docgen.packs import load_pack
 from docgen.plan import viewmodel
 from docgen.render.docx import DocxRenderer
+from tests.factories import charge_row, person_of
 
 RUN_DATE = date(2026, 12, 1)
 
 
 def _six_line_letter(pack_name: str):
     pack = load_pack(pack_name)
-    row = ChargeRow(
-        row=2,
-        person_id="P-6",
-        last_name="WOLFESCHLEGELSTEINHAUSEN",
-        first_name="MAXIMILIANA",
-        date_of_birth=date(1980, 1, 2),
-        address_line1="12345 North Martin Luther King Junior Drive Building C",
-        address_line2="Apartment 1204, in care of the building manager",
-        city="Chicago",
-        state="IL",
-        postal_code="60601-1234",
-        case_number="2012-MC1-000001",
-        statute="720 ILCS 550/4(a)",
-        offense_description="POSS CANNABIS",
-        offense_class="Class C misdemeanor",
-        disposition="Convicted",
-        disposition_date=date(2012, 3, 4),
-        determination="vacate_expunge",
+    person = person_of(
+        [
+            charge_row(
+                person_id="P-6",
+                last_name="WOLFESCHLEGELSTEINHAUSEN",
+                first_name="MAXIMILIANA",
+                address_line1="12345 North Martin Luther King Junior Drive Building C",
+                address_line2="Apartment 1204, in care of the building manager",
+                postal_code="60601-1234",
+                case_number="2012-MC1-000001",
+                offense_description="POSS CANNABIS",
+                disposition="Convicted",
+                disposition_date=date(2012, 3, 4),
+            )
+        ]
     )
-    person = Person(person_id="P-6", first=row, cases=[Case(row.case_number, "", [row])])
     spec = viewmodel.letter(pack, person, person.cases, RUN_DATE)
     return pack, spec, DocxRenderer(pack, RUN_DATE).render(spec)
 
