@@ -207,7 +207,11 @@ def run(
     if "pdf" in options.formats:
         with clock.step():
             write_letter_batches(
-                run_dir, files, options.batch_pages, on_volume=in_stage("Letters print file")
+                run_dir,
+                files,
+                options.batch_pages,
+                on_volume=in_stage("Letters print file"),
+                duplex=options.duplex_letters,
             )
     with clock.step():
         write_judge_batch(

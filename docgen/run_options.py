@@ -43,6 +43,8 @@ class RunOptions:
         "returned"  # or "shared": workers write into run_dir (docgen.render.cluster)
     )
     batch_pages: int = DEFAULT_VOLUME_PAGES  # a print batch above this many pages is split
+    # The letters' print file for printing on both sides: each letter padded to even pages.
+    duplex_letters: bool = False
     # Plans the documents instead of plan_people (docgen.petition.petition: one person's petition).
     planner: Callable[[Pack, Admitted, StoredGroups, date], Plan] | None = None
     # Options outside the input that change the documents (a petition's signer, hearing): part of

@@ -79,6 +79,15 @@ def generate(
             "batches/orders-for-judge-0001.pdf, ...).",
         ),
     ] = 2000,
+    duplex_letters: Annotated[
+        bool,
+        typer.Option(
+            "--duplex-letters",
+            help="Make the letters print file for printing on both sides: a blank back after "
+            "each letter of an odd number of pages, so no sheet holds two people's letters. "
+            "Without it, the file is marked for one-sided printing.",
+        ),
+    ] = False,
     rules: RulesOpt = None,
     county: CountyOpt = None,
     as_of: AsOfOpt = None,
@@ -133,6 +142,7 @@ def generate(
         cluster_output=cluster_output,
         input_name=input_name,
         batch_pages=batch_pages,
+        duplex_letters=duplex_letters,
         strict=strict,
         raw=raw,
     )

@@ -36,8 +36,30 @@ def _copy_into(target: pikepdf.Pdf, obj: object) -> object:
     return obj
 
 
-def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
-    """Concatenate PDFs with one top-level bookmark per part; deterministic bytes."""
+def padded_pages(pages: int, duplex: bool | None) -> int:
+    """A part's pages in a bundle: printed on both sides, a part of an odd number of pages gets
+    a blank one, so the next part (another person's letter) starts on a sheet of its own."""
+    return pages + pages % 2 if duplex else pages
+
+
+def _add_part(out: pikepdf.Pdf, src: pikepdf.Pdf, duplex: bool | None) -> None:
+    out.pages.extend(src.pages)
+    if padded_pages(len(src.pages), duplex) > len(src.pages):
+        last = src.pages[-1]
+        out.add_blank_page(page_size=(float(last.mediabox[2]), float(last.mediabox[3])))
+
+
+def print_mode(out: pikepdf.Pdf, duplex: bool | None) -> None:
+    """Say how the bundle is to be printed (PDF 1.7 /ViewerPreferences /Duplex), so the print
+    dialog starts right: one side, or both with every part on sheets of its own. None: unsaid."""
+    if duplex is not None:
+        mode = "/DuplexFlipLongEdge" if duplex else "/Simplex"
+        out.Root.ViewerPreferences.Duplex = pikepdf.Name(mode)
+
+
+def bundle_pdfs(parts: Sequence[BundlePart], title: str, duplex: bool | None = None) -> bytes:
+    """Concatenate PDFs with one top-level bookmark per part; deterministic bytes. `duplex`:
+    print on both sides (parts padded to an even number of pages) or on one; None: unsaid."""
     out = pikepdf.new()
     sources: list[pikepdf.Pdf] = []
     try:
@@ -46,10 +68,11 @@ def bundle_pdfs(parts: Sequence[BundlePart], title: str) -> bytes:
                 src = pikepdf.open(part.path)
                 sources.append(src)
                 first_page = len(out.pages)
-                out.pages.extend(src.pages)
+                _add_part(out, src, duplex)
                 outline.root.append(pikepdf.OutlineItem(part.bookmark, first_page))
         if sources:
             identify_bundle(out, sources[0], title)
+            print_mode(out, duplex)
         out.docinfo["/Title"] = title
         out.Root.PageMode = pikepdf.Name.UseOutlines
         buffer = io.BytesIO()
@@ -131,15 +154,21 @@ def volume_relpath(relpath: str, number: int, volumes: int) -> str:
 GROUP = 250
 
 
-def write_bundle(path: Path, parts: Sequence[BundlePart], title: str, group: int = GROUP) -> None:
+def write_bundle(
+    path: Path,
+    parts: Sequence[BundlePart],
+    title: str,
+    group: int = GROUP,
+    duplex: bool | None = None,
+) -> None:
     """Write the bundle of `parts` to `path` (atomically), holding few files open and no bytes.
 
     Up to `group` parts: exactly `bundle_pdfs`. More: each group of parts is joined into a
     temporary file and its parts closed, then the group files are joined with one bookmark per
-    part. Deterministic bytes either way.
+    part. Deterministic bytes either way. `duplex` as for bundle_pdfs.
     """
     if len(parts) <= group:
-        write_atomic(path, bundle_pdfs(parts, title))
+        write_atomic(path, bundle_pdfs(parts, title, duplex))
         return
     make_dir(path.parent)
     temps: list[Path] = []
@@ -155,8 +184,8 @@ def write_bundle(path: Path, parts: Sequence[BundlePart], title: str, group: int
                     src = pikepdf.open(part.path)
                     sources.append(src)
                     marks.append((part.bookmark, pages))
-                    pages += len(src.pages)
-                    joined.pages.extend(src.pages)
+                    pages += padded_pages(len(src.pages), duplex)
+                    _add_part(joined, src, duplex)
                 temps.append(_temp_beside(path))
                 joined.save(temps[-1], deterministic_id=True, compress_streams=True)
             finally:
@@ -172,6 +201,7 @@ def write_bundle(path: Path, parts: Sequence[BundlePart], title: str, group: int
                 outline.root.append(pikepdf.OutlineItem(bookmark, first_page))
         with pikepdf.open(parts[0].path) as first:
             identify_bundle(out, first, title)
+        print_mode(out, duplex)
         out.docinfo["/Title"] = title
         out.Root.PageMode = pikepdf.Name.UseOutlines
         final = _temp_beside(path)

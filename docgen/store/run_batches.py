@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from docgen.judge.batches import BundlePart, plan_volumes, volume_relpath, write_bundle
+from docgen.judge.batches import (
+    BundlePart,
+    padded_pages,
+    plan_volumes,
+    volume_relpath,
+    write_bundle,
+)
 from docgen.judge.signing import write_judge_batches
 from docgen.packs import Pack
 from docgen.store.file_index import DocumentRef, FileIndex
@@ -20,19 +26,26 @@ VolumeProgress = Callable[[int, int], None]
 
 
 def write_letter_batches(
-    run_dir: Path, index: FileIndex, batch_pages: int, on_volume: VolumeProgress | None = None
+    run_dir: Path,
+    index: FileIndex,
+    batch_pages: int,
+    on_volume: VolumeProgress | None = None,
+    *,
+    duplex: bool = False,
 ) -> None:
     """The letters' print batch, by sort key (ZIP code first), in volumes of at most
     `batch_pages` pages (a join holds all of its pages). Letters are read from the index a
     volume at a time; only their page counts are held all at once. `on_volume(done, total)`:
-    before the first volume and after each."""
+    before the first volume and after each. `duplex`: for printing on both sides, each letter
+    padded to an even number of pages (a blank back), so no sheet holds two people's letters;
+    the file says which it is for (its print dialog's default)."""
     relpath, kind = "batches/letters-print.pdf", "letters-batch"
     title = "Letters for mailing, by ZIP code"
 
     def letters() -> Iterator[DocumentRef]:
         return index.documents(("letter",), by="sort_key")
 
-    counts = [index[f"{s.relpath}.pdf"].pages or 0 for s in letters()]
+    counts = [padded_pages(index[f"{s.relpath}.pdf"].pages or 0, duplex) for s in letters()]
     if not counts:
         return
     volumes = plan_volumes(counts, batch_pages)
@@ -49,6 +62,7 @@ def write_letter_batches(
             run_dir / volume_path,
             [BundlePart(run_dir / f"{s.relpath}.pdf", s.bookmark) for s in part_specs],
             volume_title,
+            duplex=duplex,
         )
         rows = sorted(r for s in part_specs for r in index[f"{s.relpath}.pdf"].rows)
         pages = sum(counts[span.start : span.stop])
