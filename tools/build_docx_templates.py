@@ -697,11 +697,16 @@ def build_letter() -> DocxDocument:
     _paragraph_border(main, "left", eighths=24, space_pt=8)  # the PDF's .main-point bar
     main.paragraph_format.left_indent = Pt(11)
     para(doc, "{{ cases_intro }}", "Letter Text", keep_with_next=True)
-    # No spacer: the next heading's 10 pt space before separates it (CSS margins collapse).
-    # Case, court, year, offense, what was asked for (the view model's five columns).
+    # No spacer: the next heading's space before separates it (CSS margins collapse).
+    # Case, court, year, offense, what was asked for (the view model's five columns) where the
+    # cases are in several courts; else the intro names the one court and the table has four.
+    tag(doc, "{%p if cases.court_column %}")
     data_table(doc, "cases", [1.55, 1.6, 0.5, 2.05, 1.3], "Cases", gap_after=0)
+    tag(doc, "{%p else %}")
+    data_table(doc, "cases", [1.55, 0.5, 3.1, 1.85], "Cases", gap_after=0)
+    tag(doc, "{%p endif %}")
 
-    heading_space = {"space_before": Pt(7), "space_after": Pt(1)}  # letter.css h2
+    heading_space = {"space_before": Pt(6), "space_after": Pt(1)}  # letter.css h2
     para(doc, "{{ meaning_title }}", "Heading 2", **heading_space)
     tag(doc, "{%p for item in meaning %}")
     para(doc, "{{ item }}", "List Bullet", left_indent=Inches(0.3), first_line_indent=Inches(-0.2))
@@ -710,8 +715,10 @@ def build_letter() -> DocxDocument:
     # needs a second page never carries the sign-off onto it alone.
     para(doc, "{{ check_title }}", "Heading 2", **heading_space)
     para(doc, "{{ check }}", "Letter Text", keep_with_next=True)
-    para(doc, "{{ contact_title }}", "Heading 2", **heading_space)
-    para(doc, "{{ contact }}", "Letter Text", keep_with_next=True)
+    # "Questions?" runs into its paragraph, as the PDF's: a line saved.
+    contact = para(doc, "", "Letter Text", space_before=Pt(6), keep_with_next=True)
+    contact.add_run("{{ contact_title }}").bold = True
+    contact.add_run(" {{ contact }}")
     para(doc, "{%p for line in contact_other_languages %}", "Letter Text")
     para(doc, "{{ line }}", "Letter Text", keep_with_next=True)
     para(doc, "{%p endfor %}", "Letter Text")
@@ -719,7 +726,7 @@ def build_letter() -> DocxDocument:
         doc,
         "{{ closing }}",
         "Letter Text",
-        space_before=Pt(4),
+        space_before=Pt(2),
         space_after=Pt(4),
         keep_with_next=True,
     )

@@ -1,6 +1,7 @@
-"""A one-case letter is one sheet, closing included, in every pack and both languages, before
-the judge signs and after (signed, denied): what a person opens and what a mail house pays for.
-Counted from the rendered PDF."""
+"""A letter about one case or two is one sheet, closing included, in every pack and both
+languages, before the judge signs and after (signed, denied): what a person opens and what a mail
+house pays for. Counted from the rendered PDF. Each case holds two convictions, so the offense and
+relief cells hold two entries each, and the case numbers are the court's longest."""
 
 from __future__ import annotations
 
@@ -37,10 +38,11 @@ CHARGES = {
 }
 
 
-def _one_case_person(pack_name: str, lang: str) -> Person:
+def _one_case_person(pack_name: str, lang: str, cases: int = 1) -> Person:
     pack = load_pack(pack_name)
     examples = pack.config.accepts.case_number_examples if pack.config.accepts else []
     case_number = max(examples, key=len) if examples else LONG_CASE_NUMBERS.get(pack_name)
+    case_number = case_number or "BA400000"
     rows = [
         ChargeRow(
             row=2 + index,
@@ -54,7 +56,7 @@ def _one_case_person(pack_name: str, lang: str) -> Person:
             state=pack.config.pack.state,
             postal_code="60601",
             language=lang,
-            case_number=case_number or "BA400000",
+            case_number=case_number,
             statute=statute,
             offense_description=description,
             offense_class="Class A misdemeanor",
@@ -66,13 +68,20 @@ def _one_case_person(pack_name: str, lang: str) -> Person:
             CHARGES[pack.config.pack.layout]
         )
     ]
-    case = Case(rows[0].case_number, "", rows)
-    return Person(person_id="P-1", first=rows[0], cases=[case])
+    case_list = [Case(case_number, "", rows)]
+    for number in range(1, cases):
+        # Another case of the same length: the last digit changed.
+        other = case_number[:-1] + str((int(case_number[-1]) + number) % 10)
+        other_rows = [
+            r.model_copy(update={"row": r.row + 10 * number, "case_number": other}) for r in rows
+        ]
+        case_list.append(Case(other, "", other_rows))
+    return Person(person_id="P-1", first=rows[0], cases=case_list)
 
 
-def _spec(pack_name: str, lang: str, kind: str):
+def _spec(pack_name: str, lang: str, kind: str, cases: int = 1):
     pack = load_pack(pack_name)
-    person = _one_case_person(pack_name, lang)
+    person = _one_case_person(pack_name, lang, cases)
     if kind == "signed":  # as `docgen letters --signed-only` words it (docgen/judge/letters_signed)
         signed_on = viewmodel.long_date(date(2026, 12, 3), lang)
         wording = _SignedWordingPack(pack, {"signed_on": signed_on, "signed_dates": [signed_on]})
@@ -89,18 +98,23 @@ def _spec(pack_name: str, lang: str, kind: str):
     return viewmodel.letter(pack, person, person.cases, RUN_DATE)
 
 
+@pytest.mark.parametrize("cases", [1, 2])
 @pytest.mark.parametrize("kind", ["letter", "signed", "denied"])
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("pack_name", available_packs())
-def test_a_one_case_letter_is_one_page(pack_name: str, lang: str, kind: str) -> None:
+def test_a_one_or_two_case_letter_is_one_page(
+    pack_name: str, lang: str, kind: str, cases: int
+) -> None:
     pack = load_pack(pack_name)
     assert lang in pack.config.pack.languages
-    spec = _spec(pack_name, lang, kind)
+    spec = _spec(pack_name, lang, kind, cases)
     pages = PdfReader(io.BytesIO(PdfRenderer(pack, RUN_DATE).render(spec))).pages
     text = pages[0].extract_text() or ""
-    assert len(pages) == 1, f"{pack_name} {lang} {kind}: {len(pages)} pages"
-    # The whole letter is on it: the table, how to check, whom to call, the closing.
+    assert len(pages) == 1, f"{pack_name} {lang} {kind} {cases} cases: {len(pages)} pages"
+    # The whole letter is on it: every case, how to check, whom to call, the closing.
     for part in ("check_title", "contact_title", "closing"):
         assert spec.context[part] in text, part
     assert spec.context["signature"][0] in text
-    assert spec.context["cases"]["rows"][0][0] in text
+    assert len(spec.context["cases"]["rows"]) == cases
+    for row in spec.context["cases"]["rows"]:
+        assert row[0] in text
