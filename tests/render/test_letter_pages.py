@@ -6,7 +6,10 @@ relief cells hold two entries each, and the case numbers are the court's longest
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -15,9 +18,11 @@ from docgen.judge.letters_signed import _SignedWordingPack
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import available_packs, load_pack
 from docgen.plan import viewmodel
+from docgen.render.docx import DocxRenderer
 from docgen.render.pdf import PdfRenderer
 
 RUN_DATE = date(2026, 12, 1)
+KINDS = ("letter", "signed", "denied")
 # The longest case number of each court's style (the letter never breaks one); packs that list
 # examples ([accepts] case_number_examples) give their own.
 LONG_CASE_NUMBERS = {
@@ -99,7 +104,7 @@ def _spec(pack_name: str, lang: str, kind: str, cases: int = 1):
 
 
 @pytest.mark.parametrize("cases", [1, 2])
-@pytest.mark.parametrize("kind", ["letter", "signed", "denied"])
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("pack_name", available_packs())
 def test_a_one_or_two_case_letter_is_one_page(
@@ -118,3 +123,41 @@ def test_a_one_or_two_case_letter_is_one_page(
     assert len(spec.context["cases"]["rows"]) == cases
     for row in spec.context["cases"]["rows"]:
         assert row[0] in text
+
+
+@pytest.fixture(scope="module")
+def word_letters_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every pack's one-case Word letters (en/es x letter/signed/denied), converted to PDF by
+    LibreOffice in one run: name -> <name>.pdf in the returned folder."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    folder = tmp_path_factory.mktemp("word-letters")
+    files = []
+    for pack_name in available_packs():
+        renderer = DocxRenderer(load_pack(pack_name), RUN_DATE)
+        for lang in ("en", "es"):
+            for kind in KINDS:
+                path = folder / f"{pack_name}-{lang}-{kind}.docx"
+                path.write_bytes(renderer.render(_spec(pack_name, lang, kind)))
+                files.append(str(path))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), *files],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    return folder
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("pack_name", available_packs())
+def test_a_one_case_word_letter_is_one_page_in_libreoffice(
+    word_letters_in_libreoffice: Path, pack_name: str, lang: str, kind: str
+) -> None:
+    pdf = PdfReader(word_letters_in_libreoffice / f"{pack_name}-{lang}-{kind}.pdf")
+    assert len(pdf.pages) == 1, f"{pack_name} {lang} {kind}: {len(pdf.pages)} pages"
+    text = " ".join((pdf.pages[0].extract_text() or "").split())
+    spec = _spec(pack_name, lang, kind)
+    # The closing and the run-in "Questions?" are on it, as in the PDF letter.
+    assert f"{spec.context['contact_title']} {spec.context['contact'].split()[0]}" in text
+    assert spec.context["closing"] in text and spec.context["signature"][0] in text
