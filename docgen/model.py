@@ -152,6 +152,9 @@ class Case:
     case_number: str
     court_division: str
     charges: list[ChargeRow] = field(default_factory=list)
+    # The court the case is in, where it is not the pack's own ([court] name): empty for every
+    # case today (a pack is one court); a letter about cases in several courts names each one.
+    court: str = ""
 
     @property
     def rows(self) -> list[int]:

@@ -188,6 +188,8 @@ def _styles(doc: DocxDocument) -> None:
     _paragraph_style(doc, "Caption Line", line_pt=15)
     _paragraph_style(doc, "Table Text", line_pt=14.4)
     _paragraph_style(doc, "Table Header", bold=True, line_pt=14.4, keep_next=True)
+    _paragraph_style(doc, "Letter Table Text", line_pt=13.2)  # letter.css: 1.1
+    _paragraph_style(doc, "Letter Table Header", bold=True, line_pt=13.2, keep_next=True)
     _paragraph_style(doc, "Footer Line", size=10, line_pt=12)
     _paragraph_style(doc, "List Bullet", after=1, line_pt=13.44)  # the letter's list
     bullet_ppr = doc.styles["List Bullet"].element.pPr
@@ -496,18 +498,27 @@ def caption(doc: DocxDocument) -> None:
 
 
 def data_table(
-    doc: DocxDocument, expr: str, widths: list[float], name: str, gap_after: float = 14
+    doc: DocxDocument,
+    expr: str,
+    widths: list[float],
+    name: str,
+    gap_after: float = 14,
+    *,
+    styles: tuple[str, str] = ("Table Header", "Table Text"),
+    pad: tuple[float, float] = (3, 4),
 ) -> None:
     """A bordered table: header row from {expr}.headers (repeats on each page), one row per item
-    of {expr}.rows. Column count is fixed by the template, like the pack's header list."""
-    t = table(doc, 3, widths, borders=True, caption=name, pad=(3, 4))
+    of {expr}.rows. Column count is fixed by the template, like the pack's header list.
+    `styles`: the header's and the cells' paragraph styles; `pad`: cell padding (pt)."""
+    header_style, text_style = styles
+    t = table(doc, 3, widths, borders=True, caption=name, pad=pad)
     row_flags(t, 0, header=True)
     for i, cell in enumerate(t.rows[0].cells):
-        cell_text(cell, f"{{{{ {expr}.headers[{i}] }}}}", "Table Header")
+        cell_text(cell, f"{{{{ {expr}.headers[{i}] }}}}", header_style)
     cell_text(t.cell(1, 0), f"{{%tr for row in {expr}.rows %}}")
     row_flags(t, 2)
     for i, cell in enumerate(t.rows[2].cells):
-        cell_text(cell, f"{{{{ row[{i}] }}}}")
+        cell_text(cell, f"{{{{ row[{i}] }}}}", text_style)
     end = t.add_row()
     cell_text(end.cells[0], "{%tr endfor %}")
     if gap_after:
@@ -697,11 +708,18 @@ def build_letter() -> DocxDocument:
     _paragraph_border(main, "left", eighths=24, space_pt=8)  # the PDF's .main-point bar
     main.paragraph_format.left_indent = Pt(11)
     para(doc, "{{ cases_intro }}", "Letter Text", keep_with_next=True)
-    # No spacer: the next heading's 10 pt space before separates it (CSS margins collapse).
-    # Case, court, year, offense, what was asked for (the view model's five columns).
-    data_table(doc, "cases", [1.55, 1.6, 0.5, 2.05, 1.3], "Cases", gap_after=0)
+    # No spacer: the next heading's space before separates it (CSS margins collapse).
+    # Case, court, year, offense, what was asked for (the view model's five columns) where the
+    # cases are in several courts; else the intro names the one court and the table has four.
+    # The cells as the PDF's (letter.css): 1.1 lines, 2 pt above and below.
+    cases_layout = {"styles": ("Letter Table Header", "Letter Table Text"), "pad": (2.0, 4.0)}
+    tag(doc, "{%p if cases.court_column %}")
+    data_table(doc, "cases", [1.55, 1.6, 0.5, 2.05, 1.3], "Cases", 0, **cases_layout)
+    tag(doc, "{%p else %}")
+    data_table(doc, "cases", [1.55, 0.5, 3.25, 1.7], "Cases", 0, **cases_layout)
+    tag(doc, "{%p endif %}")
 
-    heading_space = {"space_before": Pt(7), "space_after": Pt(1)}  # letter.css h2
+    heading_space = {"space_before": Pt(6), "space_after": Pt(1)}  # letter.css h2
     para(doc, "{{ meaning_title }}", "Heading 2", **heading_space)
     tag(doc, "{%p for item in meaning %}")
     para(doc, "{{ item }}", "List Bullet", left_indent=Inches(0.3), first_line_indent=Inches(-0.2))
@@ -710,8 +728,10 @@ def build_letter() -> DocxDocument:
     # needs a second page never carries the sign-off onto it alone.
     para(doc, "{{ check_title }}", "Heading 2", **heading_space)
     para(doc, "{{ check }}", "Letter Text", keep_with_next=True)
-    para(doc, "{{ contact_title }}", "Heading 2", **heading_space)
-    para(doc, "{{ contact }}", "Letter Text", keep_with_next=True)
+    # "Questions?" runs into its paragraph, as the PDF's: a line saved.
+    contact = para(doc, "", "Letter Text", space_before=Pt(6), keep_with_next=True)
+    contact.add_run("{{ contact_title }}").bold = True
+    contact.add_run(" {{ contact }}")
     para(doc, "{%p for line in contact_other_languages %}", "Letter Text")
     para(doc, "{{ line }}", "Letter Text", keep_with_next=True)
     para(doc, "{%p endfor %}", "Letter Text")
@@ -719,7 +739,7 @@ def build_letter() -> DocxDocument:
         doc,
         "{{ closing }}",
         "Letter Text",
-        space_before=Pt(4),
+        space_before=Pt(2),
         space_after=Pt(4),
         keep_with_next=True,
     )

@@ -249,6 +249,18 @@ def _relief_kinds(cases: list[Case], eligible: list[str] | tuple[str, ...]) -> l
     return sorted({c.determination for case in cases for c in case.charges_with(eligible)})
 
 
+def _letter_court(pack: Pack, cases: list[Case], lang: str) -> str:
+    """The one court all of a letter's cases are in, as the letter names it (the pack's
+    `[court] letter_name.<lang>` for its own court), or "" where they are in several."""
+    courts = {case.court or pack.config.court["name"] for case in cases}
+    if len(courts) != 1:
+        return ""
+    (court,) = courts
+    if court != pack.config.court["name"]:
+        return court
+    return str(pack.config.court.get("letter_name", {}).get(lang, court))
+
+
 def compliance_end(pack: Pack, start: date) -> date | None:
     """The day the agencies' period (`[law] compliance_days`) ends, counted from `start`."""
     days = pack.config.law.get("compliance_days")
@@ -270,7 +282,11 @@ def letter(
     eligible = pack.config.determinations.letters
     ctx = _common(pack, run_date, lang)
     ends = compliance_end(pack, period_start or run_date)
+    # Named once in the sentence over the table, which then has no court column; "" (several
+    # courts): the wording says "the courts" and each row names its court.
+    one_court = _letter_court(pack, cases, lang)
     ctx.update(
+        letter_court=one_court,
         first_name=first.first_name,
         cases=cases,
         relief_kinds=_relief_kinds(cases, eligible),
@@ -290,12 +306,17 @@ def letter(
             {_plain_offense(pack, c.statute, c.offense_description, lang) for c in charges}
         )
         years = sorted({str(c.disposition_date.year) for c in charges})
-        row = [case.case_number, pack.config.court["name"], ", ".join(years), "; ".join(offenses)]
+        row = [case.case_number, case.court or pack.config.court["name"]]
+        row += [", ".join(years), "; ".join(offenses)]
         # What was asked for each conviction, in the letter's words ("Reduce to a misdemeanor").
         kinds = sorted({c.determination for c in charges})
         row.append("; ".join(relief_names[k] for k in kinds))
         case_rows.append(row)
-    headers = [w[f"{k}_label"] for k in ("case", "court", "year", "offense", "relief")]
+    columns = ["case", "court", "year", "offense", "relief"]
+    if one_court:
+        columns.remove("court")
+        case_rows = [row[:1] + row[2:] for row in case_rows]
+    headers = [w[f"{k}_label"] for k in columns]
     other_contacts = [
         pack.render_wording(
             pack.wording(f"letter.{other}")["contact_other_language"],
@@ -332,6 +353,7 @@ def letter(
         "cases": {
             "headers": headers,
             "rows": case_rows,
+            "court_column": not one_court,  # case, court, year, offense, relief; else no court
         },
         "meaning_title": w["meaning_title"],
         "meaning": w["meaning"],

@@ -62,7 +62,7 @@ def test_closing_alone_or_missing() -> None:
     assert closing_failures(["Sincerely,\nA. Name"], closing, 8) == []
 
 
-def _three_case_person(lang: str) -> Person:
+def _many_case_person(lang: str, count: int) -> Person:
     rows = [
         charge_row(
             row=2 + n,
@@ -78,7 +78,7 @@ def _three_case_person(lang: str) -> Person:
             disposition="Convicted",
             disposition_date=date(2005, 3, 1),
         )
-        for n in range(3)
+        for n in range(count)
     ]
     return person_of(rows)
 
@@ -86,11 +86,12 @@ def _three_case_person(lang: str) -> Person:
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_a_letter_that_needs_two_pages_carries_whole_sections_with_its_closing(lang: str) -> None:
     pack = load_pack("il-cook")
-    person = _three_case_person(lang)
+    # Five cases: since the court is named over the table, three fit on one sheet.
+    person = _many_case_person(lang, 5)
     spec = viewmodel.letter(pack, person, person.cases, RUN_DATE)
     pdf = PdfRenderer(pack, RUN_DATE).render(spec)
     texts = _page_texts(pdf)
-    assert len(texts) == 2  # three cases do not fit on one sheet
+    assert len(texts) == 2  # five cases do not fit on one sheet
     rules = _letter_rules("il-cook")
     assert closing_failures(texts, rules.closing, rules.closing_min_lines) == []
     assert spec.context["check_title"] in texts[-1]  # "How to check" went with the closing
