@@ -14,11 +14,12 @@ from lxml import etree
 from pypdf import PdfReader
 
 from docgen.judge.letters_signed import _SignedWordingPack
-from docgen.model import Case, ChargeRow, Person
+from docgen.model import Case, Person
 from docgen.packs import Pack, available_packs, load_pack
 from docgen.plan import viewmodel
 from docgen.render.docx import DocxRenderer
 from docgen.render.pdf import PdfRenderer
+from tests.factories import charge_row
 
 RUN_DATE = date(2026, 12, 1)
 OTHER_COURT = "Circuit Court of the Eighteenth Judicial Circuit, DuPage County"
@@ -29,21 +30,18 @@ DETERMINATION = {"illinois": "vacate_expunge", "california-pleading": "dismiss_s
 def _person(pack: Pack, lang: str, courts: tuple[str, ...]) -> Person:
     cases = []
     for index, court in enumerate(courts):
-        row = ChargeRow(
+        row = charge_row(
             row=2 + index,
-            person_id="P-1",
             last_name="OKAFOR",
             first_name="DANA",
             date_of_birth=date(1980, 4, 2),
             address_line1="4410 W Example Ave",
-            city="Chicago",
             state=pack.config.pack.state,
             postal_code="60639",
             language=lang,
             case_number=f"2004-CR-001234{index}",
             statute="720 ILCS 550/4(a)" if pack.config.pack.layout == "illinois" else "11357 HS",
             offense_description="POSS CANNABIS",
-            offense_class="Class C misdemeanor",
             disposition="Convicted",
             disposition_date=date(2005, 3, 1),
             determination=DETERMINATION[pack.config.pack.layout],

@@ -15,11 +15,12 @@ import pytest
 from pypdf import PdfReader
 
 from docgen.judge.letters_signed import _SignedWordingPack
-from docgen.model import Case, ChargeRow, Person
+from docgen.model import Case, Person
 from docgen.packs import available_packs, load_pack
 from docgen.plan import viewmodel
 from docgen.render.docx import DocxRenderer
 from docgen.render.pdf import PdfRenderer
+from tests.factories import charge_row
 
 RUN_DATE = date(2026, 12, 1)
 KINDS = ("letter", "signed", "denied")
@@ -49,17 +50,14 @@ def _one_case_person(pack_name: str, lang: str, cases: int = 1) -> Person:
     case_number = max(examples, key=len) if examples else LONG_CASE_NUMBERS.get(pack_name)
     case_number = case_number or "BA400000"
     rows = [
-        ChargeRow(
+        charge_row(
             row=2 + index,
-            person_id="P-1",
             last_name="HERNANDEZ-OYELARAN",
             first_name="MAXIMILIANA",
-            date_of_birth=date(1980, 1, 2),
             address_line1="12345 North Martin Luther King Junior Drive",
             address_line2="Apartment 1204",
             city="Springfield",
             state=pack.config.pack.state,
-            postal_code="60601",
             language=lang,
             case_number=case_number,
             statute=statute,
