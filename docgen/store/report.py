@@ -29,10 +29,20 @@ def _env() -> SandboxedEnvironment:
     return env
 
 
+BAR_PX = 200  # the longest bar of a table by year or by division
+
+
 def _bars(rows: list[tuple[Any, int]], total: int) -> list[dict[str, Any]]:
-    """Each row's label, count and share of `total`, for a table with a bar per row."""
+    """Each row's label, count and share of `total`, and its bar: the table's largest row gets
+    BAR_PX, the rest in proportion, so twenty years of 3-8 % each still read as a chart."""
+    largest = max((count for _, count in rows), default=1) or 1
     return [
-        {"label": str(label), "count": count, "percent": round(100 * count / max(total, 1), 1)}
+        {
+            "label": str(label),
+            "count": count,
+            "percent": round(100 * count / max(total, 1), 1),
+            "bar_px": round(BAR_PX * count / largest, 1),
+        }
         for label, count in rows
     ]
 

@@ -125,8 +125,10 @@ def test_report_counts_cases_by_year_and_by_division(tmp_path: Path) -> None:
         "COUNTY DEPARTMENT, CRIMINAL DIVISION 1 25.0%",
     ]
     html = (result.run_dir / "report.html").read_text(encoding="utf-8")
-    # Each row's bar is as wide as its share, as in the row accounting: CSS, no image, no script.
-    assert 'style="width: 150.0px"' in html and 'style="width: 50.0px"' in html
+    # The largest row's bar is 200 px, the others in proportion (3 cases : 1): CSS, no image, no
+    # script. Years: 2 : 1 : 1.
+    assert 'style="width: 200.0px"' in html and 'style="width: 66.7px"' in html
+    assert html.count('style="width: 100.0px"') == 2
     assert "<img" not in html and "<script" not in html
     # The same input, options and date: the same bytes (no times, nothing in set order).
     first = {name: (result.run_dir / name).read_bytes() for name in ("report.html", "report.pdf")}
