@@ -69,6 +69,7 @@ def job_json(job: dict[str, Any], full: bool = True) -> dict[str, Any]:
         "pack": job["pack"],
         "date": job["run_date"],
         "formats": job["formats"].split(","),
+        "duplex_letters": bool(job.get("duplex_letters")),
         "created_at": job["created_at"],
         "started_at": job["started_at"],
         "finished_at": job["finished_at"],
@@ -160,6 +161,13 @@ async def create_job(
     strict: Annotated[
         bool, Form(description="Refuse the file (422) if any row has a problem")
     ] = False,
+    duplex_letters: Annotated[
+        bool,
+        Form(
+            description="The letters print file for printing on both sides: a blank back after "
+            "each letter of an odd number of pages, so no sheet holds two people's letters"
+        ),
+    ] = False,
 ) -> JSONResponse:
     from docgen.packs import load_pack
     from docgen.pipeline import RunOptions, validate_input
@@ -235,6 +243,7 @@ async def create_job(
             pack=pack,
             run_date=day.isoformat(),
             formats=",".join(chosen),
+            duplex_letters=duplex_letters,
             input_ext=ext,
             input_name=name,
             input_bytes=size,

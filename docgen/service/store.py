@@ -86,10 +86,18 @@ jobs = Table(
     Column("problems", JSON),  # [{row, column, message}]
     Column("summary", JSON),  # counts of the finished run
     Column("run_dir", String(300)),  # relative to the job folder
+    # The letters print file for printing on both sides (generate --duplex-letters); NULL in
+    # rows of a version before it: one-sided.
+    Column("duplex_letters", Boolean),
 )
 
 # Added to `jobs` after tables existed in the field; create_schema adds them where missing.
-ADDED_COLUMNS = ("progress_stage", "progress_stage_done", "progress_stage_total")
+ADDED_COLUMNS = (
+    "progress_stage",
+    "progress_stage_done",
+    "progress_stage_total",
+    "duplex_letters",
+)
 
 
 def now() -> str:

@@ -142,6 +142,7 @@ def run_job(store: Store, data_dir: Path, job_id: str, pipeline_workers: int | N
         run_date=date.fromisoformat(job["run_date"]),
         out_dir=job_dir(data_dir, job_id) / "out",
         formats=tuple(job["formats"].split(",")),
+        duplex_letters=bool(job.get("duplex_letters")),
         workers=pipeline_workers,
         input_name=name,  # the report and manifest name the file the office uploaded
         # `docgen serve --cluster` (or DOCGEN_CLUSTER) sends every job's rendering to Dask.

@@ -843,3 +843,26 @@ def test_the_page_shows_the_stage_after_rendering(tmp_path: Path) -> None:
                 browser.close()
     finally:
         store.dispose()
+
+
+def test_a_job_can_ask_for_letters_printed_on_both_sides(
+    cook: httpx.Client, done_job: dict[str, Any]
+) -> None:
+    """`duplex_letters` as `generate --duplex-letters`: each letter of its print file starts on
+    the front of a sheet, and the file says it is for both sides; a job without it, one side."""
+    import pikepdf
+
+    assert done_job["duplex_letters"] is False
+    response = upload(cook, duplex_letters="true")
+    assert response.status_code == 201, response.text
+    job = wait_for(cook, response.json()["id"])
+    assert job["status"] == "done" and job["duplex_letters"] is True
+    for finished, mode in ((done_job, "/Simplex"), (job, "/DuplexFlipLongEdge")):
+        data = cook.get(f"{finished['links']['self']}/files/batches/letters-print.pdf")
+        assert data.status_code == 200
+        with pikepdf.open(io.BytesIO(data.content)) as pdf, pdf.open_outline() as outline:
+            assert pdf.Root.ViewerPreferences.Duplex == pikepdf.Name(mode)
+            starts = [pdf.pages.index(item.destination[0]) for item in outline.root]
+            if mode != "/Simplex":
+                assert all(first % 2 == 0 for first in starts), starts
+                assert len(pdf.pages) % 2 == 0
