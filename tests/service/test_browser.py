@@ -153,6 +153,7 @@ def test_paralegal_uploads_sees_progress_and_previews_and_downloads(
             page.get_by_label("Court").select_option("il-cook")
             page.get_by_label("Date printed on the documents").fill("2026-12-01")
             page.get_by_label("Word (DOCX)").uncheck()
+            page.get_by_label("Letters print file for printing on both sides").check()
             page.get_by_role("button", name="Make documents").click()
 
             bar = page.get_by_role("progressbar")
@@ -167,6 +168,9 @@ def test_paralegal_uploads_sees_progress_and_previews_and_downloads(
             expect(bar).to_have_attribute("aria-valuenow", "16")
             assert seen, "the progress bar was never seen"
             expect(page.locator("#status")).to_contain_text("6 cases, 4 letters")
+            # The form's box reached the job (the print file for both sides).
+            jobs = httpx.get(f"{url}/api/jobs", headers={"X-API-Key": api_key}, timeout=10).json()
+            assert jobs[0]["duplex_letters"] is True
             expect(page.get_by_role("table").filter(has_text="Problem")).to_be_hidden()
 
             # Previews: real PNGs, loaded, with alt text.

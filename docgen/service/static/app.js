@@ -113,6 +113,7 @@
     form.append("pack", $("pack").value);
     form.append("date", $("date").value);
     form.append("formats", formats.join(","));
+    form.append("duplex_letters", $("duplex-letters").checked ? "true" : "false");
     resetJobView();
     $("job-section").hidden = false;
     say("Uploading and checking the file…");
