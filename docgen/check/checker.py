@@ -109,14 +109,9 @@ def check_run(run_dir: Path) -> CheckReport:
             continue
         if entry.get("kind") not in rules.documents:
             continue
-        path = run_dir / entry["path"]
         report = FileReport(entry["path"])
-        if not path.is_file():
-            report.failures.append("missing: the manifest lists it but the file is not there")
-        else:
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-                report.failures.append("changed since the run: SHA-256 differs from the manifest")
+        data = _listed_file(run_dir, entry, report)
+        if data is not None:
             report.failures.extend(
                 check_pdf(
                     data,
@@ -142,17 +137,26 @@ def check_run(run_dir: Path) -> CheckReport:
     return CheckReport(run_dir=run_dir, pack=pack.name, files=reports)
 
 
+def _listed_file(run_dir: Path, entry: dict[str, Any], report: FileReport) -> bytes | None:
+    """The bytes of the manifest's file `entry` (None when it is not there), with a failure on
+    `report` when it is missing or has changed since the run."""
+    path = run_dir / str(entry["path"])
+    if not path.is_file():
+        report.failures.append("missing: the manifest lists it but the file is not there")
+        return None
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        report.failures.append("changed since the run: SHA-256 differs from the manifest")
+    return data
+
+
 def _check_letter(run_dir: Path, entry: dict[str, Any], rules: LetterRules) -> FileReport:
     """A letter is held to the letter rules (not the court's filing rules)."""
 
     report = FileReport(entry["path"], letter=True)
-    path = run_dir / entry["path"]
-    if not path.is_file():
-        report.failures.append("missing: the manifest lists it but the file is not there")
+    data = _listed_file(run_dir, entry, report)
+    if data is None:
         return report
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-        report.failures.append("changed since the run: SHA-256 differs from the manifest")
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
     report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
     return report
@@ -166,8 +170,9 @@ def _nothing_to_check(
     word = sum(1 for e in entries if e.get("kind") in documents and e.get("format") == "docx")
     if word:
         return CheckError(
-            f"{run_dir}: no PDF court documents to check: the run made {counted(word, 'court document')} "
-            "as DOCX only, and the filing rules are the court's rules for PDF filings",
+            f"{run_dir}: no PDF court documents to check: the run made "
+            f"{counted(word, 'court document')} as DOCX only, and the filing rules are the "
+            "court's rules for PDF filings",
             hint="Make the PDFs (docgen generate ... --formats pdf or pdf,docx) and check that run.",
         )
     return CheckError(f"{run_dir}: the run made no court documents: nothing to check")
