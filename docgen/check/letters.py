@@ -24,6 +24,8 @@ import re
 import pypdfium2 as pdfium
 from pydantic import BaseModel, ConfigDict
 
+from docgen.check.text import flat_text
+
 PT_PER_IN = 72.0
 
 
@@ -55,10 +57,6 @@ class LetterRules(BaseModel):
     clear_below_in: float = 0.25
     closing: str = ""  # a pattern matching the closing's line, e.g. "^(?:Sincerely|Atentamente),"
     closing_min_lines: int = 0
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
@@ -136,7 +134,7 @@ def closing_failures(texts: list[str], closing: str, min_lines: int) -> list[str
 
 def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str) -> list[str]:
     """Every letter rule `data` (its page texts `texts`) breaks."""
-    whole = _flat(" ".join(texts))
+    whole = flat_text(" ".join(texts))
     failures: list[str] = []
     greeting = re.search(rules.greeting, whole)
     if not greeting:

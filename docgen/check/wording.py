@@ -21,12 +21,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from docgen.check.text import flat_text
+
 if TYPE_CHECKING:
     from docgen.filing_rules import FilingRules, GroundRule
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def content_failures(
@@ -38,7 +36,7 @@ def content_failures(
     continued: bool = False,
 ) -> None:
     """The text rules on one document's pages; `continued`: a later volume (exhibit rows only)."""
-    pages = [_flat(t) for t in texts]
+    pages = [flat_text(t) for t in texts]
     whole = " ".join(pages)
     for name, pattern in rules.court_wording.items():
         compiled = re.compile(pattern)
