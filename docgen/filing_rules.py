@@ -66,6 +66,18 @@ class StampBox(BaseModel):
     height_in: float
 
 
+class SignatureRule(BaseModel):
+    """A signature never stands on a page without the text it signs (docgen.check.content): a
+    page holding a line that matches `line` ("/s/ ...") holds at least `min_lines_above` lines of
+    text above it there, not counting the sign-off (`lead`: "Respectfully submitted,", "Dated:
+    ..."), pleading line numbers or the footer band."""
+
+    model_config = ConfigDict(extra="forbid")
+    line: str
+    lead: str = ""
+    min_lines_above: int = 1
+
+
 class GroundRule(BaseModel):
     """The ground of relief (a paragraph found by `paragraph`) names exactly the statutes and
     classes (name -> pattern) found in the rest of the document (docgen.check.wording)."""
@@ -111,6 +123,7 @@ class FilingRules(BaseModel):
     # (Cal. Rules of Court 3.1110(c)).
     exhibit_in: list[str] = []
     consecutive_page_numbers: list[str] = []
+    signature: SignatureRule | None = None
     # The notification letters (docgen.check.letters): salutation, relief words, the agencies'
     # end date, the address block inside the #10 window.
     letters: LetterRules | None = None

@@ -7,6 +7,8 @@
 - `consecutive_page_numbers`: the kinds whose printed page numbers ("Page 5 of 11" or the pleading
   footer's number) read 1, 2, ... N across the whole file, exhibit and its cover included, with
   one total N (Cal. Rules of Court 3.1110(c)); a later volume runs on from the one before.
+- `signature`: no page holds a signature ("/s/ ...") without text it signs above it (the lone
+  signer a long certificate of service once pushed onto a page of its own).
 
 What the text must and must not say is one table, checked by docgen.check.wording.
 
@@ -18,8 +20,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from docgen.filing_rules import FilingRules
+from docgen.filing_rules import FilingRules, SignatureRule
 from docgen.packs import Pack
+from docgen.plural import counted
 from docgen.render.exhibit_layout import bulk_settings
 
 _PAGE_OF = re.compile(r"\bPage (\d+) of (\d+)\b")
@@ -109,3 +112,40 @@ def court_text_failures(
 ) -> None:
     if kind in rules.consecutive_page_numbers:
         page_number_failures(texts, footers, failures, continued=continued)
+    if rules.signature:
+        lone_signature_failures(texts, footers, rules.signature, failures)
+
+
+def lone_signature_failures(
+    texts: list[str], footers: list[list[str]], rule: SignatureRule, failures: list[str]
+) -> None:
+    """A page whose first signature line has fewer than `rule.min_lines_above` lines of text
+    above it on that page (the sign-off, line numbers and footer runs not counted)."""
+    signer, lead = re.compile(rule.line), re.compile(rule.lead) if rule.lead else None
+    for number, (text, footer) in enumerate(zip(texts, footers, strict=True), start=1):
+        lines = [line.strip() for line in text.splitlines()]
+        at = next((i for i, line in enumerate(lines) if signer.search(line)), None)
+        if at is None:
+            continue
+        above = [
+            line
+            for line in lines[:at]
+            if line
+            and not line.isdigit()
+            and not (lead and lead.search(line))
+            and not _only_footer(line, footer)
+        ]
+        if len(above) < rule.min_lines_above:
+            failures.append(
+                f"page {number}: a signature stands without the text it signs (fewer than "
+                f"{counted(rule.min_lines_above, 'line')} above it on the page): keep it with "
+                "its last paragraph"
+            )
+
+
+def _only_footer(line: str, footer: list[str]) -> bool:
+    """The line is made of the footer band's runs of text (and spaces) alone."""
+    rest = line
+    for run in footer:
+        rest = rest.replace(run, "")
+    return bool(footer) and not rest.strip()
