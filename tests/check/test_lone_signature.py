@@ -55,7 +55,9 @@ def test_the_sign_off_and_line_numbers_do_not_count_as_text() -> None:
 
 
 def _will_run(out: Path) -> tuple[Path, list[str]]:
-    result = run_pipeline(FIXTURES / "il-will-input.csv", out, pack_name="il-will", formats=("pdf",))
+    result = run_pipeline(
+        FIXTURES / "il-will-input.csv", out, pack_name="il-will", formats=("pdf",)
+    )
     report = check_run(result.run_dir)
     return result.run_dir, [
         line for file in report.files for line in file.failures if "signature stands" in line
