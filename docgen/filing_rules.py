@@ -124,6 +124,8 @@ class FilingRules(BaseModel):
     exhibit_in: list[str] = []
     consecutive_page_numbers: list[str] = []
     signature: SignatureRule | None = None
+    # A line introducing what follows (a pattern, e.g. ":$"): it never ends a page (content.py).
+    lead_in: str | None = None
     # The notification letters (docgen.check.letters): salutation, relief words, the agencies'
     # end date, the address block inside the #10 window.
     letters: LetterRules | None = None

@@ -9,6 +9,8 @@
   one total N (Cal. Rules of Court 3.1110(c)); a later volume runs on from the one before.
 - `signature`: no page holds a signature ("/s/ ...") without text it signs above it (the lone
   signer a long certificate of service once pushed onto a page of its own).
+- `lead_in`: no page but the last ends with a line introducing what follows ("IT IS HEREBY
+  ORDERED:"), its items or table on the next page.
 
 What the text must and must not say is one table, checked by docgen.check.wording.
 
@@ -114,6 +116,8 @@ def court_text_failures(
         page_number_failures(texts, footers, failures, continued=continued)
     if rules.signature:
         lone_signature_failures(texts, footers, rules.signature, failures)
+    if rules.lead_in:
+        lead_in_failures(texts, footers, rules.lead_in, failures)
 
 
 def lone_signature_failures(
@@ -123,24 +127,41 @@ def lone_signature_failures(
     above it on that page (the sign-off, line numbers and footer runs not counted)."""
     signer, lead = re.compile(rule.line), re.compile(rule.lead) if rule.lead else None
     for number, (text, footer) in enumerate(zip(texts, footers, strict=True), start=1):
-        lines = [line.strip() for line in text.splitlines()]
+        lines = body_lines(text, footer)
         at = next((i for i, line in enumerate(lines) if signer.search(line)), None)
         if at is None:
             continue
-        above = [
-            line
-            for line in lines[:at]
-            if line
-            and not line.isdigit()
-            and not (lead and lead.search(line))
-            and not _only_footer(line, footer)
-        ]
+        above = [line for line in lines[:at] if not (lead and lead.search(line))]
         if len(above) < rule.min_lines_above:
             failures.append(
                 f"page {number}: a signature stands without the text it signs (fewer than "
                 f"{counted(rule.min_lines_above, 'line')} above it on the page): keep it with "
                 "its last paragraph"
             )
+
+
+def lead_in_failures(
+    texts: list[str], footers: list[list[str]], pattern: str, failures: list[str]
+) -> None:
+    """A page (not the last) whose last line of text introduces what follows ("IT IS HEREBY
+    ORDERED:", "... the following charges:"), which is then on the next page."""
+    lead_in = re.compile(pattern)
+    for number, (text, footer) in enumerate(zip(texts[:-1], footers, strict=False), start=1):
+        lines = body_lines(text, footer)
+        if lines and lead_in.search(lines[-1]):
+            failures.append(
+                f"page {number}: ends with a line that introduces what follows, which is on "
+                "the next page ([rules] lead_in): keep them together"
+            )
+
+
+def body_lines(text: str, footer: list[str]) -> list[str]:
+    """A page's lines of text, without blank lines, pleading line numbers and the lines made
+    of the footer band's runs alone."""
+    lines = (line.strip() for line in text.splitlines())
+    return [
+        line for line in lines if line and not line.isdigit() and not _only_footer(line, footer)
+    ]
 
 
 def _only_footer(line: str, footer: list[str]) -> bool:

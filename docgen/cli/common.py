@@ -30,7 +30,9 @@ app = typer.Typer(
 )
 # soft_wrap: a long path or message stays on one line, so it can be copied and grepped.
 err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+# markup=False: what goes to stdout is data (paths, rule names like "[rules.letters] greeting",
+# reasons), printed as it is; rich would take "[...]" for a style and drop it.
+out = Console(soft_wrap=True, markup=False)
 
 
 def _fail(exc: DocgenError) -> None:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from docgen.cli.common import app, guard, out, parse_date
 from docgen.cli.options import EncodingOpt, FormatOpt
@@ -51,7 +50,7 @@ def ingest_signed(
         out.print_json(json.dumps(report.as_dict()), highlight=False)
     else:
         for line in report.summary_lines():
-            out.print(escape(line), highlight=False)
+            out.print(line, highlight=False)
     if not report.ok:
         raise typer.Exit(1)
 

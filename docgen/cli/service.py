@@ -114,7 +114,7 @@ def keys_list(
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     for row in table:
         line = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3]))
-        out.print(escape(f"{line}  {row[3]}"), highlight=False)
+        out.print(f"{line}  {row[3]}", highlight=False)
 
 
 @keys_app.command("revoke")
