@@ -178,3 +178,22 @@ def test_bulk_report_with_one_division_shows_one_row(tmp_path: Path) -> None:
     lines = _report_lines(result.run_dir)
     assert _table(lines, "Convictions in Exhibit A by year") == ["2008 1 33.3%", "2014 2 66.7%"]
     assert _table(lines, "Convictions in Exhibit A by division") == ["CRIMINAL DIVISION 3 100.0%"]
+
+
+def test_people_without_address_keep_their_case_numbers_whole(tmp_path: Path) -> None:
+    # Page 4 of an 80-case Cook report broke "2010-MC1-6467167" at its first hyphen: a long name
+    # and two case numbers in a narrow Cases column. Between two case numbers it may break.
+    name = "Wolfeschlegelsteinhausen-Bergerdorff-Montgomery,Alexandra Victoria"
+    rows = [
+        csv_row("Berwyn Police Department", "4a", "Class C misdemeanor", number, n)
+        .replace("Smith,John,1980-01-02,1 Main St,Chicago,IL,60601", f"{name},1980-01-02,,,,")
+        .replace(f"P-{n},", "P-1,")
+        for n, number in ((1, "2010-MC1-6467167"), (2, "2011-MC4-0001234"))
+    ]
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    result = run_pipeline(path, tmp_path / "out", formats=("pdf",))
+    assert [p["person_id"] for p in result.people_without_address] == ["P-1"]
+    lines = _report_lines(result.run_dir)
+    for number in ("2010-MC1-6467167", "2011-MC4-0001234"):
+        assert any(number in line for line in lines), (number, lines[-12:])
