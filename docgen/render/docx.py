@@ -33,6 +33,7 @@ from docgen.errors import PackError
 from docgen.packs import Pack
 from docgen.plan.viewmodel import DocumentSpec
 from docgen.render.docx_package import normalise_docx, set_core_properties, zip_entries
+from docgen.render.docx_unbroken import keep_phrases_whole
 
 # Word's language tags for the languages docgen writes (w:lang wants a locale, not just "es").
 WORD_LANG = {"en": "en-US", "es": "es-US"}
@@ -159,6 +160,7 @@ def _finish_plain(
         raise PackError(f"{where}: template cannot be rendered: {exc}") from None
     doc = tpl.docx
     drop_blank_last_sections(doc.element.body)
+    keep_phrases_whole(doc.element.body, spec.context.get("unbreakable", ()))
     word_lang = WORD_LANG.get(spec.lang, spec.lang)
     _set_language(doc, word_lang)
     set_core_properties(doc.core_properties._element, spec.title, word_lang, stamp)
@@ -279,6 +281,7 @@ class _FastTemplate:
             elt.attrib["id"] = str(docpr_id)
         root = etree.fromstring(self.root_xml)
         drop_blank_last_sections(tree)
+        keep_phrases_whole(tree, context.get("unbreakable", ()))
         root.replace(root.find(qn("w:body")), tree)
         entries = dict(self.base)
         entries["word/document.xml"] = serialize_part_xml(root)
@@ -351,12 +354,15 @@ def docx_text(data: bytes) -> str:
         root = etree.fromstring(z.read("word/document.xml"), _SAFE_PARSER)
     body = root.find(qn("w:body"))
     t_tag, tab_tag, br_tag, cr_tag = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+    hyphen_tag = qn("w:noBreakHyphen")  # docx_unbroken's hyphens in case numbers
     lines = []
     for p in body.iter(qn("w:p")):
         parts = []
-        for el in p.iter(t_tag, tab_tag, br_tag, cr_tag):
+        for el in p.iter(t_tag, tab_tag, br_tag, cr_tag, hyphen_tag):
             if el.tag == t_tag:
                 parts.append(el.text or "")
+            elif el.tag == hyphen_tag:
+                parts.append("-")
             elif el.getparent().tag == qn("w:r"):  # a run's tab/break, not a tab-stop definition
                 parts.append(" ")
         text = "".join(parts).strip()

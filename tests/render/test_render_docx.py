@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import docx as python_docx
 import pytest
 from lxml import etree
 
@@ -279,3 +280,23 @@ def test_unknown_key_in_template_is_a_pack_error(pack: Pack, renderer: DocxRende
     broken = dataclasses.replace(spec, context=context)
     with pytest.raises(PackError, match=r"motion\.docx"):
         renderer.render(broken)
+
+
+def test_case_numbers_have_no_break_point_at_their_hyphens(
+    pack: Pack, renderer: DocxRenderer
+) -> None:
+    # LibreOffice showed the motion's prayer ending a line with "2016-" and starting the next
+    # with "MC1-7477698": in Word the case number's hyphens are non-breaking hyphens.
+    number = "2016-MC1-7477698"
+    who = person(charges=2, case_number=number)
+    for spec in specs_for(pack, who):
+        if spec.kind not in ("motion", "order"):
+            continue
+        data = renderer.render(spec)
+        root = document_xml(data)
+        texts = [t.text or "" for t in root.iter(f"{{{W}}}t")]
+        assert not any(number in t for t in texts), spec.kind  # never plain hyphens
+        assert root.findall(".//w:noBreakHyphen", NS), spec.kind
+        assert docx_text(data).count(number) >= 2, spec.kind  # read back whole, as "-"
+        document = python_docx.Document(io.BytesIO(data))
+        assert any(number in p.text for p in document.paragraphs), spec.kind
