@@ -263,6 +263,7 @@ def run(
             )
         ],
         blank_rows=validation.blank_rows,
+        title_rows=validation.title_rows,
         rows_in_documents=plan.rows_in_documents,
         rows_not_eligible=plan.rows_not_eligible,
         rows_needs_review=plan.rows_needs_review,

@@ -80,6 +80,7 @@ class RunResult:
     # `.get(path)`; deleted when the result is.
     files: FileIndex = field(default_factory=FileIndex)
     seconds: float = 0.0
+    title_rows: list[int] = field(default_factory=list)  # one-cell rows above the header (a title)
     rows_context: int = 0  # gogen rows without a determination: the rest of the record
     rows_automatic: int = 0  # automatic_expungement: the State Police expunge; no document
     review: list[dict[str, str]] = field(default_factory=list)  # needs_review rows, for the office

@@ -168,8 +168,8 @@ def generate(
         f" + {result.rows_rejected} rejected"
         + (f" + {result.rows_automatic} automatic expungement" if result.rows_automatic else "")
         + (f" + {result.rows_context} context rows." if result.rows_context else ".")
-        + f" {result.cases} cases, {result.letters} letters, "
-        f"{len(result.people_without_address)} people without address."
+        + f" {counted(result.cases, 'case')}, {counted(result.letters, 'letter')}, "
+        f"{counted(len(result.people_without_address), 'person', 'people')} without address."
         f" Output: {result.run_dir} ({result.seconds:.1f} s)",
         highlight=False,
         soft_wrap=True,
@@ -181,6 +181,15 @@ def generate(
             summary_line(result.stage_times, result.documents_reused),
             highlight=False,
             soft_wrap=True,
+        )
+    if result.title_rows:
+        rows = ", ".join(map(str, result.title_rows))
+        one = len(result.title_rows) == 1
+        out.print(
+            f"Above the column names, {'row' if one else 'rows'} {rows} held a single cell "
+            f"(a title or a note) and {'was' if one else 'were'} not read as "
+            f"{'an input row' if one else 'input rows'}.",
+            highlight=False,
         )
     if result.rows_rejected:
         out.print(

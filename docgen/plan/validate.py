@@ -77,6 +77,7 @@ class ValidationResult:
     charges: ChargeStore | list[ChargeRow]  # a store from validate_table; lists in tests
     rejects: list[Reject]
     blank_rows: int
+    title_rows: list[int] = field(default_factory=list)  # one-cell rows above the header
     columns: list[str] = field(default_factory=list)  # the file's (normalised) columns
     context_rows: int = 0  # gogen rows without a determination: counted, never validated
     # The rejects of rows the pack's court does not take ([accepts]), also in `rejects`.
@@ -181,6 +182,7 @@ def validate_table(
         charges=charges,
         rejects=rejects,
         blank_rows=table.blank_rows,
+        title_rows=list(table.title_rows),
         columns=list(table.columns),
         context_rows=table.context_rows,
         other_court=other_court,

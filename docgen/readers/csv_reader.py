@@ -1,6 +1,7 @@
 """CSV: the text encoding (detected unless given), the delimiter (sniffed), then the records.
 
-The header is row 1; a record's row is its position in the file as a spreadsheet shows it.
+The header is row 1 (or the first row of two or more cells, below an export's title rows); a
+record's row is its position in the file as a spreadsheet shows it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from docgen.errors import InputFileError
 from docgen.model import SourceRow
 from docgen.readers.table import (
     CsvRecords,
+    Record,
     SourceTable,
     csv_lines,
     encoding_label,
+    header_after_titles,
     header_map,
     is_blank,
 )
@@ -85,7 +88,11 @@ def detect_encoding(path: Path) -> str:
 
 def _sniff_delimiter(sample: str, suffix: str) -> str:
     lines = sample.splitlines()
-    header = next((ln for ln in lines if ln.strip()), "")
+    # The first line holding a delimiter: an export's title line above the header may hold none.
+    filled = [ln for ln in lines if ln.strip()]
+    header = next(
+        (ln for ln in filled if any(d in ln for d in DELIMITERS)), filled[0] if filled else ""
+    )
     counts = {d: header.count(d) for d in DELIMITERS}
     # Cut the sample at its last line break so the sniffer never sees half a record.
     cut = sample.rfind("\n")
@@ -148,12 +155,16 @@ def read_csv_table(path: Path, name: str, encoding: str | None) -> SourceTable:
 
     records = CsvRecords(reader, table.close, unreadable)
 
+    def next_record() -> Record | None:
+        values = records.next()
+        return None if values is None else (records.number, values)
+
     try:
-        while (header := records.next()) is not None and is_blank(header):
-            pass
+        found, table.title_rows, pending = header_after_titles(next_record)
     except BaseException:
         table.close()
         raise
+    header = found[1] if found else None
     if header is None:
         table.close()
         raise InputFileError(
@@ -169,19 +180,20 @@ def read_csv_table(path: Path, name: str, encoding: str | None) -> SourceTable:
 
     def rows() -> Iterator[SourceRow]:
         try:
-            while (values := records.next()) is not None:
+            while (record := pending.pop(0) if pending else next_record()) is not None:
+                number, values = record
                 if is_blank(values):
                     table.blank_rows += 1
                     continue
                 if width > 2 and any(_runs_on(v, delimiter, width) for v in values):
                     raise InputFileError(
-                        f"{name}, row {records.number}: a quoted field runs on over the lines after it, "
+                        f"{name}, row {number}: a quoted field runs on over the lines after it, "
                         "so a quote is probably not closed (the rows after it cannot be counted)",
                         hint="Check the quotes in this row and save the file again.",
                     )
                 if len(values) > width and not is_blank(values[width:]):
                     table._problem(
-                        records.number,
+                        number,
                         None,
                         f"the row has {len(values)} fields but the header has {width} "
                         "(check quotes and the delimiter)",
@@ -191,7 +203,7 @@ def read_csv_table(path: Path, name: str, encoding: str | None) -> SourceTable:
                     col: restore_formula(values[pos]) if pos < len(values) else ""
                     for pos, col in mapping
                 }
-                yield SourceRow(file=name, row=records.number, cells=cells)
+                yield SourceRow(file=name, row=number, cells=cells)
         finally:
             table.close()
 

@@ -27,6 +27,8 @@ class SourceTable:
     columns: list[str]  # normalised column names in file order
     rows: Iterator[SourceRow]
     blank_rows: int = 0
+    # Rows above the header holding one cell (an export's title or note): not records.
+    title_rows: list[int] = field(default_factory=list)
     context_rows: int = 0  # gogen: rows without a determination (the rest of the record)
     format: str = "csv"
     encoding: str | None = None  # the text encoding used (CSV, JSON Lines)
@@ -183,6 +185,38 @@ def header_map(table: SourceTable, raw_names: list[Any]) -> list[tuple[int, str]
         seen[col] = pos
         mapping.append((pos, col))
     return mapping
+
+
+# Title rows looked through before the header; past them the first such row is the header.
+MAX_TITLE_ROWS = 10
+
+Record = tuple[int, list[str]]  # (row number as the file counts it, its cells)
+
+
+def header_after_titles(
+    next_record: Callable[[], Record | None],
+) -> tuple[Record | None, list[int], list[Record]]:
+    """The header record, the title rows above it, and records read past the header.
+
+    Exports often start with a title ("Eligibility export, 12/01/2026") or a note in the first
+    cell above the column names. The header is the first non-blank record with two or more
+    non-empty cells; non-blank records with one cell before it are title rows. When no such
+    record comes within MAX_TITLE_ROWS of them (a file of one column), the first is the header
+    after all and the records after it are returned to be read as rows."""
+    titles: list[Record] = []
+    while (record := next_record()) is not None:
+        cells = record[1]
+        filled = sum(1 for value in cells if str(value).strip())
+        if filled == 0:
+            continue
+        if filled > 1:
+            return record, [number for number, _ in titles], []
+        titles.append(record)
+        if len(titles) > MAX_TITLE_ROWS:
+            break
+    if not titles:
+        return None, [], []
+    return titles[0], [], titles[1:]
 
 
 def is_blank(values: list[str]) -> bool:

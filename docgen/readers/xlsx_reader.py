@@ -8,7 +8,14 @@ from pathlib import Path
 
 from docgen.errors import InputFileError
 from docgen.model import SourceRow
-from docgen.readers.table import SourceTable, cell_text, header_map, is_blank
+from docgen.readers.table import (
+    Record,
+    SourceTable,
+    cell_text,
+    header_after_titles,
+    header_map,
+    is_blank,
+)
 
 
 def read_xlsx_table(path: Path, name: str, sheet: str | None) -> SourceTable:
@@ -38,13 +45,17 @@ def read_xlsx_table(path: Path, name: str, sheet: str | None) -> SourceTable:
         table = SourceTable(file=name, columns=[], rows=iter(()), format="xlsx")
         table._close = wb.close
         rownum = 0
-        header: list[str] | None = None
-        for values in it:
+
+        def next_record() -> Record | None:
+            nonlocal rownum
+            values = next(it, None)
+            if values is None:
+                return None
             rownum += 1
-            texts = [cell_text(v) for v in values]
-            if not is_blank(texts):
-                header = texts
-                break
+            return rownum, [cell_text(v) for v in values]
+
+        found, table.title_rows, pending = header_after_titles(next_record)
+        header = found[1] if found else None
         if header is None:
             others = [t for t in wb.sheetnames if t != ws.title]
             raise InputFileError(
@@ -59,16 +70,14 @@ def read_xlsx_table(path: Path, name: str, sheet: str | None) -> SourceTable:
     table.columns = [col for _, col in mapping]
 
     def rows() -> Iterator[SourceRow]:
-        nonlocal rownum
         try:
-            for values in it:
-                rownum += 1
-                texts = [cell_text(v) for v in values]
+            while (record := pending.pop(0) if pending else next_record()) is not None:
+                number, texts = record
                 if is_blank(texts):
                     table.blank_rows += 1
                     continue
                 cells = {col: texts[pos] if pos < len(texts) else "" for pos, col in mapping}
-                yield SourceRow(file=name, row=rownum, cells=cells)
+                yield SourceRow(file=name, row=number, cells=cells)
         finally:
             table.close()
 
