@@ -9,6 +9,7 @@ import typer
 
 from docgen.cli.common import app, guard, out, parse_date
 from docgen.cli.options import EncodingOpt, FormatOpt
+from docgen.plural import counted
 
 RunDirOpt = Annotated[
     Path,
@@ -111,10 +112,13 @@ def letters(
         )
     )
     out.print(
-        f"{result.letters} letters for {result.cases_signed} signed cases of "
-        f"{result.people_signed} people ({result.people_without_address} without address, no "
-        f"letter); {result.cases_left_out} cases denied or not signed yet are not in them. "
-        f"{result.letters_denied} letters about {result.cases_denied} denied cases. "
+        f"{counted(result.letters, 'letter')} for {counted(result.cases_signed, 'signed case')}"
+        f" of {counted(result.people_signed, 'person', 'people')} "
+        f"({result.people_without_address} without address, no letter); "
+        f"{counted(result.cases_left_out, 'case')} denied or not signed yet "
+        f"{'is' if result.cases_left_out == 1 else 'are'} not in them. "
+        f"{counted(result.letters_denied, 'letter')} about "
+        f"{counted(result.cases_denied, 'denied case')}. "
         f"Output: {run_dir / 'letters-signed'}, {run_dir / 'letters-denied'}",
         highlight=False,
         soft_wrap=True,

@@ -334,8 +334,10 @@ def synth(
         return len(rows)
 
     count = guard(body)
-    kind = "raw record rows" if raw else "rows"
-    out.print(f"Wrote {count} {kind} for {cases} cases to {output}", highlight=False)
+    kind = "raw record row" if raw else "row"
+    out.print(
+        f"Wrote {counted(count, kind)} for {counted(cases, 'case')} to {output}", highlight=False
+    )
 
 
 @app.command()

@@ -108,7 +108,8 @@ def test_cli(run_dir: Path) -> None:
     assert runner.invoke(app, args).exit_code == 2  # --signed-only is required
     result = runner.invoke(app, [*args, "--signed-only", "--formats", "pdf"])
     assert result.exit_code == 0, result.output
-    assert "3 letters for 4 signed cases" in result.output
+    assert "3 letters for 4 signed cases" in result.output, result.output
+    assert "(s)" not in result.output and " 1 cases" not in result.output
     assert not list((run_dir / "letters-signed").glob("*.docx"))
 
 
