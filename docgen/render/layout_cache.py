@@ -1,0 +1,244 @@
+"""Caches across documents inside WeasyPrint's pipeline, for the production PDF renderer.
+
+A run renders thousands of documents from the same few templates: the same boilerplate
+paragraphs in the same computed styles at the same widths. WeasyPrint works each of them out
+again per document. While `engine_caches()` is entered (docgen.render.pdf, cached=True only;
+never the naive baseline), what it works out once is kept for the next documents of the thread:
+
+- line breaking: `split_first_line`'s result (where a text's first line ends, its width, height
+  and baseline, and the data of the deactivated Pango layout drawing starts from again), keyed by
+  the whole text, every style value the function reads (LINE_BREAK_STYLE, checked by
+  tests/render/test_layout_cache.py), the width, the justification spacing and the flags. A
+  document gets an entry only for the exact text and style it asks for, so it can never see
+  another document's text; each hit gets its own layout object.
+
+Output is byte-identical with and without (tested). Each thread's cache is an LRU of at most
+MAX_LINES entries (render workers are also replaced every WORKER_DOCUMENTS documents). It reaches
+into WeasyPrint's internals, so it is switched off, with one warning, under any WeasyPrint other
+than PINNED_WEASYPRINT.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import weasyprint
+from weasyprint.layout import inline as weasy_inline
+from weasyprint.layout import preferred as weasy_preferred
+from weasyprint.text import line_break as weasy_line_break
+
+PINNED_WEASYPRINT = "70.0"
+
+# Every style value split_first_line and what it calls (Layout.setup and set_text,
+# get_font_description, font_features, line_size, percentage) read: a different value in any of
+# them may break the line elsewhere, so each is part of the key.
+LINE_BREAK_STYLE = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
+
+# Entries per thread: the boilerplate of every template stays (it is hit by every document),
+# the lines of one document's own names and numbers drop out first.
+MAX_LINES = 20_000
+
+# A deactivated layout holds only these (text, widths, metrics); anything else is not kept.
+_PLAIN = (str, int, float, bool, type(None))
+
+# WeasyPrint's own function, before install() routes its callers through the cache.
+WEASYPRINT_SPLIT_FIRST_LINE: Callable[..., tuple[Any, ...]] = weasy_line_break.split_first_line
+_Layout = weasy_line_break.Layout
+_local = threading.local()
+_install_lock = threading.Lock()
+_status: dict[str, bool] = {"installed": False, "warned": False}
+
+
+def line_key(
+    text: str,
+    style: Any,
+    max_width: float | None,
+    justification_spacing: float,
+    is_line_start: bool,
+    minimum: bool,
+) -> tuple[Any, ...]:
+    """What split_first_line's result depends on: the whole text, the width, the flags, the
+    fonts (the thread's FontConfiguration) and every style value it reads."""
+    return (
+        text,
+        max_width,
+        justification_spacing,
+        is_line_start,
+        minimum,
+        style.font_config,
+        tuple(style[name] for name in LINE_BREAK_STYLE),
+    )
+
+
+WEASYPRINT_LINE_KEY = line_key  # the key as built here (tests break line_key on purpose)
+
+
+class LineCache:
+    """One thread's split_first_line results, least recently used dropped first."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], tuple[Any, ...]]] = (
+            OrderedDict()
+        )
+        self.hits = self.misses = 0
+
+    def split_first_line(
+        self,
+        text: str,
+        style: Any,
+        context: Any,
+        max_width: float | None,
+        justification_spacing: float,
+        is_line_start: bool = True,
+        minimum: bool = False,
+    ) -> tuple[Any, ...]:
+        try:
+            key = line_key(text, style, max_width, justification_spacing, is_line_start, minimum)
+            hash(key)
+        except TypeError:  # a style value that cannot be a key: no caching for this line
+            return WEASYPRINT_SPLIT_FIRST_LINE(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        found = self.entries.get(key)
+        if found is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            attributes, rest = found
+            layout = _Layout.__new__(_Layout)
+            layout.__dict__.update(attributes)
+            return (layout, *rest)
+        self.misses += 1
+        result = WEASYPRINT_SPLIT_FIRST_LINE(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+        attributes = dict(vars(result[0]))
+        if all(isinstance(value, _PLAIN) for value in attributes.values()):
+            self.entries[key] = (attributes, tuple(result[1:]))
+            if len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return result
+
+
+def _split_first_line(
+    text: str,
+    style: Any,
+    context: Any,
+    max_width: float | None,
+    justification_spacing: float,
+    is_line_start: bool = True,
+    minimum: bool = False,
+) -> tuple[Any, ...]:
+    """WeasyPrint's split_first_line, through this thread's cache while engine_caches is on."""
+    cache: LineCache | None = getattr(_local, "active", None)
+    if cache is None:
+        return WEASYPRINT_SPLIT_FIRST_LINE(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+    return cache.split_first_line(
+        text, style, context, max_width, justification_spacing, is_line_start, minimum
+    )
+
+
+# The modules that call split_first_line, by the name they imported it under.
+_CALLERS: tuple[Any, ...] = (weasy_line_break, weasy_inline, weasy_preferred)
+
+
+def _install() -> bool:
+    """Route WeasyPrint's split_first_line through _split_first_line (once per process); False,
+    with one warning, under an unpinned WeasyPrint."""
+    with _install_lock:
+        if weasyprint.__version__ != PINNED_WEASYPRINT:
+            if not _status["warned"]:
+                _status["warned"] = True
+                warnings.warn(
+                    f"WeasyPrint {weasyprint.__version__} is not the pinned "
+                    f"{PINNED_WEASYPRINT}: the layout caches are off",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            return False
+        if not _status["installed"]:
+            for module in _CALLERS:
+                module.split_first_line = _split_first_line
+            _status["installed"] = True
+        return True
+
+
+def _thread_cache() -> LineCache:
+    cache: LineCache | None = getattr(_local, "lines", None)
+    if cache is None:
+        cache = _local.lines = LineCache(MAX_LINES)
+    return cache
+
+
+@contextlib.contextmanager
+def engine_caches(enabled: bool = True) -> Iterator[None]:
+    """The caches on for renders in this block on this thread (if `enabled` and WeasyPrint is
+    the pinned version); renders elsewhere, or on other threads, go through WeasyPrint as is."""
+    if not enabled or getattr(_local, "off", False) or not _install():
+        yield
+        return
+    previous = getattr(_local, "active", None)
+    _local.active = _thread_cache()
+    try:
+        yield
+    finally:
+        _local.active = previous
+
+
+@contextlib.contextmanager
+def switched_off() -> Iterator[None]:
+    """Production renders in this block on this thread without the caches (the A/B of
+    bench.py and tests/render/test_layout_cache.py)."""
+    previous = getattr(_local, "off", False)
+    _local.off = True
+    try:
+        yield
+    finally:
+        _local.off = previous
+
+
+def cache_stats() -> dict[str, int]:
+    """This thread's line cache: entries, hits and misses so far (for the benchmark)."""
+    cache = _thread_cache()
+    return {"entries": len(cache.entries), "hits": cache.hits, "misses": cache.misses}
+
+
+def clear_caches() -> None:
+    """Forget this thread's cached lines (tests, benchmarks)."""
+    _local.lines = None
