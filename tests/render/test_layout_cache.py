@@ -91,6 +91,7 @@ def test_mixed_documents_are_byte_identical_with_and_without_caches(fresh_cache:
     # Each document was rendered once with the caches on: every hit is a line another document
     # laid out before it (the same boilerplate), not the document's own earlier render.
     assert stats["hits"] > stats["misses"] > 0, stats
+    assert stats["style_hits"] > stats["style_misses"] > 0, stats
 
 
 # The same words in other styles and widths, one paragraph after the other: a cache keyed too
@@ -102,7 +103,9 @@ PROBE_HTML = (
     f"<p style='letter-spacing: 1pt'>{_WORDS}</p><p style='word-spacing: 4pt'>{_WORDS}</p>"
     f"<div style='width: 2.5in'><p>{_WORDS}</p></div>"
     f"<p lang='es' style='hyphens: auto; width: 1.2in'>{_WORDS}</p>"
-    f"<p>{_WORDS} and the order</p></body></html>"
+    f"<p>{_WORDS} and the order</p>"
+    f"<p style='font-size: 17pt'><b>{_WORDS[:20]}</b></p><p><b>{_WORDS[:20]}</b></p>"
+    f"<p style='font-size: 9pt'><b>{_WORDS[:20]}</b></p></body></html>"
 )
 
 
@@ -150,6 +153,23 @@ def test_a_cache_keyed_too_loosely_would_be_caught(
     assert _probe_differs() or _compare_all(MIXED[:12]) != []
 
 
+def _style_without_parent(parent: Any, computed: Any, declared: Any) -> tuple[Any, ...]:
+    return layout_cache.WEASYPRINT_STYLE_KEY("any parent", computed, declared)
+
+
+def _style_without_declarations(parent: Any, computed: Any, declared: Any) -> tuple[Any, ...]:
+    return layout_cache.WEASYPRINT_STYLE_KEY(parent, computed, ())
+
+
+@pytest.mark.parametrize("broken_key", [_style_without_parent, _style_without_declarations])
+def test_a_style_signature_too_loose_would_be_caught(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch, broken_key: Any
+) -> None:
+    """The comparisons above fail when an element gets another element's computed values."""
+    monkeypatch.setattr(layout_cache, "style_key", broken_key)
+    assert _probe_differs() or _compare_all(MIXED[:12]) != []
+
+
 def test_every_style_value_line_breaking_reads_is_in_the_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -189,10 +209,19 @@ def test_cache_is_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> 
     assert stats["misses"] > 25 and stats["entries"] == 25, stats
 
 
+def test_style_signatures_are_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout_cache, "MAX_STYLES", 40)
+    layout_cache.clear_caches()
+    pairs = [pair for pair in MIXED if pair[0] == "il-cook"][:4]
+    assert _compare_all(pairs) == []
+    stats = layout_cache.cache_stats()
+    assert stats["style_misses"] > 40 >= stats["style_signatures"] > 0, stats
+
+
 def test_naive_path_never_uses_the_cache(fresh_cache: Any) -> None:
     name, spec = MIXED[0]
     PdfRenderer(load_pack(name), RUN_DATE).render_with_pages(spec, cached=False)
-    assert layout_cache.cache_stats() == {"entries": 0, "hits": 0, "misses": 0}
+    assert set(layout_cache.cache_stats().values()) == {0}
 
 
 def test_unpinned_weasyprint_turns_the_caches_off_with_one_warning(
