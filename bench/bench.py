@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))  # profile_render, when imported as bench.bench
 
-from profile_render import profile_renders, table_lines  # noqa: E402  (beside this script)
+from profile_render import engine_caches_ab, profile_renders, table_lines  # noqa: E402  (beside this script)
 
 from docgen.demo.synth import synth_rows, write_csv  # noqa: E402
 from docgen.packs import load_pack  # noqa: E402
@@ -633,6 +633,16 @@ def _table(report: dict[str, Any]) -> str:
             f"  b {pdf['b_production_1_worker']['cpu_ms_per_document']}"
             f"  ratio b/a {pdf['ratio_b_over_a_cpu']}x"
         )
+    ec = report.get("engine_caches")
+    if ec and "unavailable" in ec:
+        lines.append(f"PDF layout caches on/off: {ec['unavailable']}")
+    elif ec:
+        lines.append(
+            f"PDF layout caches (--engine-caches, 1 process, {ec['documents_per_round']} new "
+            f"documents a round, best of 3; load {ec['load']}): off {ec['ms_per_document_off']}"
+            f" / on {ec['ms_per_document_on']} ms/doc, {100 * ec['gain_share']:.1f} % less; "
+            f"lines {ec['line_cache']}"
+        )
     if report.get("profile"):
         lines.extend(table_lines(report["profile"]))
     cl = report.get("pdf_cluster")
@@ -772,6 +782,11 @@ def main() -> int:
     parser.add_argument(
         "--profile-docs", type=int, help="documents of each kind profiled (default 40, quick 10)"
     )
+    parser.add_argument(
+        "--engine-caches",
+        action="store_true",
+        help="also time the production renderer with its layout caches on and off (one process)",
+    )
     parser.add_argument("--json", type=Path, default=Path("bench-results.json"))
     args = parser.parse_args()
     quick = args.quick
@@ -814,6 +829,9 @@ def main() -> int:
         if args.cluster:
             print("PDF on a local Dask cluster ...", file=sys.stderr)
             report["pdf_cluster"] = bench_cluster(pdf_specs, tmp, args.workers)
+        if args.engine_caches:
+            print("PDF layout caches on and off ...", file=sys.stderr)
+            report["engine_caches"] = engine_caches_ab(PdfRenderer(pack, RUN_DATE), pdf_specs)
         if args.profile:
             print("profiling per-case PDFs ...", file=sys.stderr)
             report["profile"] = profile_renders(

@@ -19,7 +19,9 @@ process), for each kind of per-case document:
 
 from __future__ import annotations
 
+import contextlib
 import cProfile
+import os
 import pstats
 import re
 import time
@@ -31,6 +33,7 @@ import pypdfium2 as pdfium
 from markupsafe import escape
 
 from docgen.plan.viewmodel import DocumentSpec
+from docgen.render import layout_cache
 from docgen.render.pdf import PdfRenderer
 
 # (label, file path ending, function name): cumulative time of the outermost match. Nested
@@ -103,6 +106,39 @@ def _ms_per_document_each(
                 render(i)
             best[label] = min(best[label], time.perf_counter() - start)
     return {label: 1000 * seconds / count for label, seconds in best.items()}
+
+
+def engine_caches_ab(
+    renderer: PdfRenderer, specs: Sequence[DocumentSpec], rounds: int = 3
+) -> dict[str, Any]:
+    """The production renderer with its layout caches (docgen.render.layout_cache) on and off,
+    in this process: `specs` cut into rounds + 1 parts, the first to warm the caches, then each
+    round renders a part it never rendered before off, then on (as a run meets new documents
+    with a warm cache). ms/document: the best round of each."""
+    part = len(specs) // (rounds + 1)
+    if part == 0:
+        return {"unavailable": f"too few documents ({len(specs)}) for {rounds} rounds"}
+    layout_cache.clear_caches()
+    for spec in specs[:part]:
+        renderer.render_with_pages(spec)
+    best = {"off": float("inf"), "on": float("inf")}
+    for k in range(1, rounds + 1):
+        sample = specs[k * part : (k + 1) * part]
+        for label in ("off", "on"):
+            with layout_cache.switched_off() if label == "off" else contextlib.nullcontext():
+                start = time.perf_counter()
+                for spec in sample:
+                    renderer.render_with_pages(spec)
+                best[label] = min(best[label], time.perf_counter() - start)
+    stats = layout_cache.cache_stats()
+    return {
+        "documents_per_round": part,
+        "load": [round(x, 2) for x in os.getloadavg()],
+        "ms_per_document_off": round(1000 * best["off"] / part, 1),
+        "ms_per_document_on": round(1000 * best["on"] / part, 1),
+        "gain_share": round(1 - best["on"] / best["off"], 3),
+        "line_cache": stats,
+    }
 
 
 def _cumulative(stats: pstats.Stats, path_end: str, function: str) -> float:

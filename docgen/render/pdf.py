@@ -86,6 +86,8 @@ from jinja2.sandbox import SandboxedEnvironment  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher  # noqa: E402
 
+from docgen.render.layout_cache import engine_caches  # noqa: E402  (imports weasyprint)
+
 PDF_VARIANT = "pdf/a-2b"
 
 # @font-face rules for the bundled fonts; prepended to every document so that even HTML without
@@ -227,10 +229,11 @@ def html_to_pdf_with_pages(
     """html_to_pdf, plus the page count (known from the layout: no need to parse the PDF again).
 
     cached=False is the naive baseline the benchmark compares with: a new FontConfiguration
-    (which copies the font files) and freshly parsed stylesheets for this one document. The
-    bytes are the same either way (tests/render/test_fast_render.py).
+    (which copies the font files), freshly parsed stylesheets and no layout caches
+    (docgen.render.layout_cache) for this one document. The bytes are the same either way
+    (tests/render/test_fast_render.py, tests/render/test_layout_cache.py).
     """
-    with fewer_gc_passes() if cached else contextlib.nullcontext():
+    with fewer_gc_passes() if cached else contextlib.nullcontext(), engine_caches(cached):
         return _html_to_pdf(
             html, base_dir, title, lang, run_date, stylesheets, cached, also_allowed
         )

@@ -1,0 +1,408 @@
+"""Caches across documents inside WeasyPrint's pipeline, for the production PDF renderer.
+
+A run renders thousands of documents from the same few templates: the same boilerplate
+paragraphs in the same computed styles at the same widths. WeasyPrint works each of them out
+again per document. While `engine_caches()` is entered (docgen.render.pdf, cached=True only;
+never the naive baseline), what it works out once is kept for the next documents of the thread:
+
+- line breaking: `split_first_line`'s result (where a text's first line ends, its width, height
+  and baseline, and the data of the deactivated Pango layout drawing starts from again), keyed by
+  the whole text, every style value the function reads (LINE_BREAK_STYLE, checked by
+  tests/render/test_layout_cache.py), the width, the justification spacing and the flags. A
+  document gets an entry only for the exact text and style it asks for, so it can never see
+  another document's text; each hit gets its own layout object.
+- computed styles: WeasyPrint computes an element's values lazily, once per document. Each new
+  element's style gets a signature (its declared values compared as values, its parent's
+  signature, so the whole chain up to the root, pseudo-element, base URL, fonts); the immutable
+  values computed under a signature are recorded as WeasyPrint computes them (before layout
+  changes any style) and handed to the next element with that signature. A value depending on
+  the page size (viewport units) or setting more than itself is computed each time.
+
+Output is byte-identical with and without (tested). Each thread keeps at most MAX_LINES lines
+(least recently used dropped) and MAX_STYLES signatures (then all forgotten); render workers are
+also replaced every WORKER_DOCUMENTS documents. It reaches into WeasyPrint's internals, so it is
+switched off, with one warning, under any WeasyPrint other than PINNED_WEASYPRINT.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import tinycss2
+import weasyprint
+from weasyprint.css import ComputedStyle, StyleFor
+from weasyprint.layout import inline as weasy_inline
+from weasyprint.layout import preferred as weasy_preferred
+from weasyprint.text import line_break as weasy_line_break
+
+PINNED_WEASYPRINT = "70.0"
+
+# Every style value split_first_line and what it calls (Layout.setup and set_text,
+# get_font_description, font_features, line_size, percentage) read: a different value in any of
+# them may break the line elsewhere, so each is part of the key.
+LINE_BREAK_STYLE = (
+    "direction",
+    "font_family",
+    "font_feature_settings",
+    "font_kerning",
+    "font_language_override",
+    "font_size",
+    "font_stretch",
+    "font_style",
+    "font_variant_alternates",
+    "font_variant_caps",
+    "font_variant_east_asian",
+    "font_variant_ligatures",
+    "font_variant_numeric",
+    "font_variant_position",
+    "font_variation_settings",
+    "font_weight",
+    "hyphenate_character",
+    "hyphenate_limit_chars",
+    "hyphenate_limit_zone",
+    "hyphens",
+    "lang",
+    "letter_spacing",
+    "overflow_wrap",
+    "tab_size",
+    "text_decoration_line",
+    "white_space",
+    "word_break",
+    "word_spacing",
+)
+
+# Entries per thread, about 1 KB each (10 MB at most): the boilerplate of every template stays
+# (every document hits it), the lines of one document's own names and numbers drop out first.
+# Measured on il-cook: 200 documents leave about 4,100 entries, and a cap of 3,000 hits as often
+# (89 % of the lines of new documents).
+MAX_LINES = 10_000
+
+# Style signatures per thread (an element's matched declarations, its parent's signature, its
+# pseudo-element, base URL and fonts); all are forgotten when there are more. Measured on il-cook:
+# about 1,000 after 100 documents.
+MAX_STYLES = 20_000
+# Computed at the signature's first element, never served from a shared value: these also set
+# WeasyPrint's "specified" values, or depend on the parent in a way of their own.
+_COMPUTED_EACH_TIME = frozenset(("display", "float", "position", "page"))
+# Viewport units depend on the page size, which is not in the signature.
+_VIEWPORT_UNITS = ("vw", "vh", "vmin", "vmax", "vi", "vb")
+
+# A deactivated layout holds only these (text, widths, metrics); anything else is not kept.
+_PLAIN = (str, int, float, bool, type(None))
+
+# WeasyPrint's own function, before install() routes its callers through the cache.
+WEASYPRINT_SPLIT_FIRST_LINE: Callable[..., tuple[Any, ...]] = weasy_line_break.split_first_line
+_Layout = weasy_line_break.Layout
+_local = threading.local()
+_install_lock = threading.Lock()
+_status: dict[str, bool] = {"installed": False, "warned": False}
+
+
+def line_key(
+    text: str,
+    style: Any,
+    max_width: float | None,
+    justification_spacing: float,
+    is_line_start: bool,
+    minimum: bool,
+) -> tuple[Any, ...]:
+    """What split_first_line's result depends on: the whole text, the width, the flags, the
+    fonts (the thread's FontConfiguration) and every style value it reads."""
+    return (
+        text,
+        max_width,
+        justification_spacing,
+        is_line_start,
+        minimum,
+        style.font_config,
+        tuple(style[name] for name in LINE_BREAK_STYLE),
+    )
+
+
+WEASYPRINT_LINE_KEY = line_key  # the key as built here (tests break line_key on purpose)
+
+
+class LineCache:
+    """One thread's split_first_line results, least recently used dropped first."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self.entries: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], tuple[Any, ...]]] = (
+            OrderedDict()
+        )
+        self.hits = self.misses = 0
+
+    def split_first_line(
+        self,
+        text: str,
+        style: Any,
+        context: Any,
+        max_width: float | None,
+        justification_spacing: float,
+        is_line_start: bool = True,
+        minimum: bool = False,
+    ) -> tuple[Any, ...]:
+        try:
+            key = line_key(text, style, max_width, justification_spacing, is_line_start, minimum)
+            hash(key)
+        except TypeError:  # a style value that cannot be a key: no caching for this line
+            return WEASYPRINT_SPLIT_FIRST_LINE(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        found = self.entries.get(key)
+        if found is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            attributes, rest = found
+            layout = _Layout.__new__(_Layout)
+            layout.__dict__.update(attributes)
+            return (layout, *rest)
+        self.misses += 1
+        result = WEASYPRINT_SPLIT_FIRST_LINE(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+        attributes = dict(vars(result[0]))
+        if all(isinstance(value, _PLAIN) for value in attributes.values()):
+            self.entries[key] = (attributes, tuple(result[1:]))
+            if len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return result
+
+
+def _split_first_line(
+    text: str,
+    style: Any,
+    context: Any,
+    max_width: float | None,
+    justification_spacing: float,
+    is_line_start: bool = True,
+    minimum: bool = False,
+) -> tuple[Any, ...]:
+    """WeasyPrint's split_first_line, through this thread's cache while engine_caches is on."""
+    cache: LineCache | None = getattr(_local, "active", None)
+    if cache is None:
+        return WEASYPRINT_SPLIT_FIRST_LINE(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+    return cache.split_first_line(
+        text, style, context, max_width, justification_spacing, is_line_start, minimum
+    )
+
+
+class _Unshareable(Exception):
+    """A declared value that cannot be part of a signature."""
+
+
+def _frozen(value: Any) -> Any:
+    """A declared value as a comparable, hashable one (its CSS text for tinycss2 nodes)."""
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    if type(value) is list:
+        return ("list", tuple(_frozen(item) for item in value))
+    if isinstance(value, tuple):
+        if getattr(value, "unit", None) in _VIEWPORT_UNITS:
+            raise _Unshareable
+        return (type(value).__name__, tuple(_frozen(item) for item in value))
+    if isinstance(value, tinycss2.ast.Node):
+        text = value.serialize()
+        if any(unit in text for unit in _VIEWPORT_UNITS):
+            raise _Unshareable
+        return (type(value).__name__, text)
+    raise _Unshareable
+
+
+def _immutable(value: Any) -> bool:
+    if value is None or type(value) in (str, int, float, bool):
+        return True
+    return isinstance(value, tuple) and all(_immutable(item) for item in value)
+
+
+def style_key(parent_number: Any, computed: Any, declared: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What an element's computed values depend on: its parent's signature (through it the
+    whole chain up to the root), its declared values, pseudo-element, base URL and fonts."""
+    return (parent_number, computed.pseudo_type, computed.base_url, computed.font_config, declared)
+
+
+WEASYPRINT_STYLE_KEY = style_key  # the key as built here (tests break style_key on purpose)
+
+
+class StyleCache:
+    """One thread's computed values by style signature: an element whose declarations, parent
+    signature, pseudo-element, base URL and fonts are those of an element of an earlier
+    document gets the values computed there (immutable ones only, recorded when WeasyPrint
+    computes them, so before layout changes anything)."""
+
+    def __init__(self, max_signatures: int) -> None:
+        self.max_signatures = max_signatures
+        # signature -> (its number, the values computed under it)
+        self.signatures: dict[tuple[Any, ...], tuple[int, dict[str, Any]]] = {}
+        # id of a declared value -> (the value, kept so that its id is not reused; frozen)
+        self.frozen: dict[int, tuple[Any, Any]] = {}
+        self.numbered = 0
+        self.hits = self.misses = 0
+
+    def frozen_value(self, value: Any) -> Any:
+        found = self.frozen.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        frozen = self.frozen[id(value)] = (value, _frozen(value))
+        return frozen[1]
+
+    def share(self, computed: Any) -> None:
+        """Give a new element's ComputedStyle its signature's shared values, if it has one."""
+        parent = computed.parent_style
+        parent_number = "root" if parent is None else parent.__dict__.get("_docgen_signature")
+        if parent_number is None:
+            return
+        try:
+            declared = tuple(
+                (name, self.frozen_value(values), weight)
+                for name, (values, weight) in computed.cascaded.items()
+            )
+        except _Unshareable:
+            return
+        key = style_key(parent_number, computed, declared)
+        found = self.signatures.get(key)
+        if found is None:
+            full = max(len(self.signatures), len(self.frozen) // 4) >= self.max_signatures
+            if full:
+                self.signatures.clear()
+                self.frozen.clear()
+            self.numbered += 1
+            found = self.signatures[key] = (self.numbered, {})
+            self.misses += 1
+        else:
+            self.hits += 1
+        computed.__class__ = SharedComputedStyle
+        computed._docgen_signature, computed._docgen_values = found
+
+
+class SharedComputedStyle(ComputedStyle):  # type: ignore[misc]  # weasyprint ships no types
+    """A ComputedStyle that takes each value its signature already has, and records the
+    immutable ones it computes."""
+
+    _docgen_values: dict[str, Any]
+
+    def __missing__(self, key: str) -> Any:
+        if key in _COMPUTED_EACH_TIME or key.startswith("text_decoration_"):
+            return super().__missing__(key)
+        shared = self._docgen_values
+        if key in shared:
+            value = self[key] = shared[key]
+            return value
+        value = super().__missing__(key)
+        if _immutable(value):
+            shared[key] = value
+        return value
+
+
+WEASYPRINT_SET_COMPUTED_STYLES: Callable[..., None] = StyleFor.set_computed_styles
+
+
+def _set_computed_styles(
+    self: Any,
+    element: Any,
+    parent: Any,
+    root: Any = None,
+    pseudo_type: str | None = None,
+    base_url: str | None = None,
+    target_collector: Any = None,
+) -> None:
+    """WeasyPrint's StyleFor.set_computed_styles, then the new style shared (elements only,
+    not page contexts) while engine_caches is on."""
+    WEASYPRINT_SET_COMPUTED_STYLES(
+        self, element, parent, root, pseudo_type, base_url, target_collector
+    )
+    cache: StyleCache | None = getattr(_local, "active_styles", None)
+    if cache is not None and hasattr(element, "tag"):
+        cache.share(self.get_computed_styles()[element, pseudo_type])
+
+
+# The modules that call split_first_line, by the name they imported it under.
+_CALLERS: tuple[Any, ...] = (weasy_line_break, weasy_inline, weasy_preferred)
+
+
+def _install() -> bool:
+    """Route WeasyPrint's split_first_line through _split_first_line (once per process); False,
+    with one warning, under an unpinned WeasyPrint."""
+    with _install_lock:
+        if weasyprint.__version__ != PINNED_WEASYPRINT:
+            if not _status["warned"]:
+                _status["warned"] = True
+                warnings.warn(
+                    f"WeasyPrint {weasyprint.__version__} is not the pinned "
+                    f"{PINNED_WEASYPRINT}: the layout caches are off",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
+            return False
+        if not _status["installed"]:
+            for module in _CALLERS:
+                module.split_first_line = _split_first_line
+            StyleFor.set_computed_styles = _set_computed_styles
+            _status["installed"] = True
+        return True
+
+
+def _thread_cache() -> LineCache:
+    cache: LineCache | None = getattr(_local, "lines", None)
+    if cache is None:
+        cache = _local.lines = LineCache(MAX_LINES)
+    return cache
+
+
+def _thread_styles() -> StyleCache:
+    cache: StyleCache | None = getattr(_local, "styles", None)
+    if cache is None:
+        cache = _local.styles = StyleCache(MAX_STYLES)
+    return cache
+
+
+@contextlib.contextmanager
+def engine_caches(enabled: bool = True) -> Iterator[None]:
+    """The caches on for renders in this block on this thread (if `enabled` and WeasyPrint is
+    the pinned version); renders elsewhere, or on other threads, go through WeasyPrint as is."""
+    if not enabled or getattr(_local, "off", False) or not _install():
+        yield
+        return
+    previous = getattr(_local, "active", None), getattr(_local, "active_styles", None)
+    _local.active, _local.active_styles = _thread_cache(), _thread_styles()
+    try:
+        yield
+    finally:
+        _local.active, _local.active_styles = previous
+
+
+@contextlib.contextmanager
+def switched_off() -> Iterator[None]:
+    """Production renders in this block on this thread without the caches (the A/B of
+    bench.py and tests/render/test_layout_cache.py)."""
+    previous = getattr(_local, "off", False)
+    _local.off = True
+    try:
+        yield
+    finally:
+        _local.off = previous
+
+
+def cache_stats() -> dict[str, int]:
+    """This thread's line cache: entries, hits and misses so far (for the benchmark)."""
+    cache, styles = _thread_cache(), _thread_styles()
+    return {
+        "entries": len(cache.entries),
+        "hits": cache.hits,
+        "misses": cache.misses,
+        "style_signatures": len(styles.signatures),
+        "style_hits": styles.hits,
+        "style_misses": styles.misses,
+    }
+
+
+def clear_caches() -> None:
+    """Forget this thread's cached lines and styles (tests, benchmarks)."""
+    _local.lines = _local.styles = None

@@ -1,0 +1,240 @@
+"""The production renderer's caches across documents (docgen.render.layout_cache) change no byte.
+
+- A mixed set (motions, orders, letters in English and Spanish, bulk documents, notices of
+  filing; every pack) rendered with the caches on and off, interleaved in one process: the same
+  bytes, and the cache was really hit by other documents' lines.
+- The same comparison catches a cache keyed too loosely (a key without the style values).
+- Every style value WeasyPrint's line breaking reads is in the key.
+- The cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
+  it off with one warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import Any
+
+import pytest
+import weasyprint
+from weasyprint.layout import inline as weasy_inline
+from weasyprint.layout import preferred as weasy_preferred
+
+from docgen.packs import available_packs, load_pack
+from docgen.plan import bulk, viewmodel
+from docgen.plan.viewmodel import DocumentSpec
+from docgen.render import layout_cache
+from docgen.render.pdf import PdfRenderer
+from tests.render.test_fast_render import RUN_DATE, _ca_person, _illinois_specs
+
+
+def _mixed_specs(pack_name: str, per_kind: int = 2) -> list[DocumentSpec]:
+    """Up to `per_kind` documents of each (kind, language) the pack makes, in plan order, so
+    that documents of one kind follow each other with different people in them."""
+    pack = load_pack(pack_name)
+    if pack.config.pack.layout == "illinois":
+        specs = _illinois_specs(pack_name)
+    else:
+        who = _ca_person(pack_name)
+        specs = bulk.bulk_specs(pack, [who], RUN_DATE)
+        specs.append(viewmodel.letter(pack, who, who.cases, RUN_DATE))
+        specs.append(bulk.case_order(pack, who, who.cases[0], RUN_DATE))
+    taken: dict[tuple[str, str], int] = {}
+    chosen = []
+    for spec in specs:
+        seen = taken.get((spec.kind, spec.lang), 0)
+        if seen < per_kind:
+            taken[(spec.kind, spec.lang)] = seen + 1
+            chosen.append(spec)
+    return chosen
+
+
+MIXED = [(name, spec) for name in available_packs() for spec in _mixed_specs(name)]
+
+
+def _render(renderer: PdfRenderer, spec: DocumentSpec, caches: bool) -> tuple[bytes, int]:
+    """The production path (cached fonts and stylesheets) with the layout caches on or off."""
+    with layout_cache.switched_off() if not caches else contextlib.nullcontext():
+        return renderer.render_with_pages(spec)
+
+
+def _compare_all(pairs: list[tuple[str, DocumentSpec]]) -> list[str]:
+    """Render each document with the caches off and on, interleaved; the documents that differ."""
+    renderers = {name: PdfRenderer(load_pack(name), RUN_DATE) for name in {n for n, _ in pairs}}
+    differ = []
+    for name, spec in pairs:
+        renderer = renderers[name]
+        without = _render(renderer, spec, caches=False)
+        try:
+            with_caches: tuple[bytes, int] | None = _render(renderer, spec, caches=True)
+        except AssertionError:  # WeasyPrint's own checks, given another line's break
+            with_caches = None
+        if with_caches != without:
+            differ.append(f"{name}/{spec.relpath} ({spec.kind}, {spec.lang})")
+    return differ
+
+
+@pytest.fixture()
+def fresh_cache() -> Any:
+    layout_cache.clear_caches()
+    yield
+    layout_cache.clear_caches()
+
+
+def test_mixed_documents_are_byte_identical_with_and_without_caches(fresh_cache: Any) -> None:
+    kinds = {(spec.kind, spec.lang) for _, spec in MIXED}
+    assert {"motion", "order", "letter"} <= {kind for kind, _ in kinds}
+    assert {("letter", "en"), ("letter", "es")} <= kinds
+    assert {name for name, _ in MIXED} == set(available_packs())
+    assert _compare_all(MIXED) == []
+    stats = layout_cache.cache_stats()
+    # Each document was rendered once with the caches on: every hit is a line another document
+    # laid out before it (the same boilerplate), not the document's own earlier render.
+    assert stats["hits"] > stats["misses"] > 0, stats
+    assert stats["style_hits"] > stats["style_misses"] > 0, stats
+
+
+# The same words in other styles and widths, one paragraph after the other: a cache keyed too
+# loosely hands the later paragraphs the first one's line breaks.
+_WORDS = "The Court finds that the petitioner is entitled to relief under the statute cited"
+PROBE_HTML = (
+    '<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body>'
+    f"<p>{_WORDS}</p><p><b>{_WORDS}</b></p><p style='font-size: 17pt'>{_WORDS}</p>"
+    f"<p style='letter-spacing: 1pt'>{_WORDS}</p><p style='word-spacing: 4pt'>{_WORDS}</p>"
+    f"<div style='width: 2.5in'><p>{_WORDS}</p></div>"
+    f"<p lang='es' style='hyphens: auto; width: 1.2in'>{_WORDS}</p>"
+    f"<p>{_WORDS} and the order</p>"
+    f"<p style='font-size: 17pt'><b>{_WORDS[:20]}</b></p><p><b>{_WORDS[:20]}</b></p>"
+    f"<p style='font-size: 9pt'><b>{_WORDS[:20]}</b></p></body></html>"
+)
+
+
+def _probe_differs(times: int = 1) -> bool:
+    """The probe rendered `times` with the caches on: does any differ from it without?"""
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = MIXED[0][1]
+
+    def render() -> tuple[bytes, int]:
+        return renderer.pdf_from_html(spec, PROBE_HTML)
+
+    with layout_cache.switched_off():
+        without = render()
+    try:
+        return any(render() != without for _ in range(times))
+    except AssertionError:  # WeasyPrint's own checks, given another line's break
+        return True
+
+
+def test_probe_is_byte_identical_with_caches(fresh_cache: Any) -> None:
+    # The second time every line of the probe comes from the cache.
+    assert not _probe_differs(times=2)
+    stats = layout_cache.cache_stats()
+    assert stats["hits"] >= stats["misses"] > 0, stats
+
+
+def _without_style(text: str, style: Any, *flags: Any) -> tuple[Any, ...]:
+    return (text, *flags, style.font_config)
+
+
+def _without_width(text: str, style: Any, max_width: Any, *flags: Any) -> tuple[Any, ...]:
+    return layout_cache.WEASYPRINT_LINE_KEY(text, style, None, *flags)
+
+
+def _first_words_only(text: str, *rest: Any) -> tuple[Any, ...]:
+    return layout_cache.WEASYPRINT_LINE_KEY(text[:24], *rest)
+
+
+@pytest.mark.parametrize("broken_key", [_without_style, _without_width, _first_words_only])
+def test_a_cache_keyed_too_loosely_would_be_caught(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch, broken_key: Any
+) -> None:
+    """The comparisons above fail when the cache hands out another line's entry."""
+    monkeypatch.setattr(layout_cache, "line_key", broken_key)
+    assert _probe_differs() or _compare_all(MIXED[:12]) != []
+
+
+def _style_without_parent(parent: Any, computed: Any, declared: Any) -> tuple[Any, ...]:
+    return layout_cache.WEASYPRINT_STYLE_KEY("any parent", computed, declared)
+
+
+def _style_without_declarations(parent: Any, computed: Any, declared: Any) -> tuple[Any, ...]:
+    return layout_cache.WEASYPRINT_STYLE_KEY(parent, computed, ())
+
+
+@pytest.mark.parametrize("broken_key", [_style_without_parent, _style_without_declarations])
+def test_a_style_signature_too_loose_would_be_caught(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch, broken_key: Any
+) -> None:
+    """The comparisons above fail when an element gets another element's computed values."""
+    monkeypatch.setattr(layout_cache, "style_key", broken_key)
+    assert _probe_differs() or _compare_all(MIXED[:12]) != []
+
+
+def test_every_style_value_line_breaking_reads_is_in_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read: set[str] = set()
+
+    class RecordingStyle(dict):  # type: ignore[type-arg]
+        def __init__(self, style: Any) -> None:
+            super().__init__()
+            self._style = style
+
+        def __getitem__(self, key: str) -> Any:
+            read.add(key)
+            return self._style[key]
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._style, name)
+
+    def recording(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:
+        return layout_cache.WEASYPRINT_SPLIT_FIRST_LINE(
+            text, RecordingStyle(style), *args, **kwargs
+        )
+
+    monkeypatch.setattr(weasy_inline, "split_first_line", recording)
+    monkeypatch.setattr(weasy_preferred, "split_first_line", recording)
+    for name, spec in MIXED[::3]:
+        PdfRenderer(load_pack(name), RUN_DATE).render_with_pages(spec, cached=False)
+    assert read, "split_first_line was not called"
+    assert read <= set(layout_cache.LINE_BREAK_STYLE), read - set(layout_cache.LINE_BREAK_STYLE)
+
+
+def test_cache_is_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout_cache, "MAX_LINES", 25)
+    layout_cache.clear_caches()
+    pairs = [pair for pair in MIXED if pair[0] == "il-cook"][:4]
+    assert _compare_all(pairs) == []
+    stats = layout_cache.cache_stats()
+    assert stats["misses"] > 25 and stats["entries"] == 25, stats
+
+
+def test_style_signatures_are_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout_cache, "MAX_STYLES", 40)
+    layout_cache.clear_caches()
+    pairs = [pair for pair in MIXED if pair[0] == "il-cook"][:4]
+    assert _compare_all(pairs) == []
+    stats = layout_cache.cache_stats()
+    assert stats["style_misses"] > 40 >= stats["style_signatures"] > 0, stats
+
+
+def test_naive_path_never_uses_the_cache(fresh_cache: Any) -> None:
+    name, spec = MIXED[0]
+    PdfRenderer(load_pack(name), RUN_DATE).render_with_pages(spec, cached=False)
+    assert set(layout_cache.cache_stats().values()) == {0}
+
+
+def test_unpinned_weasyprint_turns_the_caches_off_with_one_warning(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(weasyprint, "__version__", "0.0-not-pinned")
+    monkeypatch.setitem(layout_cache._status, "warned", False)
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = next(spec for name, spec in MIXED if name == "il-cook")
+    with pytest.warns(RuntimeWarning, match="not the pinned"):
+        renderer.render_with_pages(spec)
+    with warnings.catch_warnings(record=True) as later:
+        warnings.simplefilter("always")
+        renderer.render_with_pages(spec)
+    assert not [w for w in later if "not the pinned" in str(w.message)]  # only once
+    assert layout_cache.cache_stats()["misses"] == 0
