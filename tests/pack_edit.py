@@ -8,8 +8,12 @@ layout's, docgen.packs._merged).
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
 from pathlib import Path
+from typing import Any
+
+from docgen.packs import REPO_ROOT
 
 
 def set_in_pack(toml: Path, table: str, **values: str) -> None:
@@ -34,3 +38,17 @@ def set_in_pack(toml: Path, table: str, **values: str) -> None:
         parsed = parsed[part]
     assert all(key in parsed for key in values), (table, values)
     toml.write_text(text, encoding="utf-8")
+
+
+def packs_with_edit(tmp_path: Path, monkeypatch: Any, relpath: str, old: str, new: str) -> Path:
+    """A copy of templates/ in which `relpath` has `old` replaced by `new` (the text must be
+    there: a fault put back into a file that no longer holds it would test nothing), used by
+    the packs the rest of the test loads (DOCGEN_PACKS_DIR)."""
+    packs = tmp_path / "packs"
+    shutil.copytree(REPO_ROOT / "templates", packs)
+    path = packs / relpath
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (relpath, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    return packs

@@ -18,6 +18,7 @@ from docgen.filing_rules import rules_of
 from docgen.packs import REPO_ROOT, load_pack
 from docgen.plan import bulk
 from tests.conftest import run_pipeline
+from tests.pack_edit import packs_with_edit
 from tests.plan.test_agency_directory import HEADER, _text, charge, csv_row, person_case
 
 RUN_DATE = date(2026, 12, 1)
@@ -261,13 +262,10 @@ def test_check_wants_the_comma_after_a_date_in_a_sentence(
 def test_check_fails_the_certificate_of_service_without_the_date_comma(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    packs = tmp_path / "packs"
-    shutil.copytree(REPO_ROOT / "templates", packs)
-    wording = packs / "_layouts" / "illinois" / "wording.toml"
-    text = wording.read_text(encoding="utf-8")
-    assert "on {{ date_long }}, I caused" in text
-    wording.write_text(text.replace("{{ date_long }}, I", "{{ date_long }} I"), encoding="utf-8")
-    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    wording = "_layouts/illinois/wording.toml"
+    packs_with_edit(
+        tmp_path, monkeypatch, wording, "{{ date_long }}, I caused", "{{ date_long }} I caused"
+    )
     path = tmp_path / "in.csv"
     path.write_text(
         HEADER

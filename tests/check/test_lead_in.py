@@ -6,7 +6,6 @@ template put back, and the CLI printing the rule's name whole."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,9 @@ from docgen.check.content import body_lines, lead_in_failures
 from docgen.cli import app
 from docgen.demo.synth import synth_rows, write_csv
 from docgen.filing_rules import rules_of
-from docgen.packs import REPO_ROOT, load_pack
+from docgen.packs import load_pack
 from tests.conftest import run_pipeline
+from tests.pack_edit import packs_with_edit
 
 LEAD_IN = rules_of(load_pack("il-cook")).lead_in
 # docgen synth --cases 12 --seed 11: one of its orders (three charges) is the one that broke.
@@ -76,14 +76,8 @@ def test_orders_keep_their_lead_in_with_what_follows(tmp_path: Path) -> None:
 def test_check_fails_the_old_order_put_back_and_the_cli_names_the_rule(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    packs = tmp_path / "packs"
-    shutil.copytree(REPO_ROOT / "templates", packs)
-    order = packs / "_layouts" / "illinois" / "order.html"
-    text = order.read_text(encoding="utf-8")
-    old = text.replace('class="plain lead-in"', 'class="plain"')
-    assert old != text
-    order.write_text(old, encoding="utf-8")
-    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    order = "_layouts/illinois/order.html"
+    packs_with_edit(tmp_path, monkeypatch, order, 'class="plain lead-in"', 'class="plain"')
     run_dir = _cook_run(tmp_path / "out")
     failures = _lead_in_failures(run_dir)
     assert failures and all("order.pdf: page 1:" in f for f in failures), failures

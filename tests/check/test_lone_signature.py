@@ -6,7 +6,6 @@ old certificate put back (failed) and as shipped (passed, the note above the sig
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,9 @@ from pypdf import PdfReader
 from docgen.check.checker import check_run
 from docgen.check.content import lone_signature_failures
 from docgen.filing_rules import SignatureRule, rules_of
-from docgen.packs import REPO_ROOT, load_pack
+from docgen.packs import load_pack
 from tests.conftest import FIXTURES, run_pipeline
+from tests.pack_edit import packs_with_edit
 
 RULE = rules_of(load_pack("il-will")).signature
 FOOTER = ["Case No. ______________", "Page 4 of 4"]
@@ -78,13 +78,7 @@ def test_will_bulk_motion_keeps_its_signer_with_the_note(tmp_path: Path) -> None
 def test_check_fails_the_old_certificate_put_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    packs = tmp_path / "packs"
-    shutil.copytree(REPO_ROOT / "templates", packs)
-    closing = packs / "_layouts" / "illinois" / "_closing.html"
-    text = closing.read_text(encoding="utf-8")
-    old = text.replace('<div class="keep signed-note">', "<div>")
-    assert old != text
-    closing.write_text(old, encoding="utf-8")
-    monkeypatch.setenv("DOCGEN_PACKS_DIR", str(packs))
+    closing = "_layouts/illinois/_closing.html"
+    packs_with_edit(tmp_path, monkeypatch, closing, '<div class="keep signed-note">', "<div>")
     _, failures = _will_run(tmp_path / "out")
     assert failures, "the lone signer of the old certificate of service was not reported"
