@@ -115,19 +115,22 @@ def _illinois_specs(pack_name: str) -> list[DocumentSpec]:
     return specs
 
 
+def pack_specs(pack_name: str) -> list[DocumentSpec]:
+    """Every kind of document the pack's templates can be filled with, in plan order."""
+    pack = load_pack(pack_name)
+    if pack.config.pack.layout == "illinois":
+        return _illinois_specs(pack_name)
+    who = _ca_person(pack_name)
+    specs = bulk.bulk_specs(pack, [who], RUN_DATE)
+    specs.append(viewmodel.letter(pack, who, who.cases, RUN_DATE))
+    specs.append(bulk.case_order(pack, who, who.cases[0], RUN_DATE))
+    return specs
+
+
 def _specs_for_pack(pack_name: str) -> dict[str, DocumentSpec]:
     """One spec (the first) per document kind the pack's templates can be filled with."""
-    pack = load_pack(pack_name)
-    specs: list[DocumentSpec] = []
-    if pack.config.pack.layout == "illinois":
-        specs = _illinois_specs(pack_name)
-    else:
-        who = _ca_person(pack_name)
-        specs = bulk.bulk_specs(pack, [who], RUN_DATE)
-        specs.append(viewmodel.letter(pack, who, who.cases, RUN_DATE))
-        specs.append(bulk.case_order(pack, who, who.cases[0], RUN_DATE))
     by_kind: dict[str, DocumentSpec] = {}
-    for spec in specs:
+    for spec in pack_specs(pack_name):
         by_kind.setdefault(spec.kind, spec)
     return by_kind
 

@@ -21,27 +21,18 @@ from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 
 from docgen.packs import available_packs, load_pack
-from docgen.plan import bulk, viewmodel
 from docgen.plan.viewmodel import DocumentSpec
 from docgen.render import layout_cache
 from docgen.render.pdf import PdfRenderer
-from tests.render.test_fast_render import RUN_DATE, _ca_person, _illinois_specs
+from tests.render.test_fast_render import RUN_DATE, pack_specs
 
 
 def _mixed_specs(pack_name: str, per_kind: int = 2) -> list[DocumentSpec]:
     """Up to `per_kind` documents of each (kind, language) the pack makes, in plan order, so
     that documents of one kind follow each other with different people in them."""
-    pack = load_pack(pack_name)
-    if pack.config.pack.layout == "illinois":
-        specs = _illinois_specs(pack_name)
-    else:
-        who = _ca_person(pack_name)
-        specs = bulk.bulk_specs(pack, [who], RUN_DATE)
-        specs.append(viewmodel.letter(pack, who, who.cases, RUN_DATE))
-        specs.append(bulk.case_order(pack, who, who.cases[0], RUN_DATE))
     taken: dict[tuple[str, str], int] = {}
     chosen = []
-    for spec in specs:
+    for spec in pack_specs(pack_name):
         seen = taken.get((spec.kind, spec.lang), 0)
         if seen < per_kind:
             taken[(spec.kind, spec.lang)] = seen + 1
