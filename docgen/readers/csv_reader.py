@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -180,8 +181,7 @@ def read_csv_table(path: Path, name: str, encoding: str | None) -> SourceTable:
 
     def rows() -> Iterator[SourceRow]:
         try:
-            while (record := pending.pop(0) if pending else next_record()) is not None:
-                number, values = record
+            for number, values in itertools.chain(pending, iter(next_record, None)):
                 if is_blank(values):
                     table.blank_rows += 1
                     continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,8 +72,7 @@ def read_xlsx_table(path: Path, name: str, sheet: str | None) -> SourceTable:
 
     def rows() -> Iterator[SourceRow]:
         try:
-            while (record := pending.pop(0) if pending else next_record()) is not None:
-                number, texts = record
+            for number, texts in itertools.chain(pending, iter(next_record, None)):
                 if is_blank(texts):
                     table.blank_rows += 1
                     continue
