@@ -147,13 +147,12 @@ class LineCache:
         is_line_start: bool = True,
         minimum: bool = False,
     ) -> tuple[Any, ...]:
+        args = (text, style, context, max_width, justification_spacing, is_line_start, minimum)
         try:
             key = line_key(text, style, max_width, justification_spacing, is_line_start, minimum)
             hash(key)
         except TypeError:  # a style value that cannot be a key: no caching for this line
-            return WEASYPRINT_SPLIT_FIRST_LINE(
-                text, style, context, max_width, justification_spacing, is_line_start, minimum
-            )
+            return WEASYPRINT_SPLIT_FIRST_LINE(*args)
         found = self.entries.get(key)
         if found is not None:
             self.hits += 1
@@ -163,9 +162,7 @@ class LineCache:
             layout.__dict__.update(attributes)
             return (layout, *rest)
         self.misses += 1
-        result = WEASYPRINT_SPLIT_FIRST_LINE(
-            text, style, context, max_width, justification_spacing, is_line_start, minimum
-        )
+        result = WEASYPRINT_SPLIT_FIRST_LINE(*args)
         attributes = dict(vars(result[0]))
         if all(isinstance(value, _PLAIN) for value in attributes.values()):
             self.entries[key] = (attributes, tuple(result[1:]))
