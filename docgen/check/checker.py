@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,13 +39,14 @@ from docgen.check.content import (
     is_continuation,
     must_carry_exhibit,
 )
-from docgen.check.ink import PT_PER_IN, ink_failures
+from docgen.check.ink import ink_failures
 from docgen.check.layout import signed_copies, signed_copy_failures, text_layer_failures
 from docgen.check.letters import LetterRules, letter_failures
 from docgen.check.page_size import page_layouts
+from docgen.check.page_text import page_text_failures
 from docgen.check.wording import content_failures
 from docgen.errors import DocgenError
-from docgen.filing_rules import FilingRules, LineNumbers, PageLayout, rules_of
+from docgen.filing_rules import FilingRules, rules_of
 from docgen.packs import load_pack
 from docgen.plural import counted
 
@@ -224,7 +224,7 @@ def check_pdf(
         if exhibit_rows is not None:
             exhibit_failures(pdf, exhibit_rows, failures)
     footers: list[list[str]] = []  # per page, the footer band's runs of text
-    texts = _text_failures(data, rules, layouts, failures, footers)
+    texts = page_text_failures(data, rules, layouts, failures, footers)
     _forbidden(texts, rules, failures)
     content_failures(texts, rules, kind, failures, continued=continued)
     court_text_failures(texts, footers, rules, kind, failures, continued=continued)
@@ -281,105 +281,6 @@ def _font_failures(pdf: Any) -> list[str]:
             if not embedded:
                 missing.setdefault(str(font.get("/BaseFont", "?")).lstrip("/"), number)
     return [f"page {page}: font {name} is not embedded" for name, page in missing.items()]
-
-
-def _text_failures(
-    data: bytes,
-    rules: FilingRules,
-    layouts: list[tuple[PageLayout, bool]],
-    failures: list[str],
-    footers: list[list[str]] | None = None,
-) -> list[str]:
-    """Text of each page; adds searchability, font-size and line-number failures. `footers`
-    gets, per page, the runs of text in its footer band."""
-
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    texts = []
-    for number, page in enumerate(reader.pages, start=1):
-        small: list[float] = []
-        runs: list[tuple[float, float, str]] = []
-        layout, is_main = layouts[number - 1]
-        band = None
-        if layout.footer_band_in:
-            band = (layout.footer_band_in[0] * PT_PER_IN, layout.footer_band_in[1] * PT_PER_IN)
-
-        def visit(
-            text: str,
-            cm: Any,
-            tm: Any,
-            font: Any,
-            size: float,
-            small: list[float] = small,
-            runs: list[tuple[float, float, str]] = runs,
-            band: tuple[float, float] | None = band,
-        ) -> None:
-            if not text.strip() or not size:
-                return
-            _, _, c, d, e, f = (float(v) for v in tm)
-            ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
-            effective = size * math.hypot(c * ca + d * cc, c * cb + d * cd)
-            y = e * cb + f * cd + cf  # baseline, from the bottom edge of the page
-            runs.append((e * ca + f * cc + ce, y, text.strip()))
-            in_band = band is not None and band[0] - 2 <= y <= band[1] + 2
-            minimum = (
-                rules.footer_min_font_pt
-                if in_band and rules.footer_min_font_pt is not None
-                else rules.min_font_pt
-            )
-            if effective < minimum - 0.05:
-                small.append(effective)
-
-        text = page.extract_text(visitor_text=visit) or ""
-        texts.append(text)
-        if footers is not None:
-            footers.append(
-                [t for _, y, t in runs if band is not None and band[0] - 2 <= y <= band[1] + 2]
-            )
-        if small:
-            failures.append(
-                f"page {number}: text at {min(small):.1f} pt, below the minimum of "
-                f"{rules.min_font_pt:g} pt"
-                + (
-                    f" ({rules.footer_min_font_pt:g} pt in the footer)"
-                    if rules.footer_min_font_pt is not None
-                    else ""
-                )
-            )
-        if rules.searchable and sum(ch.isalnum() for ch in text) < 10:
-            failures.append(f"page {number}: no searchable text (scanned image or outlines?)")
-        if rules.line_numbers and is_main:
-            _line_number_failures(number, runs, rules.line_numbers, failures)
-    return texts
-
-
-def _line_number_failures(
-    number: int, runs: list[tuple[float, float, str]], rule: LineNumbers, failures: list[str]
-) -> None:
-    lo, hi = rule.left_in * PT_PER_IN, rule.right_in * PT_PER_IN
-    found: dict[int, float] = {}
-    for x, y, text in runs:
-        if lo <= x <= hi and text.isdigit() and rule.first <= int(text) <= rule.last:
-            found.setdefault(int(text), y)
-    wanted = range(rule.first, rule.last + 1)
-    missing = [n for n in wanted if n not in found]
-    if missing:
-        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
-        failures.append(
-            f"page {number}: pleading line numbers missing ({len(missing)} of "
-            f"{rule.first}-{rule.last}: {shown})"
-        )
-        return
-    if rule.pitch_pt:
-        off = [
-            n
-            for n in wanted
-            if abs(found[rule.first] - found[n] - (n - rule.first) * rule.pitch_pt) > 0.5
-        ]
-        if off:
-            failures.append(
-                f"page {number}: pleading line number {off[0]} is off the "
-                f"{rule.pitch_pt:g} pt line pitch"
-            )
 
 
 def _forbidden(texts: list[str], rules: FilingRules, failures: list[str]) -> None:
