@@ -277,6 +277,9 @@ class StyleCache:
             self.hits += 1
         computed.__class__ = SharedComputedStyle
         computed._docgen_signature, computed._docgen_values = found
+        # The values already shared, all at once: one dict update instead of one __missing__
+        # call per value read (measured: 2 % of a render, the same bytes).
+        computed.update(found[1])
 
 
 class SharedComputedStyle(ComputedStyle):  # type: ignore[misc]  # weasyprint ships no types

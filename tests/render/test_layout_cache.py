@@ -5,6 +5,7 @@
   bytes, and the cache was really hit by other documents' lines.
 - The same comparison catches a cache keyed too loosely (a key without the style values).
 - Every style value WeasyPrint's line breaking reads is in the key.
+- A signature hit holds the shared values at once.
 - The cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
   it off with one warning.
 """
@@ -229,3 +230,23 @@ def test_unpinned_weasyprint_turns_the_caches_off_with_one_warning(
         renderer.render_with_pages(spec)
     assert not [w for w in later if "not the pinned" in str(w.message)]  # only once
     assert layout_cache.cache_stats()["misses"] == 0
+
+
+def test_a_signature_hit_gets_the_shared_values_at_once() -> None:
+    """An element whose signature is known holds the values computed under it before anything
+    reads them (one dict update, not a lookup per value), and still computes the rest."""
+    from weasyprint.css import ComputedStyle
+
+    def new_style() -> Any:
+        return ComputedStyle(None, {}, None, None, None, None, None)
+
+    cache = layout_cache.StyleCache(10)
+    first = new_style()
+    cache.share(first)
+    assert (cache.hits, cache.misses) == (0, 1)
+    first["font_size"]  # computed and recorded under the signature
+    second = new_style()
+    cache.share(second)
+    assert cache.hits == 1
+    assert dict.get(second, "font_size") == first["font_size"] == 16
+    assert dict.get(second, "line_height") is None  # not computed yet: computed when read
