@@ -23,7 +23,7 @@ from weasyprint.layout import preferred as weasy_preferred
 
 from docgen.packs import available_packs, load_pack
 from docgen.plan.viewmodel import DocumentSpec
-from docgen.render import layout_cache
+from docgen.render import layout_cache, style_cache
 from docgen.render.pdf import PdfRenderer
 from tests.render.test_fast_render import RUN_DATE, pack_specs
 
@@ -146,11 +146,11 @@ def test_a_cache_keyed_too_loosely_would_be_caught(
 
 
 def _style_without_parent(parent: Any, computed: Any, declared: Any) -> tuple[Any, ...]:
-    return layout_cache.WEASYPRINT_STYLE_KEY("any parent", computed, declared)
+    return style_cache.WEASYPRINT_STYLE_KEY("any parent", computed, declared)
 
 
 def _style_without_declarations(parent: Any, computed: Any, declared: Any) -> tuple[Any, ...]:
-    return layout_cache.WEASYPRINT_STYLE_KEY(parent, computed, ())
+    return style_cache.WEASYPRINT_STYLE_KEY(parent, computed, ())
 
 
 @pytest.mark.parametrize("broken_key", [_style_without_parent, _style_without_declarations])
@@ -158,7 +158,7 @@ def test_a_style_signature_too_loose_would_be_caught(
     fresh_cache: Any, monkeypatch: pytest.MonkeyPatch, broken_key: Any
 ) -> None:
     """The comparisons above fail when an element gets another element's computed values."""
-    monkeypatch.setattr(layout_cache, "style_key", broken_key)
+    monkeypatch.setattr(style_cache, "style_key", broken_key)
     assert _probe_differs() or _compare_all(MIXED[:12]) != []
 
 
@@ -240,7 +240,7 @@ def test_a_signature_hit_gets_the_shared_values_at_once() -> None:
     def new_style() -> Any:
         return ComputedStyle(None, {}, None, None, None, None, None)
 
-    cache = layout_cache.StyleCache(10)
+    cache = style_cache.StyleCache(10)
     first = new_style()
     cache.share(first)
     assert (cache.hits, cache.misses) == (0, 1)
