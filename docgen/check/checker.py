@@ -44,6 +44,7 @@ from docgen.check.layout import signed_copies, signed_copy_failures, text_layer_
 from docgen.check.letters import LetterRules, letter_failures
 from docgen.check.page_size import page_layouts
 from docgen.check.page_text import page_text_failures
+from docgen.check.text import flat_text
 from docgen.check.wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, rules_of
@@ -285,7 +286,7 @@ def _font_failures(pdf: Any) -> list[str]:
 
 def _forbidden(texts: list[str], rules: FilingRules, failures: list[str]) -> None:
     for number, text in enumerate(texts, start=1):
-        flat = re.sub(r"\s+", " ", text)
+        flat = flat_text(text)
         for name, pattern in rules.forbidden_text.items():
             if re.search(pattern, flat):
                 failures.append(f"page {number}: text that looks like a full {name}")
@@ -298,7 +299,7 @@ def _case_number_failures(texts: list[str], label: str, failures: list[str]) -> 
     if not found:
         failures.append(f"page 1: no case number after {label!r}")
         return
-    wanted = re.sub(r"\s+", " ", f"{label} {found.group(1)}")
+    wanted = flat_text(f"{label} {found.group(1)}")
     for number, text in enumerate(texts, start=1):
-        if wanted not in re.sub(r"\s+", " ", text):
+        if wanted not in flat_text(text):
             failures.append(f"page {number}: the case number ({label} ...) is not on this page")
