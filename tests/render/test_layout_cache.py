@@ -6,6 +6,9 @@
 - The same comparison catches a cache keyed too loosely (a key without the style values).
 - Every style value WeasyPrint's line breaking reads is in the key.
 - A signature hit holds the shared values at once.
+- Paragraphs replayed from another document: the same comparisons catch a paragraph key without
+  styles, width or text; content whose lines reach beyond the paragraph (links, named strings,
+  inline-blocks) is laid out as usual.
 - The cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
   it off with one warning.
 """
@@ -23,7 +26,7 @@ from weasyprint.layout import preferred as weasy_preferred
 
 from docgen.packs import available_packs, load_pack
 from docgen.plan.viewmodel import DocumentSpec
-from docgen.render import layout_cache, style_cache
+from docgen.render import layout_cache, paragraph_cache, style_cache
 from docgen.render.pdf import PdfRenderer
 from tests.render.test_fast_render import RUN_DATE, pack_specs
 
@@ -84,6 +87,7 @@ def test_mixed_documents_are_byte_identical_with_and_without_caches(fresh_cache:
     # laid out before it (the same boilerplate), not the document's own earlier render.
     assert stats["hits"] > stats["misses"] > 0, stats
     assert stats["style_hits"] > stats["style_misses"] > 0, stats
+    assert stats["paragraph_hits"] > 0, stats
 
 
 # The same words in other styles and widths, one paragraph after the other: a cache keyed too
@@ -97,7 +101,12 @@ PROBE_HTML = (
     f"<p lang='es' style='hyphens: auto; width: 1.2in'>{_WORDS}</p>"
     f"<p>{_WORDS} and the order</p>"
     f"<p style='font-size: 17pt'><b>{_WORDS[:20]}</b></p><p><b>{_WORDS[:20]}</b></p>"
-    f"<p style='font-size: 9pt'><b>{_WORDS[:20]}</b></p></body></html>"
+    f"<p style='font-size: 9pt'><b>{_WORDS[:20]}</b></p>"
+    # The same cell in the same styles, as wide as its neighbour leaves it: only the width
+    # tells the two apart.
+    f"<table><tr><td>{_WORDS}</td><td>short</td></tr></table>"
+    f"<table><tr><td>{_WORDS}</td><td>{_WORDS} {_WORDS}</td></tr></table>"
+    "</body></html>"
 )
 
 
@@ -118,10 +127,22 @@ def _probe_differs(times: int = 1) -> bool:
 
 
 def test_probe_is_byte_identical_with_caches(fresh_cache: Any) -> None:
-    # The second time every line of the probe comes from the cache.
+    # The second time every paragraph of the probe is replayed (the first time, paragraphs
+    # with the same words in another style or width were laid out each on its own).
+    assert not _probe_differs(times=2)
+    stats = layout_cache.cache_stats()
+    assert stats["paragraph_hits"] == stats["paragraph_misses"] >= 11, stats
+    assert stats["misses"] > 0, stats
+
+
+def test_probe_lines_come_from_the_line_cache_without_paragraphs(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paragraph_cache, "paragraph_key", lambda box, block, y: None)
     assert not _probe_differs(times=2)
     stats = layout_cache.cache_stats()
     assert stats["hits"] >= stats["misses"] > 0, stats
+    assert stats["paragraph_hits"] == stats["paragraph_misses"] == 0, stats
 
 
 def _without_style(text: str, style: Any, *flags: Any) -> tuple[Any, ...]:
@@ -160,6 +181,131 @@ def test_a_style_signature_too_loose_would_be_caught(
     """The comparisons above fail when an element gets another element's computed values."""
     monkeypatch.setattr(style_cache, "style_key", broken_key)
     assert _probe_differs() or _compare_all(MIXED[:12]) != []
+
+
+# The paragraph key: (content, width, height, block style, x, y); content parts:
+# (kind, tag, style signature, text, leading space, trailing space, children).
+def _paragraph_without_styles(box: Any, block: Any, y: float) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+    if found is None:
+        return None
+    (content, *rest), elements = found
+    content = tuple(part[:2] + part[3:] for part in content)
+    return (content, rest[0], rest[1], *rest[3:]), elements
+
+
+def _paragraph_without_width(box: Any, block: Any, y: float) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+    return None if found is None else ((found[0][0], *found[0][3:]), found[1])
+
+
+def _paragraph_without_text(box: Any, block: Any, y: float) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+    if found is None:
+        return None
+    (content, *rest), elements = found
+    return (tuple(part[:3] + part[4:] for part in content), *rest), elements
+
+
+def _paragraph_without_place(box: Any, block: Any, y: float) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+    return None if found is None else (found[0][:4], found[1])
+
+
+@pytest.mark.parametrize(
+    "broken_key",
+    [
+        _paragraph_without_styles,
+        _paragraph_without_width,
+        _paragraph_without_text,
+        _paragraph_without_place,
+    ],
+)
+def test_a_paragraph_key_too_loose_would_be_caught(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch, broken_key: Any
+) -> None:
+    """Documents whose first paragraph differs from the one before in one thing only: each
+    renders as it does without the caches, and a key that leaves that thing out is caught."""
+    assert _paragraph_probes_differ() == []
+    assert layout_cache.cache_stats()["paragraph_hits"] > 0
+    layout_cache.clear_caches()
+    monkeypatch.setattr(paragraph_cache, "paragraph_key", broken_key)
+    assert _paragraph_probes_differ() != []
+
+
+def _html(body: str) -> str:
+    return f'<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body>{body}</body></html>'
+
+
+_NEIGHBOUR = f"{_WORDS} {_WORDS}"
+# Each after the one before it: the same paragraph once more (replayed), then the same words
+# in another style, text, width (a table cell as wide as its neighbour leaves it) or place.
+PARAGRAPH_PROBES = [
+    _html(f"<p>{_WORDS}</p>"),
+    _html(f"<p>{_WORDS}</p>"),
+    _html(f"<p style='font-size: 17pt'>{_WORDS}</p>"),
+    _html(f"<p style='letter-spacing: 1pt'>{_WORDS}</p>"),
+    _html(f"<p>{_WORDS} and the order</p>"),
+    _html(f"<table><tr><td>{_WORDS}</td><td>short</td></tr></table>"),
+    _html(f"<table><tr><td>{_WORDS}</td><td>{_NEIGHBOUR}</td></tr></table>"),
+    _html(f"<p>First.</p><p>{_WORDS}</p>"),
+    _html(f"<p>{_WORDS}</p>"),
+]
+
+
+def _paragraph_probes_differ() -> list[int]:
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = MIXED[0][1]
+    differ = []
+    for number, html in enumerate(PARAGRAPH_PROBES):
+        with layout_cache.switched_off():
+            without = renderer.pdf_from_html(spec, html)
+        try:
+            if renderer.pdf_from_html(spec, html) != without:
+                differ.append(number)
+        except AssertionError:  # WeasyPrint's own checks, given another paragraph's lines
+            differ.append(number)
+    return differ
+
+
+def test_later_documents_of_a_kind_replay_most_of_their_paragraphs(fresh_cache: Any) -> None:
+    """What the cache is for: after the first motion or order, the next ones (other people) lay
+    out only the paragraphs that are their own or that their own content moved; most of the rest
+    are replayed, each document byte-identical to its render without the caches."""
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    specs = pack_specs("il-cook")
+    for kind in ("motion", "order"):
+        documents = [spec for spec in specs if spec.kind == kind and spec.lang == "en"][:7]
+        assert len(documents) == 7
+        renderer.render_with_pages(documents[0])
+        before = layout_cache.cache_stats()
+        for spec in documents[1:]:
+            with_caches = renderer.render_with_pages(spec)
+            with layout_cache.switched_off():
+                assert renderer.render_with_pages(spec) == with_caches, spec.relpath
+        after = layout_cache.cache_stats()
+        hits = after["paragraph_hits"] - before["paragraph_hits"]
+        misses = after["paragraph_misses"] - before["paragraph_misses"]
+        assert hits > misses, (kind, hits, misses)
+
+
+def test_content_reaching_beyond_its_paragraph_is_laid_out_as_usual(fresh_cache: Any) -> None:
+    """A link (an annotation of its own), a named string (the footer's), an inline-block: those
+    paragraphs are never recorded; the plain one beside them is, and so are the lines inside
+    the inline-block (a block of its own, laid out at its own width)."""
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = MIXED[0][1]
+    html = _html(
+        f'<p><a href="https://example.org/">{_WORDS}</a></p>'
+        f"<p><span style='string-set: s content()'>{_WORDS}</span></p>"
+        f"<p><span style='display: inline-block; width: 1in'>{_WORDS}</span></p>"
+        f"<p>{_WORDS}</p>"
+    )
+    with layout_cache.switched_off():
+        without = renderer.pdf_from_html(spec, html)
+    assert [renderer.pdf_from_html(spec, html) for _ in range(2)] == [without, without]
+    stats = layout_cache.cache_stats()
+    assert stats["paragraph_hits"] == stats["paragraph_misses"] == 2, stats
 
 
 def test_every_style_value_line_breaking_reads_is_in_the_key(
@@ -208,6 +354,15 @@ def test_style_signatures_are_bounded(fresh_cache: Any, monkeypatch: pytest.Monk
     assert _compare_all(pairs) == []
     stats = layout_cache.cache_stats()
     assert stats["style_misses"] > 40 >= stats["style_signatures"] > 0, stats
+
+
+def test_paragraphs_are_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout_cache, "MAX_PARAGRAPHS", 30)
+    layout_cache.clear_caches()
+    pairs = [pair for pair in MIXED if pair[0] == "il-cook"][:4]
+    assert _compare_all(pairs) == []
+    stats = layout_cache.cache_stats()
+    assert stats["paragraph_misses"] > 30 and stats["paragraphs"] == 30, stats
 
 
 def test_naive_path_never_uses_the_cache(fresh_cache: Any) -> None:
