@@ -39,7 +39,11 @@ from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import line_break as weasy_line_break
 
-from docgen.render.paragraph_cache import WEASYPRINT_ITER_LINE_BOXES, ParagraphCache
+from docgen.render.paragraph_cache import (
+    WEASYPRINT_ITER_LINE_BOXES,
+    WEASYPRINT_LINE_BOX_VERTICALITY,
+    ParagraphCache,
+)
 from docgen.render.style_cache import StyleCache
 
 PINNED_WEASYPRINT = "70.0"
@@ -214,6 +218,15 @@ def _iter_line_boxes(*args: Any) -> Iterator[tuple[Any, Any]]:
     return cache.iter_line_boxes(*args)
 
 
+def _line_box_verticality(line: Any) -> tuple[float, float]:
+    """WeasyPrint's line_box_verticality, noted by this thread's paragraphs while engine_caches
+    is on (a recorded paragraph keeps its boxes' heights relative to the baseline)."""
+    cache: ParagraphCache | None = getattr(_local, "active_paragraphs", None)
+    if cache is None:
+        return WEASYPRINT_LINE_BOX_VERTICALITY(line)
+    return cache.line_box_verticality(line)
+
+
 # The modules that call split_first_line, by the name they imported it under.
 _CALLERS: tuple[Any, ...] = (weasy_line_break, weasy_inline, weasy_preferred)
 
@@ -237,6 +250,7 @@ def _install() -> bool:
                 module.split_first_line = _split_first_line
             StyleFor.set_computed_styles = _set_computed_styles
             weasy_block.iter_line_boxes = _iter_line_boxes
+            weasy_inline.line_box_verticality = _line_box_verticality
             _status["installed"] = True
         return True
 

@@ -1,21 +1,21 @@
 """Paragraphs laid out once per worker and replayed, for docgen.render.layout_cache.
 
 Most of a motion, order or letter is boilerplate: the same paragraph, in the same styles, at the
-same width, and mostly at the same place on the page, in every document of a run. WeasyPrint
-lays out its lines again each time (`iter_line_boxes`: the line boxes of one block, top to
-bottom). Here a paragraph's lines are recorded the first time and copied for the next paragraph
-with the same content at the same place.
+same width, in every document of a run. WeasyPrint lays out its lines again each time
+(`iter_line_boxes`: the line boxes of one block, top to bottom). Here a paragraph's lines are
+recorded the first time and copied for the next paragraph with the same content.
 
 What a paragraph's lines depend on is its key: each box of its inline content (type, tag, style
-signature from docgen.render.style_cache, text, collapsed spaces), the width, height and style
-signature of the block that holds them, and where its first line starts (x and y). Lines are
-never moved: WeasyPrint places a line's boxes relative to its baseline and then translates them
-to the line's place, and a copy translated from elsewhere rounds differently (a millionth of a
-point, measured: not the same bytes). Only content whose lines cannot depend on
-anything else is recorded: text and inline boxes in normal flow (no inline-blocks, images,
-floats, positioned boxes, leaders, named strings, bookmarks, links or footnotes), starting at
-the paragraph's top, with no float on the page and no first-letter or first-line style. Lines
-are recorded only when the paragraph was laid out to its end. A replayed line points at the new
+signature from docgen.render.style_cache, text, collapsed spaces), the width, height, style
+signature and left edge of the block that holds them. Not its height on the page: WeasyPrint
+places a line's boxes relative to the line's baseline (line_box_verticality) and then adds the
+line's offset to each, so the boxes' heights relative to the baseline are recorded, and a
+replayed box gets the same sum WeasyPrint would compute at the new place. (Moving a finished
+copy instead rounds differently: a millionth of a point, not the same bytes.) Only content
+whose lines cannot depend on anything else is recorded: text and inline boxes in normal flow (no
+inline-blocks, images, floats, positioned boxes, leaders, named strings, bookmarks, links or
+footnotes), starting at the paragraph's top, with no float on the page and no first-letter or
+first-line style. Lines are recorded only when the paragraph was laid out to its end. A replayed line points at the new
 document's elements and gets its own text layout objects (drawing re-activates them).
 
 Output is byte-identical with and without (tests/render/test_layout_cache.py).
@@ -126,11 +126,9 @@ def _content_key(box: Any, key: list[Any], elements: list[Any]) -> None:
             _content_key(child, key, elements)
 
 
-def paragraph_key(
-    box: Any, containing_block: Any, position_y: float
-) -> tuple[tuple[Any, ...], list[Any]] | None:
-    """The key of the lines of `box` (a LineBox) in `containing_block` from `position_y` down,
-    and its elements in key order; None for a paragraph that is never replayed."""
+def paragraph_key(box: Any, containing_block: Any) -> tuple[tuple[Any, ...], list[Any]] | None:
+    """The key of the lines of `box` (a LineBox) in `containing_block`, and its elements in key
+    order; None for a paragraph that is never replayed."""
     key: list[Any] = []
     elements: list[Any] = []
     try:
@@ -144,7 +142,6 @@ def paragraph_key(
         containing_block.height,
         block_style,
         containing_block.content_box_x(),
-        position_y,
     )
     try:
         hash(whole)
@@ -156,11 +153,35 @@ def paragraph_key(
 WEASYPRINT_PARAGRAPH_KEY = paragraph_key  # the key as built here (tests break it on purpose)
 
 
-def _copied(line: Any, elements: dict[int, Any]) -> Any:
+# WeasyPrint's own function, before layout_cache routes line layout through _verticality.
+WEASYPRINT_LINE_BOX_VERTICALITY: Callable[[Any], tuple[float, float]] = (
+    weasy_inline.line_box_verticality
+)
+
+
+class _Line:
+    """A recorded line: its boxes as laid out, each box's height relative to the line's
+    baseline (in `descendants()` order, the line itself first), and the line's top."""
+
+    __slots__ = ("box", "relative_y", "resume_at", "top")
+
+    def __init__(self, box: Any, resume_at: Any, top: float, relative_y: list[float]) -> None:
+        self.box, self.resume_at, self.top, self.relative_y = box, resume_at, top, relative_y
+
+
+def _copied(line: Any, elements: dict[int, Any], placed: tuple[float, _Line] | None) -> Any:
     """A copy of `line` and its boxes, for `elements` (the recorded ones' ids -> this
-    document's)."""
+    document's); `placed` = (where the line starts, its record): the boxes' heights as
+    WeasyPrint's get_next_linebox computes them there."""
     new = line.deepcopy()
-    for box in new.descendants():
+    descendants = list(new.descendants())
+    if placed is not None:
+        position_y, recorded = placed
+        offset_y = position_y - recorded.top
+        for box, relative_y in zip(descendants, recorded.relative_y, strict=True):
+            box.position_y = relative_y + offset_y
+        new.position_y = position_y
+    for box in descendants:
         box.element = elements.get(id(box.element), box.element)
         if type(box) is boxes.TextBox:
             # Drawing re-activates and de-activates a box's text layout: each its own.
@@ -177,10 +198,10 @@ class ParagraphCache:
 
     def __init__(self, max_paragraphs: int) -> None:
         self.max_paragraphs = max_paragraphs
-        # key -> (the lines with their resume_at, the elements they were laid out for)
-        self.entries: OrderedDict[tuple[Any, ...], tuple[list[tuple[Any, Any]], list[Any]]] = (
-            OrderedDict()
-        )
+        # key -> (the lines, the elements they were laid out for)
+        self.entries: OrderedDict[tuple[Any, ...], tuple[list[_Line], list[Any]]] = OrderedDict()
+        # The last line_box_verticality of this thread: (its top, its boxes' relative heights).
+        self.verticality: tuple[float, list[float]] | None = None
         self.hits = self.misses = self.passed = 0
 
     def iter_line_boxes(
@@ -216,7 +237,7 @@ class ParagraphCache:
             or context.excluded_shapes
             or context.footnotes
         ):
-            found = paragraph_key(box, containing_block, position_y)
+            found = paragraph_key(box, containing_block)
         if found is None:
             self.passed += 1
             yield from WEASYPRINT_ITER_LINE_BOXES(*args)
@@ -226,20 +247,39 @@ class ParagraphCache:
         if recorded is not None:
             self.hits += 1
             self.entries.move_to_end(key)
-            lines, then = recorded
+            recorded_lines, then = recorded
             now = {id(old): new for old, new in zip(then, elements, strict=True)}
-            for line, resume_at in lines:
-                yield _copied(line, now), copy.deepcopy(resume_at)
+            for line in recorded_lines:
+                replayed = _copied(line.box, now, (position_y, line))
+                # Where iter_line_boxes starts the next line (before block layout moves this).
+                position_y = replayed.position_y + replayed.height
+                yield replayed, copy.deepcopy(line.resume_at)
             return
         self.misses += 1
         placed = len(absolute_boxes), len(fixed_boxes)
-        lines = []
+        lines: list[_Line] | None = []
+        self.verticality = None
         for line, resume_at in WEASYPRINT_ITER_LINE_BOXES(*args):
-            # As laid out, before block layout places or breaks it (and drawing uses it).
-            lines.append((_copied(line, {}), copy.deepcopy(resume_at)))
+            # As laid out, before block layout places or breaks it (and drawing uses it), with
+            # the relative heights get_next_linebox placed it from (this paragraph's: no other
+            # line is laid out while this one is). A line without them (an empty one) is not
+            # recorded, nor is its paragraph.
+            if lines is not None and self.verticality is not None:
+                top, relative_y = self.verticality
+                copied = _copied(line, {}, None)
+                lines.append(_Line(copied, copy.deepcopy(resume_at), top, relative_y))
+            else:
+                lines = None
+            self.verticality = None
             yield line, resume_at
         # Reached only when block layout took every line (not when it broke the paragraph).
-        if (len(absolute_boxes), len(fixed_boxes)) == placed:
+        if lines is not None and (len(absolute_boxes), len(fixed_boxes)) == placed:
             self.entries[key] = (lines, elements)
             if len(self.entries) > self.max_paragraphs:
                 self.entries.popitem(last=False)
+
+    def line_box_verticality(self, line: Any) -> tuple[float, float]:
+        """WeasyPrint's line_box_verticality, noting the heights it gave the line's boxes."""
+        bottom, top = WEASYPRINT_LINE_BOX_VERTICALITY(line)
+        self.verticality = (top, [box.position_y for box in line.descendants()])
+        return bottom, top

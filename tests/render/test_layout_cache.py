@@ -138,7 +138,7 @@ def test_probe_is_byte_identical_with_caches(fresh_cache: Any) -> None:
 def test_probe_lines_come_from_the_line_cache_without_paragraphs(
     fresh_cache: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(paragraph_cache, "paragraph_key", lambda box, block, y: None)
+    monkeypatch.setattr(paragraph_cache, "paragraph_key", lambda box, block: None)
     assert not _probe_differs(times=2)
     stats = layout_cache.cache_stats()
     assert stats["hits"] >= stats["misses"] > 0, stats
@@ -183,10 +183,10 @@ def test_a_style_signature_too_loose_would_be_caught(
     assert _probe_differs() or _compare_all(MIXED[:12]) != []
 
 
-# The paragraph key: (content, width, height, block style, x, y); content parts:
+# The paragraph key: (content, width, height, block style, x); content parts:
 # (kind, tag, style signature, text, leading space, trailing space, children).
-def _paragraph_without_styles(box: Any, block: Any, y: float) -> Any:
-    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+def _paragraph_without_styles(box: Any, block: Any) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block)
     if found is None:
         return None
     (content, *rest), elements = found
@@ -194,21 +194,21 @@ def _paragraph_without_styles(box: Any, block: Any, y: float) -> Any:
     return (content, rest[0], rest[1], *rest[3:]), elements
 
 
-def _paragraph_without_width(box: Any, block: Any, y: float) -> Any:
-    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+def _paragraph_without_width(box: Any, block: Any) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block)
     return None if found is None else ((found[0][0], *found[0][3:]), found[1])
 
 
-def _paragraph_without_text(box: Any, block: Any, y: float) -> Any:
-    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+def _paragraph_without_text(box: Any, block: Any) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block)
     if found is None:
         return None
     (content, *rest), elements = found
     return (tuple(part[:3] + part[4:] for part in content), *rest), elements
 
 
-def _paragraph_without_place(box: Any, block: Any, y: float) -> Any:
-    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block, y)
+def _paragraph_without_place(box: Any, block: Any) -> Any:
+    found = paragraph_cache.WEASYPRINT_PARAGRAPH_KEY(box, block)
     return None if found is None else (found[0][:4], found[1])
 
 
@@ -238,8 +238,10 @@ def _html(body: str) -> str:
 
 
 _NEIGHBOUR = f"{_WORDS} {_WORDS}"
+_FIXED = "table-layout: fixed; width: 6in"  # two columns as wide: only the cells' left edges differ
 # Each after the one before it: the same paragraph once more (replayed), then the same words
-# in another style, text, width (a table cell as wide as its neighbour leaves it) or place.
+# in another style, text, width (a table cell as wide as its neighbour leaves it) or left edge
+# (the second of two equal columns), and lower on the page (replayed there).
 PARAGRAPH_PROBES = [
     _html(f"<p>{_WORDS}</p>"),
     _html(f"<p>{_WORDS}</p>"),
@@ -248,6 +250,8 @@ PARAGRAPH_PROBES = [
     _html(f"<p>{_WORDS} and the order</p>"),
     _html(f"<table><tr><td>{_WORDS}</td><td>short</td></tr></table>"),
     _html(f"<table><tr><td>{_WORDS}</td><td>{_NEIGHBOUR}</td></tr></table>"),
+    _html(f"<table style='{_FIXED}'><tr><td>{_WORDS}</td><td>x</td></tr></table>"),
+    _html(f"<table style='{_FIXED}'><tr><td>x</td><td>{_WORDS}</td></tr></table>"),
     _html(f"<p>First.</p><p>{_WORDS}</p>"),
     _html(f"<p>{_WORDS}</p>"),
 ]
@@ -266,6 +270,38 @@ def _paragraph_probes_differ() -> list[int]:
         except AssertionError:  # WeasyPrint's own checks, given another paragraph's lines
             differ.append(number)
     return differ
+
+
+def _first(size_pt: float, line_height: float) -> str:
+    return f"<p style='font-size: {size_pt}pt; line-height: {line_height}'>First.</p>"
+
+
+# (the paragraph before it where it was recorded, where it is replayed): pairs found by a
+# search where a recorded copy moved by the difference rounds a box's height otherwise than
+# laying it out there (the last digit of a coordinate in the PDF).
+_MOVES = [
+    ((10.62, 1.106), (18.87, 1.059)),
+    ((9.77, 1.145), (9.93, 1.156)),
+    ((11.03, 1.009), (17.85, 1.066)),
+    ((12, 1.2), (16.5, 1.3)),
+]
+
+
+@pytest.mark.parametrize(("recorded_after", "replayed_after"), _MOVES)
+def test_a_paragraph_at_another_height_is_replayed_as_laid_out_there(
+    fresh_cache: Any, recorded_after: tuple[float, float], replayed_after: tuple[float, float]
+) -> None:
+    """Recorded below one paragraph, replayed below another of another height: the same bytes
+    as laid out there (each box's height is the sum WeasyPrint computes there)."""
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = MIXED[0][1]
+    renderer.pdf_from_html(spec, _html(f"{_first(*recorded_after)}<p>{_WORDS}</p>"))
+    html = _html(f"{_first(*replayed_after)}<p>{_WORDS}</p>")
+    before = layout_cache.cache_stats()["paragraph_hits"]
+    with_caches = renderer.pdf_from_html(spec, html)
+    assert layout_cache.cache_stats()["paragraph_hits"] == before + 1
+    with layout_cache.switched_off():
+        assert renderer.pdf_from_html(spec, html) == with_caches
 
 
 def test_later_documents_of_a_kind_replay_most_of_their_paragraphs(fresh_cache: Any) -> None:
