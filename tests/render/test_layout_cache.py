@@ -9,7 +9,7 @@
 - Paragraphs replayed from another document: the same comparisons catch a paragraph key without
   styles, width or text; content whose lines reach beyond the paragraph (links, named strings,
   inline-blocks) is laid out as usual.
-- The cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
+- Each cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
   it off with one warning.
 """
 
@@ -374,31 +374,36 @@ def test_every_style_value_line_breaking_reads_is_in_the_key(
     assert read <= set(layout_cache.LINE_BREAK_STYLE), read - set(layout_cache.LINE_BREAK_STYLE)
 
 
-def test_cache_is_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout_cache, "MAX_LINES", 25)
+# (the cap, its test value, the misses counted, the entries kept, all dropped when full?)
+_BOUNDS = [
+    ("MAX_LINES", 25, "misses", "entries", False),
+    ("MAX_STYLES", 40, "style_misses", "style_signatures", True),
+    ("MAX_PARAGRAPHS", 30, "paragraph_misses", "paragraphs", False),
+]
+
+
+@pytest.mark.parametrize(("cap", "size", "misses", "kept", "all_dropped"), _BOUNDS)
+def test_each_cache_is_bounded(
+    fresh_cache: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    cap: str,
+    size: int,
+    misses: str,
+    kept: str,
+    all_dropped: bool,
+) -> None:
+    """Past its cap a cache drops the least recently used entry (lines, paragraphs) or forgets
+    everything (style signatures), and the documents stay byte-identical."""
+    monkeypatch.setattr(layout_cache, cap, size)
     layout_cache.clear_caches()
     pairs = [pair for pair in MIXED if pair[0] == "il-cook"][:4]
     assert _compare_all(pairs) == []
     stats = layout_cache.cache_stats()
-    assert stats["misses"] > 25 and stats["entries"] == 25, stats
-
-
-def test_style_signatures_are_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout_cache, "MAX_STYLES", 40)
-    layout_cache.clear_caches()
-    pairs = [pair for pair in MIXED if pair[0] == "il-cook"][:4]
-    assert _compare_all(pairs) == []
-    stats = layout_cache.cache_stats()
-    assert stats["style_misses"] > 40 >= stats["style_signatures"] > 0, stats
-
-
-def test_paragraphs_are_bounded(fresh_cache: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout_cache, "MAX_PARAGRAPHS", 30)
-    layout_cache.clear_caches()
-    pairs = [pair for pair in MIXED if pair[0] == "il-cook"][:4]
-    assert _compare_all(pairs) == []
-    stats = layout_cache.cache_stats()
-    assert stats["paragraph_misses"] > 30 and stats["paragraphs"] == 30, stats
+    assert stats[misses] > size, stats
+    if all_dropped:
+        assert size >= stats[kept] > 0, stats
+    else:
+        assert stats[kept] == size, stats
 
 
 def test_naive_path_never_uses_the_cache(fresh_cache: Any) -> None:
