@@ -315,10 +315,19 @@ def synth(
 ) -> None:
     """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
     from docgen.demo.synth import DEFAULT_PACK, pack_synth, synth_rows, write_csv
+    from docgen.errors import PackError
+    from docgen.rules.engine import load_rule_set
     from docgen.rules.il_crta.synth import raw_rows
 
     def body() -> int:
         synth = pack_synth(pack or DEFAULT_PACK)
+        raw_state = load_rule_set("il-crta").config.get("rule_set", {}).get("state", "")
+        if raw and synth.state != raw_state:
+            raise PackError(
+                f"--raw writes {raw_state} raw records (for --rules il-crta); pack "
+                f"{pack} is a {synth.state} court: leave out --raw for its eligibility results, "
+                "or see docs/determine.md for the raw records its rule set reads"
+            )
         if raw:
             from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
 
