@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import app, err, guard, out, parse_date
+from docgen.cli.common import app, err, guard, out, parse_date, title_rows_note
 from docgen.cli.options import (
     AsOfOpt,
     CountyOpt,
@@ -183,14 +183,7 @@ def generate(
             soft_wrap=True,
         )
     if result.title_rows:
-        rows = ", ".join(map(str, result.title_rows))
-        one = len(result.title_rows) == 1
-        out.print(
-            f"Above the column names, {'row' if one else 'rows'} {rows} held a single cell "
-            f"(a title or a note) and {'was' if one else 'were'} not read as "
-            f"{'an input row' if one else 'input rows'}.",
-            highlight=False,
-        )
+        out.print(title_rows_note(result.title_rows), highlight=False)
     if result.rows_rejected:
         out.print(
             f"{counted(result.rows_rejected, 'row')} rejected: see {result.run_dir / 'rejects.csv'}",
