@@ -42,3 +42,17 @@ def test_a_file_of_records_only_reports_no_title_rows(tmp_path: Path) -> None:
     assert "single cell" not in output
     assert "above the column names" not in (tmp_path / "results-review.html").read_text("utf-8")
     assert determine(RAW, "il-crta", DAY).title_rows == []
+
+
+def test_a_doj_file_whose_header_is_not_on_row_1_is_refused_naming_file_and_row(
+    tmp_path: Path,
+) -> None:
+    # The DOJ reader finds its columns by name on row 1: a title there is a clear error, never a
+    # silently skipped line.
+    titled = tmp_path / "cadoj.csv"
+    doj = (FIXTURES / "ca_prop64" / "los_angeles.csv").read_text(encoding="utf-8")
+    titled.write_text("DOJ export 2026-11-01\n" + doj, "utf-8")
+    args = ["determine", str(titled), "--rules", "ca-prop64", "--county", "LOS ANGELES", *AS_OF]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r.csv")])
+    assert result.exit_code == 1
+    assert "cadoj.csv, row 1: missing DOJ column(s)" in result.output
