@@ -132,6 +132,7 @@ def run(
     if options.raw is not None:
         validation.context_rows += options.raw.context_rows
         validation.blank_rows += options.raw.blank_rows
+        validation.title_rows = [*options.raw.title_rows, *validation.title_rows]
     log.info(
         "validated %d input rows (%d blank skipped): %d valid, %d rejected by validation",
         validation.input_rows,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -74,3 +74,13 @@ def parse_date(value: str | None) -> date:
         raise typer.BadParameter(
             f"{value!r} is not a date; use YYYY-MM-DD", param_hint="--date"
         ) from None
+
+
+def title_rows_note(rows: Sequence[int]) -> str:
+    """The line `generate` and `determine` print for one-cell rows above the column names."""
+    one = len(rows) == 1
+    return (
+        f"Above the column names, {'row' if one else 'rows'} {', '.join(map(str, rows))} held a "
+        f"single cell (a title or a note) and {'was' if one else 'were'} not read as "
+        f"{'an input row' if one else 'input rows'}."
+    )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import app, guard, out, parse_date
+from docgen.cli.common import app, guard, out, parse_date, title_rows_note
 from docgen.cli.options import AsOfOpt, CountyOpt, ModeOpt
 
 
@@ -50,3 +50,5 @@ def determine(
         highlight=False,
         soft_wrap=True,
     )
+    if result.title_rows:
+        out.print(title_rows_note(result.title_rows), highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from docgen.cli.common import app, err, guard, out, parse_date
+from docgen.cli.common import app, err, guard, out, parse_date, title_rows_note
 from docgen.cli.options import (
     AsOfOpt,
     CountyOpt,
@@ -183,14 +183,7 @@ def generate(
             soft_wrap=True,
         )
     if result.title_rows:
-        rows = ", ".join(map(str, result.title_rows))
-        one = len(result.title_rows) == 1
-        out.print(
-            f"Above the column names, {'row' if one else 'rows'} {rows} held a single cell "
-            f"(a title or a note) and {'was' if one else 'were'} not read as "
-            f"{'an input row' if one else 'input rows'}.",
-            highlight=False,
-        )
+        out.print(title_rows_note(result.title_rows), highlight=False)
     if result.rows_rejected:
         out.print(
             f"{counted(result.rows_rejected, 'row')} rejected: see {result.run_dir / 'rejects.csv'}",
@@ -315,10 +308,19 @@ def synth(
 ) -> None:
     """Write realistic fictional eligibility results, or Illinois raw records (--raw)."""
     from docgen.demo.synth import DEFAULT_PACK, pack_synth, synth_rows, write_csv
+    from docgen.errors import PackError
+    from docgen.rules.engine import load_rule_set
     from docgen.rules.il_crta.synth import raw_rows
 
     def body() -> int:
         synth = pack_synth(pack or DEFAULT_PACK)
+        raw_state = load_rule_set("il-crta").config.get("rule_set", {}).get("state", "")
+        if raw and synth.state != raw_state:
+            raise PackError(
+                f"--raw writes {raw_state} raw records (for --rules il-crta); pack "
+                f"{pack} is a {synth.state} court: leave out --raw for its eligibility results, "
+                "or see docs/determine.md for the raw records its rule set reads"
+            )
         if raw:
             from docgen.rules.il_crta.records import RAW_COLUMN_ORDER
 

@@ -30,7 +30,7 @@ from faker import Faker
 from docgen.errors import PackError
 from docgen.model import ALL_COLUMNS
 from docgen.packs import load_pack
-from docgen.plan.accepts import SynthData, SynthPlace
+from docgen.plan.accepts import SynthCharge, SynthData, SynthFelony, SynthOutcome, SynthPlace
 
 # (statute, description, class); 550/4(c) is a Class 4 felony on a subsequent offense.
 STATUTES: tuple[tuple[str, str, str], ...] = (
@@ -96,6 +96,13 @@ REASONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+DETERMINATION_CHOICES = ("vacate_expunge", "not_eligible", "needs_review")
+DETERMINATION_WEIGHTS = (70, 15, 15)
+ILLINOIS_OUTCOMES: dict[str, SynthOutcome] = {
+    det: SynthOutcome(weight=weight, reasons=list(REASONS[det]))
+    for det, weight in zip(DETERMINATION_CHOICES, DETERMINATION_WEIGHTS, strict=True)
+}
+
 # Names that must render correctly; they appear deterministically for some people.
 LONG_HYPHENATED = "Wolfeschlegelsteinhausen-Bergerdorff-Montgomery-Fitzwilliams"
 assert len(LONG_HYPHENATED) == 60
@@ -121,14 +128,32 @@ DEFAULT_PACK = "il-cook"
 
 
 def pack_synth(pack_name: str = DEFAULT_PACK) -> SynthData:
-    """The pack's `[accepts.synth]`: its places, agencies, divisions and case numbers."""
-    synth = load_pack(pack_name).config.accepts.synth
+    """The pack's `[accepts.synth]`: its places, agencies, divisions and case numbers (and, from
+    its layout, the state's charges and determinations), with the pack's [pack] state."""
+    config = load_pack(pack_name).config
+    synth = config.accepts.synth
     if synth is None:
         raise PackError(
             f"pack {pack_name} has no [accepts.synth] table (the case numbers, places and "
-            "agencies `docgen synth` writes for its court)"
+            "agencies `docgen synth` writes for its court): add one to its pack.toml, as "
+            "templates/il-will/pack.toml does"
         )
-    return synth
+    return synth if synth.state else synth.model_copy(update={"state": config.pack.state})
+
+
+# The Illinois charges, dispositions and determinations, for an [accepts.synth] that sets none.
+ILLINOIS_CHARGES: tuple[SynthCharge, ...] = tuple(
+    SynthCharge(
+        statute=statute,
+        description=description,
+        offense_class=offense_class,
+        weight=weight,
+        felony=SynthFelony(description=FELONY_4C[1], offense_class=FELONY_4C[2], share=0.35)
+        if statute == FELONY_4C[0]
+        else None,
+    )
+    for (statute, description, offense_class), weight in zip(STATUTES, STATUTE_WEIGHTS, strict=True)
+)
 
 
 def day_between(rng: random.Random, start: date, end: date) -> date:
@@ -145,6 +170,10 @@ def years_before(day: date, years: int) -> date:
 class Maker:
     def __init__(self, seed: int, synth: SynthData | None = None) -> None:
         self.synth = synth or pack_synth()
+        self.state = self.synth.state or "IL"
+        self.charges = list(self.synth.charges or ILLINOIS_CHARGES)
+        self.dispositions = list(self.synth.dispositions or DISPOSITIONS)
+        self.outcomes = self.synth.determinations or ILLINOIS_OUTCOMES
         self.rng = random.Random(seed)
         self.fake = Faker(["en_US", "es_MX"])
         self.fake.seed_instance(seed)
@@ -183,7 +212,7 @@ class Maker:
             self.special += 1
             person.update({"middle_name": "", "name_suffix": "", **special})
         while True:
-            pid = f"IL{rng.randint(10_000_000, 99_999_999)}"
+            pid = f"{self.state}{rng.randint(10_000_000, 99_999_999)}"
             if pid not in self.person_ids:
                 self.person_ids.add(pid)
                 break
@@ -221,7 +250,7 @@ class Maker:
             "address_line1": f"{number} {street}",
             "address_line2": line2,
             "city": place.name,
-            "state": "IL",
+            "state": self.state,
             "postal_code": zip_code,
             "_town": town,
         }
@@ -263,26 +292,31 @@ class Maker:
         )
         agency, place = self.arrest(person["_town"])
         charges = rng.choices((1, 2, 3), weights=(60, 28, 12))[0]
-        picks = []
-        pool = list(range(len(STATUTES)))
-        weights = list(STATUTE_WEIGHTS)
+        pool = list(self.charges)
+        charges = min(charges, len(pool))
+        weights = [c.weight for c in pool]
+        drawn: list[SynthCharge] = []
         for _ in range(charges):
             i = rng.choices(range(len(pool)), weights=weights)[0]
-            picks.append(STATUTES[pool.pop(i)])
+            drawn.append(pool.pop(i))
             weights.pop(i)
+        picks = [(c.statute, c.description, c.offense_class) for c in drawn]
+        first = drawn[0]
         felony = False
-        if picks[0][0].endswith("4(c)") and rng.random() < 0.35:
-            picks[0] = FELONY_4C
+        if first.felony is not None and rng.random() < first.felony.share:
+            picks[0] = (first.statute, first.felony.description, first.felony.offense_class)
             felony = True
         division = self.synth.division_of(place, felony)
         number = self.case_number(arrest.year, felony, place)
-        case_det = rng.choices(DETERMINATION_CHOICES, weights=DETERMINATION_WEIGHTS)[0]
-        disposition_text = rng.choice(DISPOSITIONS)
+        choices = list(self.outcomes)
+        det_weights = [o.weight for o in self.outcomes.values()]
+        case_det = rng.choices(choices, weights=det_weights)[0]
+        disposition_text = rng.choice(self.dispositions)
         rows = []
         for statute, description, offense_class in picks:
             det = case_det
             if charges > 1 and rng.random() < 0.1:
-                det = rng.choices(DETERMINATION_CHOICES, weights=DETERMINATION_WEIGHTS)[0]
+                det = rng.choices(choices, weights=det_weights)[0]
             row = {k: v for k, v in person.items() if not k.startswith("_")}
             row.update(
                 {
@@ -297,15 +331,11 @@ class Maker:
                     "disposition": disposition_text,
                     "disposition_date": disposition.isoformat(),
                     "determination": det,
-                    "reason": rng.choice(REASONS[det]),
+                    "reason": rng.choice(self.outcomes[det].reasons),
                 }
             )
             rows.append({col: row.get(col, "") for col in ALL_COLUMNS})
         return rows
-
-
-DETERMINATION_CHOICES = ("vacate_expunge", "not_eligible", "needs_review")
-DETERMINATION_WEIGHTS = (70, 15, 15)
 
 
 def synth_rows(cases: int, seed: int, synth: SynthData | None = None) -> list[dict[str, str]]:

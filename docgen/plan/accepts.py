@@ -16,6 +16,8 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from docgen.model import DETERMINATIONS
+
 COUNTY_COLUMN = "county"
 
 
@@ -38,11 +40,44 @@ class SynthPlace(BaseModel):
     division: str = ""  # court_division of its misdemeanor cases; empty: [accepts.synth] division
 
 
+class SynthFelony(BaseModel):
+    """A charge's felony form, drawn for `share` of the cases whose first charge it is (the case
+    number is then a felony's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    description: str
+    offense_class: str
+    share: float = Field(ge=0.0, le=1.0)
+
+
+class SynthCharge(BaseModel):
+    """One statute a fictional case can charge (`[[accepts.synth.charges]]`), drawn by `weight`."""
+
+    model_config = ConfigDict(extra="forbid")
+    statute: str
+    description: str
+    offense_class: str
+    weight: int = Field(ge=1)
+    felony: SynthFelony | None = None
+
+
+class SynthOutcome(BaseModel):
+    """A determination of the fictional rows (`[accepts.synth.determinations.<name>]`): how often
+    it is drawn and the reasons given for it."""
+
+    model_config = ConfigDict(extra="forbid")
+    weight: int = Field(ge=1)
+    reasons: list[str] = Field(min_length=1)
+
+
 class SynthData(BaseModel):
     """The schema of a pack's `[accepts.synth]`: what `docgen synth --pack` writes for this court.
     Case numbers are format strings with {year}, {district} (the place's) and {number} (zero-padded
     to `digits`); `city_share` of the addresses are in `city`, the rest in one of `towns`; cases
-    are arrested by the place's police, the `sheriff` or the `state_police`."""
+    are arrested by the place's police, the `sheriff` or the `state_police`. The charges,
+    dispositions and determinations are the state's law (a layout's wording.toml, e.g.
+    California's, sets them for every county of the layout); None: docgen.demo.synth's Illinois
+    ones. `state` (the address state and person-id prefix) is the pack's [pack] state."""
 
     model_config = ConfigDict(extra="forbid")
     felony: str
@@ -55,10 +90,25 @@ class SynthData(BaseModel):
     towns: list[SynthPlace] = Field(min_length=1)
     sheriff: str
     state_police: str
+    charges: list[SynthCharge] | None = Field(default=None, min_length=1)
+    dispositions: list[str] | None = Field(default=None, min_length=1)
+    determinations: dict[str, SynthOutcome] | None = Field(default=None, min_length=1)
+    state: str = ""
+
+    @field_validator("determinations")
+    @classmethod
+    def _known(cls, found: dict[str, SynthOutcome] | None) -> dict[str, SynthOutcome] | None:
+        unknown = sorted(set(found or ()) - set(DETERMINATIONS))
+        if unknown:
+            raise ValueError(f"unknown determination(s) {', '.join(unknown)}")
+        return found
 
     def case_number(self, year: int, felony: bool, district: str, number: int) -> str:
+        """The format string with {year}, {yy} (two digits), {district} and {number}."""
         pattern = self.felony if felony else self.misdemeanor
-        return pattern.format(year=year, district=district, number=f"{number:0{self.digits}d}")
+        return pattern.format(
+            year=year, yy=f"{year % 100:02d}", district=district, number=f"{number:0{self.digits}d}"
+        )
 
     def division_of(self, place: SynthPlace, felony: bool) -> str:
         return self.felony_division if felony else (place.division or self.division)

@@ -59,6 +59,9 @@ class RuleSetResult:
     rejects: list[Reject] = field(default_factory=list)
     context_rows: int = 0
     blank_rows: int = 0  # rows with no data at all: rows = decided + rejects + context + blank
+    # One-cell rows above the column names (a title or a note: "DOJ export 2026-11-01"), by row
+    # number: not records and not input rows, but reported, as `generate` reports them.
+    title_rows: list[int] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # e.g. mode, county, flow (for reports)
 
 

@@ -165,10 +165,13 @@ class RawAccounting:
     rejects: list[Reject]
     context_rows: int
     blank_rows: int
+    title_rows: tuple[int, ...] = ()  # one-cell rows above the raw file's column names
 
     @classmethod
     def of(cls, result: RuleSetResult) -> RawAccounting:
-        return cls(list(result.rejects), result.context_rows, result.blank_rows)
+        return cls(
+            list(result.rejects), result.context_rows, result.blank_rows, tuple(result.title_rows)
+        )
 
 
 def accounted_rows(result: RuleSetResult) -> int:

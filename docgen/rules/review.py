@@ -84,6 +84,7 @@ def review_context(result: RuleSetResult, input_name: str) -> dict[str, Any]:
             ("Blank rows", result.blank_rows),
         ],
         "total": total,
+        "title_rows": list(result.title_rows),
         "by_outcome": sorted(by_outcome.items()),
         "by_rule": [
             {"outcome": o, "rule": r, "reason": reason, "count": n}
@@ -139,6 +140,7 @@ details { margin: 0.3em 0; }
 {% for label, count in accounting %}<tr><td>{{ label }}</td><td>{{ count }}</td></tr>{% endfor %}
 <tr><th scope="row">Input rows</th><th>{{ total }}</th></tr>
 </table>
+{% if title_rows %}{% set one = title_rows | length == 1 %}<p>{{ "Row" if one else "Rows" }} {{ title_rows | join(", ") }}, above the column names, {{ "holds a single cell" if one else "hold a single cell each" }} (a title or a note): {{ "it is not a record and was" if one else "they are not records and were" }} not read as {{ "an input row" if one else "input rows" }}.</p>{% endif %}
 
 <h2>Determinations</h2>
 <table><tr><th scope="col">Determination</th><th scope="col">Records</th></tr>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from datetime import date
@@ -19,10 +20,11 @@ from docgen.demo.synth import (
     write_csv,
 )
 from docgen.model import ALL_COLUMNS
+from docgen.packs import load_pack
 from docgen.plan.accepts import SynthPlace
 from docgen.plan.validate import validate_table
 from docgen.readers import read_table
-from tests.paths import FIXTURES
+from tests.paths import FIXTURES, REPO_ROOT
 
 AS_OF = date(2026, 12, 1)
 CASE_NUMBER = re.compile(r"(\d{4})-(CR|MC[1-6])-\d{7}")
@@ -197,3 +199,40 @@ def test_synth_raw_takes_the_pack(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert not COOK_NAMES.search(text) and "Joliet" in text
     assert re.search(r"\b(?:19|20)\d\d(?:CF|CM)\d{6}\b", text)
+
+
+# ---- every shipped pack can be synthesised, and its own generate takes every row ----
+
+
+def _shipped_packs() -> list[str]:
+    return sorted(p.parent.name for p in (REPO_ROOT / "templates").glob("*/pack.toml"))
+
+
+@pytest.mark.parametrize("pack_name", _shipped_packs())
+def test_synth_for_every_pack_is_generated_without_rejects(pack_name, tmp_path):
+    demo = tmp_path / "demo.csv"
+    runner = CliRunner()
+    args = ["synth", "--pack", pack_name, "--cases", "5", "--seed", "3", "--out", str(demo)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(demo.read_text(encoding="utf-8").splitlines()))
+    state = load_pack(pack_name).config.pack.state
+    assert {r["state"] for r in rows if r["state"]} == {state}
+    out = tmp_path / "out"
+    args = ["generate", str(demo), "--pack", pack_name, "--date", "2026-12-01", "--formats"]
+    args += ["docx", "--workers", "1", "--quiet", "--run-id", "r", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"{len(rows)} rows = " in result.output and " + 0 rejected" in result.output
+    rejects = (out / "r" / "rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rejects) <= 1  # the header only
+    assert list((out / "r").rglob("*.docx")), "no document"
+
+
+def test_synth_raw_refuses_a_pack_of_another_state(tmp_path):
+    out = tmp_path / "raw.csv"
+    args = ["synth", "--raw", "--pack", "ca-sacramento", "--cases", "3", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert "--raw writes IL raw records" in result.output and "CA court" in result.output
+    assert not out.exists()

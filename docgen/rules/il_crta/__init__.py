@@ -54,7 +54,10 @@ def determine_records(read: ReadResult, rules: RuleConfig, as_of: date) -> RuleS
             unreadable_by_number[case_number].append(row)
 
     result = RuleSetResult(
-        rejects=list(read.rejects), blank_rows=read.blank_rows, meta={"rule_set": "il-crta"}
+        rejects=list(read.rejects),
+        blank_rows=read.blank_rows,
+        title_rows=list(read.title_rows),
+        meta={"rule_set": "il-crta"},
     )
     for record in read.records:
         case_key = (record.person_id, record.case_number)

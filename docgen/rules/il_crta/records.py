@@ -199,6 +199,7 @@ class ReadResult:
     records: list[RawRecord]
     rejects: list[Reject]
     blank_rows: int = 0
+    title_rows: list[int] = field(default_factory=list)  # one-cell rows above the header
     # (row, person_id, case_number) of rejected rows, as far as the cells say: a rejected row
     # may be an associated violent charge, so its case goes to review.
     unreadable: list[tuple[int, str, str]] = field(default_factory=list)
@@ -318,6 +319,7 @@ def read_records(
         records=records,
         rejects=rejects,
         blank_rows=table.blank_rows,
+        title_rows=list(table.title_rows),
         unreadable=unreadable,
     )
 
