@@ -37,8 +37,12 @@ def arresting_agencies(case: Case) -> list[str]:
 
 
 def missing_agencies(pack: Pack, agencies: Iterable[str]) -> list[str]:
-    """The agencies (of `agencies`) the pack's directory has no address for."""
+    """The agencies (of `agencies`) the pack's directory has no address for; none in a pack whose
+    documents serve no agency (no [[agencies]], no [agency_directory]: California's motions and
+    orders go to the court and the Department of Justice, never to an arresting agency)."""
     directory = pack.config.agency_directory
+    if not directory and not pack.config.agencies:
+        return []
     missing = []
     for agency in agencies:
         entry = directory.get(agency)

@@ -259,3 +259,24 @@ def test_generate_says_what_to_fix_before_filing(tmp_path: Path) -> None:
         flat
     )
     assert "directory (1 case)" in flat
+
+
+def test_a_pack_whose_documents_serve_no_agency_has_none_to_fix(tmp_path: Path) -> None:
+    """California's bulk motion and order name no arresting agency: a run of rows whose agencies
+    no directory holds reports nothing to fix, in the result, the report and the CLI summary."""
+    from typer.testing import CliRunner
+
+    from docgen.cli import app
+
+    rows = tmp_path / "in.csv"
+    synth = CliRunner().invoke(
+        app, ["synth", "--pack", "ca-sacramento", "--cases", "6", "--out", str(rows)]
+    )
+    assert synth.exit_code == 0, synth.output
+    pack = load_pack("ca-sacramento")
+    assert not pack.config.agency_directory and not pack.config.agencies
+    result = run_pipeline(rows, tmp_path / "out", pack_name="ca-sacramento", formats=("docx",))
+    assert result.rows_in_documents > 0
+    assert result.agencies_not_in_directory == {}
+    html = (result.run_dir / "report.html").read_text(encoding="utf-8")
+    assert "agencies without an address" not in html
