@@ -162,7 +162,9 @@ def _check_letter(
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
     report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
     if rules.office_in_letter_language:
-        report.failures.extend(english_office_failures(texts, pack, str(entry.get("language"))))
+        report.failures.extend(
+            english_office_failures(texts, pack, str(entry.get("language") or "en"))
+        )
     return report
 
 
