@@ -192,6 +192,15 @@ class Pack:
             return {k: self.render_wording(v, context, f"{where}.{k}") for k, v in value.items()}
         return value
 
+    def letter_text(self, table: str, key: str, lang: str) -> str:
+        """One of LETTER_TEXTS in the letter's language, e.g. ("office", "letter_name", "es");
+        the plain key (`[office] name`) where the table has no entry for `lang`."""
+        section: dict[str, Any] = getattr(self.config, table)
+        values = section.get(key)
+        if isinstance(values, dict) and lang in values:
+            return str(values[lang])
+        return str(section[LETTER_TEXTS[(table, key)][0]])
+
     @cached_property
     def template_dirs(self) -> list[Path]:
         """Where the pack's templates are looked up: its own folder, its layout, the common one."""
@@ -218,6 +227,17 @@ class Pack:
             raise PackError(f"pack {self.name}: template {filename} is missing from {where}")
         return path
 
+
+# What a letter prints that differs by language, as `[table] key = { en = "...", es = "..." }`
+# (docgen.plan.viewmodel), with the table's plain key that English falls back to (the court
+# documents' language, which the plain keys are written in) and where the letter prints it.
+# Every other language a pack's letters are in must have its entry (load_pack).
+LETTER_TEXTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("court", "letter_name"): ("name", "the sentence over the case table"),
+    ("office", "letter_name"): ("name", "the letterhead and the running footer"),
+    ("office", "letter_signer_title"): ("signer_title", "the signer's title under the signature"),
+}
+PLAIN_LANGUAGE = "en"
 
 COMMON_LAYOUT = "common"
 LAYOUT_WORDING = "wording.toml"  # in a layout folder: tables every pack of that layout shares
@@ -307,4 +327,27 @@ def load_pack(name: str) -> Pack:
     layout = config.pack.layout
     if layout is not None and _layout_name_problem(layout):
         raise PackError(f"{toml_path}: [pack] layout {layout!r} is not a folder in {layouts_dir()}")
+    _check_letter_texts(config, toml_path)
     return Pack(directory, config, shared_wording, own)
+
+
+def _check_letter_texts(config: PackConfig, toml_path: Path) -> None:
+    """Every language of the pack's letters has its LETTER_TEXTS entry: a Spanish letter never
+    prints the English office name or signer title because its Spanish one was forgotten."""
+    for (table, key), (plain, where) in LETTER_TEXTS.items():
+        section: dict[str, Any] = getattr(config, table)
+        values = section.get(key)
+        if values is not None and not isinstance(values, dict):
+            raise PackError(
+                f'{toml_path}: [{table}] {key} must be a table of languages ({{ en = "...", '
+                f'es = "..." }}), one value per letter language'
+            )
+        for lang in config.pack.languages:
+            found = (values or {}).get(lang)
+            if lang == PLAIN_LANGUAGE and found is None and plain in section:
+                continue
+            if not isinstance(found, str) or not found.strip():
+                raise PackError(
+                    f"{toml_path}: [{table}] {key}.{lang} is missing: [pack] languages lists "
+                    f"{lang!r}, and a letter in it prints {where} from this key"
+                )

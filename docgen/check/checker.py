@@ -41,14 +41,14 @@ from docgen.check.content import (
 )
 from docgen.check.ink import ink_failures
 from docgen.check.layout import signed_copies, signed_copy_failures, text_layer_failures
-from docgen.check.letters import LetterRules, letter_failures
+from docgen.check.letters import LetterRules, english_office_failures, letter_failures
 from docgen.check.page_size import page_layouts
 from docgen.check.page_text import page_text_failures
 from docgen.check.text import flat_text
 from docgen.check.wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, rules_of
-from docgen.packs import load_pack
+from docgen.packs import Pack, load_pack
 from docgen.plural import counted
 
 
@@ -106,7 +106,7 @@ def check_run(run_dir: Path) -> CheckReport:
         if entry.get("format") != "pdf":
             continue
         if entry.get("kind") in letter_kinds and rules.letters:
-            reports.append(_check_letter(run_dir, entry, rules.letters))
+            reports.append(_check_letter(run_dir, entry, rules.letters, pack))
             continue
         if entry.get("kind") not in rules.documents:
             continue
@@ -151,7 +151,9 @@ def _listed_file(run_dir: Path, entry: dict[str, Any], report: FileReport) -> by
     return data
 
 
-def _check_letter(run_dir: Path, entry: dict[str, Any], rules: LetterRules) -> FileReport:
+def _check_letter(
+    run_dir: Path, entry: dict[str, Any], rules: LetterRules, pack: Pack
+) -> FileReport:
     """A letter is held to the letter rules (not the court's filing rules)."""
 
     report = FileReport(entry["path"], letter=True)
@@ -160,6 +162,10 @@ def _check_letter(run_dir: Path, entry: dict[str, Any], rules: LetterRules) -> F
         return report
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
     report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
+    if rules.office_in_letter_language:
+        report.failures.extend(
+            english_office_failures(texts, pack, str(entry.get("language") or "en"))
+        )
     return report
 
 

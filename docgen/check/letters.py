@@ -14,7 +14,13 @@
   least that many lines of text before its closing ("Sincerely,"): never the sign-off alone, or
   the sign-off and a line or two, on a sheet of its own.
 
-Failures name the rule and page, never the matching text (it is personal data).
+- `office_in_letter_language`: a letter in another language than English prints neither the
+  office's English name nor the signer's English title (`[office] letter_name.en` / `name`,
+  `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, footer or
+  signature, or anywhere else, outside the letter language's own value (which may quote it).
+
+Failures name the rule and page, never the matching text (it is personal data); the office's
+name and title are the pack's, not personal data, and are named.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import pypdfium2 as pdfium
 from pydantic import BaseModel, ConfigDict
 
 from docgen.check.text import flat_text
+from docgen.packs import PLAIN_LANGUAGE, Pack
 
 PT_PER_IN = 72.0
 
@@ -57,6 +64,7 @@ class LetterRules(BaseModel):
     clear_below_in: float = 0.25
     closing: str = ""  # a pattern matching the closing's line, e.g. "^(?:Sincerely|Atentamente),"
     closing_min_lines: int = 0
+    office_in_letter_language: bool = False
 
 
 def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
@@ -155,4 +163,28 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str
     if rules.window_in is not None:
         failures.extend(window_failures(data, rules.window_in, rules.clear_below_in))
     failures.extend(closing_failures(texts, rules.closing, rules.closing_min_lines))
+    return failures
+
+
+def english_office_failures(texts: list[str], pack: Pack, lang: str) -> list[str]:
+    """The office's English name or signer title printed in a letter in `lang` (its page texts
+    `texts`), where that language's own value differs (docgen.packs.LETTER_TEXTS)."""
+    if lang == PLAIN_LANGUAGE:
+        return []
+    checked = [
+        ("office name", "letter_name", "name"),
+        ("signer title", "letter_signer_title", "signer_title"),
+    ]
+    failures: list[str] = []
+    for what, key, plain in checked:
+        own = flat_text(pack.letter_text("office", key, lang))
+        english = {flat_text(pack.letter_text("office", key, PLAIN_LANGUAGE))}
+        english.add(flat_text(str(pack.config.office.get(plain, ""))))
+        for value in sorted(v for v in english if v and v != own):
+            for number, text in enumerate(texts, start=1):
+                if value in flat_text(text).replace(own, ""):
+                    failures.append(
+                        f"page {number}: the English {what} {value!r} in a letter in {lang!r} "
+                        f"(its letterhead, footer or signature prints [office] {key}.{lang})"
+                    )
     return failures

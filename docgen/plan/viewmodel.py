@@ -258,7 +258,7 @@ def _letter_court(pack: Pack, cases: list[Case], lang: str) -> str:
     (court,) = courts
     if court != pack.config.court["name"]:
         return court
-    return str(pack.config.court.get("letter_name", {}).get(lang, court))
+    return pack.letter_text("court", "letter_name", lang)
 
 
 def compliance_end(pack: Pack, start: date) -> date | None:
@@ -331,7 +331,7 @@ def letter(
         "lang": lang,
         "title": w["subject"],
         "letterhead": {
-            "name": office["name"],
+            "name": pack.letter_text("office", "letter_name", lang),
             "address_lines": list(office["address_lines"]),
             "contact": f"{office['letter_phone']} · {office['email']}",
         },
@@ -364,7 +364,7 @@ def letter(
         "contact_other_languages": other_contacts,
         "closing": w["closing"],
         # The office is the letterhead's first line and the footer's: name and title suffice here.
-        "signature": [office["signer"], office["signer_title"]],
+        "signature": [office["signer"], pack.letter_text("office", "letter_signer_title", lang)],
     }
     return DocumentSpec(
         kind="letter",
