@@ -25,7 +25,7 @@ from docgen.packs import available_packs, load_pack
 from docgen.plan import viewmodel
 from docgen.render.docx import DocxRenderer
 from docgen.render.pdf import PdfRenderer
-from tests.factories import charge_row, person_of
+from tests.factories import letter_row, person_of
 from tests.pack_edit import packs_with_edit
 from tests.paths import FIXTURES
 
@@ -34,23 +34,7 @@ RUN_DATE = date(2026, 12, 1)
 
 def _spec(pack_name: str, lang: str) -> viewmodel.DocumentSpec:
     pack = load_pack(pack_name)
-    il = pack.config.pack.layout == "illinois"
-    row = charge_row(
-        row=2,
-        last_name="OKAFOR",
-        first_name="DANA",
-        date_of_birth=date(1980, 4, 2),
-        address_line1="4410 W Example Ave",
-        state=pack.config.pack.state,
-        postal_code="60639",
-        language=lang,
-        case_number="2004-CR-0012345",
-        statute="720 ILCS 550/4(a)" if il else "11357 HS",
-        offense_description="POSS CANNABIS",
-        disposition="Convicted",
-        disposition_date=date(2005, 3, 1),
-        determination="vacate_expunge" if il else "dismiss_seal",
-    )
+    row = letter_row(pack, lang)
     person = person_of([row])
     return viewmodel.letter(pack, person, person.cases, RUN_DATE)
 

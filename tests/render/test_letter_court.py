@@ -19,33 +19,17 @@ from docgen.packs import Pack, available_packs, load_pack
 from docgen.plan import viewmodel
 from docgen.render.docx import DocxRenderer
 from docgen.render.pdf import PdfRenderer
-from tests.factories import charge_row
+from tests.factories import letter_row
 
 RUN_DATE = date(2026, 12, 1)
 OTHER_COURT = "Circuit Court of the Eighteenth Judicial Circuit, DuPage County"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-DETERMINATION = {"illinois": "vacate_expunge", "california-pleading": "dismiss_seal"}
 
 
 def _person(pack: Pack, lang: str, courts: tuple[str, ...]) -> Person:
     cases = []
     for index, court in enumerate(courts):
-        row = charge_row(
-            row=2 + index,
-            last_name="OKAFOR",
-            first_name="DANA",
-            date_of_birth=date(1980, 4, 2),
-            address_line1="4410 W Example Ave",
-            state=pack.config.pack.state,
-            postal_code="60639",
-            language=lang,
-            case_number=f"2004-CR-001234{index}",
-            statute="720 ILCS 550/4(a)" if pack.config.pack.layout == "illinois" else "11357 HS",
-            offense_description="POSS CANNABIS",
-            disposition="Convicted",
-            disposition_date=date(2005, 3, 1),
-            determination=DETERMINATION[pack.config.pack.layout],
-        )
+        row = letter_row(pack, lang, row=2 + index, case_number=f"2004-CR-001234{index}")
         cases.append(Case(row.case_number, "", [row], court=court))
     return Person(person_id="P-1", first=cases[0].charges[0], cases=cases)
 
