@@ -13,12 +13,14 @@ never the naive baseline), what it works out once is kept for the next documents
   another document's text; each hit gets its own layout object.
 - computed styles: the values computed under an element's style signature, handed to the next
   element with that signature (docgen.render.style_cache).
+- glyphs: the content-stream operations and font entries a text box's glyphs write, replayed
+  for the next text box with the same text and shaping (docgen.render.glyph_cache).
 - paragraphs: the line boxes of a paragraph of plain text, recorded and replayed for the next
   paragraph with the same content, styles and width at the same place
   (docgen.render.paragraph_cache).
 
-Output is byte-identical with and without (tested). Each thread keeps at most MAX_LINES lines
-and MAX_PARAGRAPHS paragraphs (least recently used dropped) and MAX_STYLES signatures (then all
+Output is byte-identical with and without (tested). Each thread keeps at most MAX_LINES lines,
+MAX_GLYPH_LINES text boxes' glyphs and MAX_PARAGRAPHS paragraphs (least recently used dropped) and MAX_STYLES signatures (then all
 forgotten); render workers are also replaced every WORKER_DOCUMENTS documents. It reaches into WeasyPrint's internals, so it is
 switched off, with one warning, under any WeasyPrint other than PINNED_WEASYPRINT.
 """
@@ -30,15 +32,18 @@ import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import weasyprint
 from weasyprint.css import StyleFor
+from weasyprint.draw import text as weasy_text
 from weasyprint.layout import block as weasy_block
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import line_break as weasy_line_break
 
+from docgen.render import glyph_cache
+from docgen.render.glyph_cache import WEASYPRINT_DRAW_FIRST_LINE, GlyphCache
 from docgen.render.paragraph_cache import (
     WEASYPRINT_ITER_LINE_BOXES,
     WEASYPRINT_LINE_BOX_VERTICALITY,
@@ -98,6 +103,10 @@ MAX_STYLES = 20_000
 # documents of every kind: a cap of 1,500 replays 97 % as many paragraphs as one of 5,000, for
 # about 27 MB against 90 MB more per worker.
 MAX_PARAGRAPHS = 1_500
+
+# Text boxes' glyphs per thread (least recently used dropped), a few hundred bytes each.
+# Measured on il-cook: about 4,000 after 200 documents of every kind.
+MAX_GLYPH_LINES = 10_000
 
 # A deactivated layout holds only these (text, widths, metrics); anything else is not kept.
 _PLAIN = (str, int, float, bool, type(None))
@@ -227,6 +236,24 @@ def _line_box_verticality(line: Any) -> tuple[float, float]:
     return cache.line_box_verticality(line)
 
 
+def _draw_first_line(stream: Any, *args: Any) -> list[Any]:
+    """WeasyPrint's draw_first_line (draw_text passes its five arguments in order), through
+    this thread's glyphs while engine_caches is on."""
+    cache: GlyphCache | None = getattr(_local, "active_glyphs", None)
+    if cache is None:
+        return WEASYPRINT_DRAW_FIRST_LINE(stream, *args)
+    return cache.draw_first_line(stream, *args)
+
+
+def _reactivate(layout: Any, style: Any) -> None:
+    """WeasyPrint's Layout.reactivate; deferred until the layout is read (a replayed text box
+    never reads it) while engine_caches is on."""
+    if getattr(_local, "active_glyphs", None) is None:
+        glyph_cache.WEASYPRINT_REACTIVATE(layout, style)
+    else:
+        glyph_cache.defer_reactivation(layout, style)
+
+
 # The modules that call split_first_line, by the name they imported it under.
 _CALLERS: tuple[Any, ...] = (weasy_line_break, weasy_inline, weasy_preferred)
 
@@ -251,29 +278,40 @@ def _install() -> bool:
             StyleFor.set_computed_styles = _set_computed_styles
             weasy_block.iter_line_boxes = _iter_line_boxes
             weasy_inline.line_box_verticality = _line_box_verticality
+            weasy_text.draw_first_line = _draw_first_line
+            weasy_line_break.Layout.reactivate = _reactivate
+            weasy_line_break.Layout.deactivate = glyph_cache.deactivate
+            weasy_line_break.Layout.__getattr__ = glyph_cache.activate_on_read
             _status["installed"] = True
         return True
 
 
-def _thread_cache() -> LineCache:
-    cache: LineCache | None = getattr(_local, "lines", None)
+_Cache = TypeVar("_Cache")
+
+
+def _thread_local(name: str, make: Callable[[], _Cache]) -> _Cache:
+    """This thread's cache called `name`, made (with its cap as it is now) on first use."""
+    cache: _Cache | None = getattr(_local, name, None)
     if cache is None:
-        cache = _local.lines = LineCache(MAX_LINES)
+        cache = make()
+        setattr(_local, name, cache)
     return cache
+
+
+def _thread_cache() -> LineCache:
+    return _thread_local("lines", lambda: LineCache(MAX_LINES))
 
 
 def _thread_styles() -> StyleCache:
-    cache: StyleCache | None = getattr(_local, "styles", None)
-    if cache is None:
-        cache = _local.styles = StyleCache(MAX_STYLES)
-    return cache
+    return _thread_local("styles", lambda: StyleCache(MAX_STYLES))
+
+
+def _thread_glyphs() -> GlyphCache:
+    return _thread_local("glyphs", lambda: GlyphCache(MAX_GLYPH_LINES, LINE_BREAK_STYLE))
 
 
 def _thread_paragraphs() -> ParagraphCache:
-    cache: ParagraphCache | None = getattr(_local, "paragraphs", None)
-    if cache is None:
-        cache = _local.paragraphs = ParagraphCache(MAX_PARAGRAPHS)
-    return cache
+    return _thread_local("paragraphs", lambda: ParagraphCache(MAX_PARAGRAPHS))
 
 
 @contextlib.contextmanager
@@ -287,16 +325,23 @@ def engine_caches(enabled: bool = True) -> Iterator[None]:
         getattr(_local, "active", None),
         getattr(_local, "active_styles", None),
         getattr(_local, "active_paragraphs", None),
+        getattr(_local, "active_glyphs", None),
     )
-    _local.active, _local.active_styles, _local.active_paragraphs = (
-        _thread_cache(),
-        _thread_styles(),
-        _thread_paragraphs(),
-    )
+    (
+        _local.active,
+        _local.active_styles,
+        _local.active_paragraphs,
+        _local.active_glyphs,
+    ) = (_thread_cache(), _thread_styles(), _thread_paragraphs(), _thread_glyphs())
     try:
         yield
     finally:
-        _local.active, _local.active_styles, _local.active_paragraphs = previous
+        (
+            _local.active,
+            _local.active_styles,
+            _local.active_paragraphs,
+            _local.active_glyphs,
+        ) = previous
 
 
 @contextlib.contextmanager
@@ -314,6 +359,7 @@ def switched_off() -> Iterator[None]:
 def cache_stats() -> dict[str, int]:
     """This thread's caches: entries, hits and misses so far (for the benchmark)."""
     cache, styles, paragraphs = _thread_cache(), _thread_styles(), _thread_paragraphs()
+    glyphs = _thread_glyphs()
     return {
         "entries": len(cache.entries),
         "hits": cache.hits,
@@ -324,9 +370,12 @@ def cache_stats() -> dict[str, int]:
         "paragraphs": len(paragraphs.entries),
         "paragraph_hits": paragraphs.hits,
         "paragraph_misses": paragraphs.misses,
+        "glyph_lines": len(glyphs.entries),
+        "glyph_hits": glyphs.hits,
+        "glyph_misses": glyphs.misses,
     }
 
 
 def clear_caches() -> None:
-    """Forget this thread's cached lines, styles and paragraphs (tests, benchmarks)."""
-    _local.lines = _local.styles = _local.paragraphs = None
+    """Forget this thread's cached lines, styles, paragraphs and glyphs (tests, benchmarks)."""
+    _local.lines = _local.styles = _local.paragraphs = _local.glyphs = None

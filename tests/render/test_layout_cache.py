@@ -6,6 +6,8 @@
 - The same comparison catches a cache keyed too loosely (a key without the style values).
 - Every style value WeasyPrint's line breaking reads is in the key.
 - A signature hit holds the shared values at once.
+- Glyphs replayed from another document's text box: a key without the style is caught; a font the
+  document has not used yet is added by WeasyPrint; a glyph missing from the fonts is not replayed.
 - Paragraphs replayed from another document: the same comparisons catch a paragraph key without
   styles, width or text; content whose lines reach beyond the paragraph (links, named strings,
   inline-blocks) is laid out as usual.
@@ -26,7 +28,7 @@ from weasyprint.layout import preferred as weasy_preferred
 
 from docgen.packs import available_packs, load_pack
 from docgen.plan.viewmodel import DocumentSpec
-from docgen.render import layout_cache, paragraph_cache, style_cache
+from docgen.render import glyph_cache, layout_cache, paragraph_cache, style_cache
 from docgen.render.pdf import PdfRenderer
 from tests.render.test_fast_render import RUN_DATE, pack_specs
 
@@ -88,6 +90,7 @@ def test_mixed_documents_are_byte_identical_with_and_without_caches(fresh_cache:
     assert stats["hits"] > stats["misses"] > 0, stats
     assert stats["style_hits"] > stats["style_misses"] > 0, stats
     assert stats["paragraph_hits"] > 0, stats
+    assert stats["glyph_hits"] > stats["glyph_misses"] > 0, stats
 
 
 # The same words in other styles and widths, one paragraph after the other: a cache keyed too
@@ -344,6 +347,50 @@ def test_content_reaching_beyond_its_paragraph_is_laid_out_as_usual(fresh_cache:
     assert stats["paragraph_hits"] == stats["paragraph_misses"] == 2, stats
 
 
+def _glyphs_by_text_only(textbox: Any, style_names: Any) -> Any:
+    return glyph_cache.WEASYPRINT_GLYPH_KEY(textbox, ())
+
+
+def test_a_glyph_key_without_the_style_would_be_caught(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe's same words in bold, at 17 pt, letter-spaced: their glyphs differ."""
+    assert not _probe_differs()
+    layout_cache.clear_caches()
+    monkeypatch.setattr(glyph_cache, "glyph_key", _glyphs_by_text_only)
+    assert _probe_differs()
+
+
+def test_a_font_new_to_the_document_is_added_by_weasyprint(fresh_cache: Any) -> None:
+    """Glyphs recorded in bold in one document; in the next, whose first text is that bold line,
+    the bold font is not the document's yet: WeasyPrint draws (and adds it), the later lines are
+    replayed, and the bytes are those without the caches."""
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = MIXED[0][1]
+    renderer.pdf_from_html(spec, _html(f"<p>Other words.</p><p><b>{_WORDS}</b></p><p>{_WORDS}</p>"))
+    html = _html(f"<p><b>{_WORDS}</b></p><p>{_WORDS}</p>")
+    before = layout_cache.cache_stats()
+    with_caches = renderer.pdf_from_html(spec, html)
+    after = layout_cache.cache_stats()
+    assert after["glyph_hits"] > before["glyph_hits"]
+    with layout_cache.switched_off():
+        assert renderer.pdf_from_html(spec, html) == with_caches
+
+
+def test_a_glyph_missing_from_the_fonts_is_never_replayed(fresh_cache: Any) -> None:
+    """A character no bundled font has (drawn as .notdef, which changes the font's widths): its
+    line is drawn by WeasyPrint every time, and the bytes are those without the caches."""
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = MIXED[0][1]
+    html = _html("<p>Snow \U0001fad0 man</p>")
+    with layout_cache.switched_off():
+        without = renderer.pdf_from_html(spec, html)
+    for _ in range(2):
+        assert renderer.pdf_from_html(spec, html) == without
+    recorded = [key[0] for key in layout_cache._thread_glyphs().entries]
+    assert recorded and not [text for text in recorded if "\U0001fad0" in text], recorded
+
+
 def test_every_style_value_line_breaking_reads_is_in_the_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -379,6 +426,7 @@ _BOUNDS = [
     ("MAX_LINES", 25, "misses", "entries", False),
     ("MAX_STYLES", 40, "style_misses", "style_signatures", True),
     ("MAX_PARAGRAPHS", 30, "paragraph_misses", "paragraphs", False),
+    ("MAX_GLYPH_LINES", 20, "glyph_misses", "glyph_lines", False),
 ]
 
 
