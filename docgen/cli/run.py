@@ -314,7 +314,9 @@ def synth(
 
     def body() -> int:
         synth = pack_synth(pack or DEFAULT_PACK)
-        raw_state = load_rule_set("il-crta").config.get("rule_set", {}).get("state", "")
+        raw_state = (
+            load_rule_set("il-crta").config.get("rule_set", {}).get("state", "") if raw else ""
+        )
         if raw and synth.state != raw_state:
             raise PackError(
                 f"--raw writes {raw_state} raw records (for --rules il-crta); pack "

@@ -202,6 +202,7 @@ class ParagraphCache:
         self.entries: OrderedDict[tuple[Any, ...], tuple[list[_Line], list[Any]]] = OrderedDict()
         # The last line_box_verticality of this thread: (its top, its boxes' relative heights).
         self.verticality: tuple[float, list[float]] | None = None
+        self.noting = False  # a recorded paragraph's line is being laid out
         self.hits = self.misses = self.passed = 0
 
     def iter_line_boxes(
@@ -259,7 +260,7 @@ class ParagraphCache:
         placed = len(absolute_boxes), len(fixed_boxes)
         lines: list[_Line] | None = []
         self.verticality = None
-        for line, resume_at in WEASYPRINT_ITER_LINE_BOXES(*args):
+        for line, resume_at in self._noting_verticality(WEASYPRINT_ITER_LINE_BOXES(*args)):
             # As laid out, before block layout places or breaks it (and drawing uses it), with
             # the relative heights get_next_linebox placed it from (this paragraph's: no other
             # line is laid out while this one is). A line without them (an empty one) is not
@@ -278,8 +279,23 @@ class ParagraphCache:
             if len(self.entries) > self.max_paragraphs:
                 self.entries.popitem(last=False)
 
+    def _noting_verticality(self, lines: Iterator[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+        """`lines`, with line_box_verticality noting heights only while one is laid out (not for
+        the paragraphs passed through or replayed)."""
+        while True:
+            self.noting = True
+            try:
+                item = next(lines)
+            except StopIteration:
+                return
+            finally:
+                self.noting = False
+            yield item
+
     def line_box_verticality(self, line: Any) -> tuple[float, float]:
-        """WeasyPrint's line_box_verticality, noting the heights it gave the line's boxes."""
+        """WeasyPrint's line_box_verticality, noting the heights it gave the line's boxes while a
+        paragraph is recorded."""
         bottom, top = WEASYPRINT_LINE_BOX_VERTICALITY(line)
-        self.verticality = (top, [box.position_y for box in line.descendants()])
+        if self.noting:
+            self.verticality = (top, [box.position_y for box in line.descendants()])
         return bottom, top
