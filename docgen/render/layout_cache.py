@@ -18,11 +18,14 @@ never the naive baseline), what it works out once is kept for the next documents
 - paragraphs: the line boxes of a paragraph of plain text, recorded and replayed for the next
   paragraph with the same content, styles and width at the same place
   (docgen.render.paragraph_cache).
+- streams: the deflated bytes of the streams documents repeat (font subsets, the output-intent
+  profile), for pydyf's next stream with the same bytes (docgen.render.stream_cache).
 
 Output is byte-identical with and without (tested). Each thread keeps at most MAX_LINES lines,
 MAX_GLYPH_LINES text boxes' glyphs and MAX_PARAGRAPHS paragraphs (least recently used dropped) and MAX_STYLES signatures (then all
 forgotten); render workers are also replaced every WORKER_DOCUMENTS documents. It reaches into WeasyPrint's internals, so it is
-switched off, with one warning, under any WeasyPrint other than PINNED_WEASYPRINT.
+switched off, with one warning, under any WeasyPrint or pydyf other than PINNED_WEASYPRINT and
+PINNED_PYDYF.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import pydyf
 import weasyprint
 from weasyprint.css import StyleFor
 from weasyprint.draw import text as weasy_text
@@ -49,9 +53,11 @@ from docgen.render.paragraph_cache import (
     WEASYPRINT_LINE_BOX_VERTICALITY,
     ParagraphCache,
 )
+from docgen.render.stream_cache import MemoZlib, StreamCache
 from docgen.render.style_cache import StyleCache
 
 PINNED_WEASYPRINT = "70.0"
+PINNED_PYDYF = "0.13.0"  # the stream cache stands in for the zlib of this version's Stream.data
 
 # Every style value split_first_line and what it calls (Layout.setup and set_text,
 # get_font_description, font_features, line_size, percentage) read: a different value in any of
@@ -107,6 +113,10 @@ MAX_PARAGRAPHS = 1_500
 # Text boxes' glyphs per thread (least recently used dropped), a few hundred bytes each.
 # Measured on il-cook: about 4,000 after 200 documents of every kind.
 MAX_GLYPH_LINES = 10_000
+
+# Bytes of repeated streams (font subsets, the output-intent profile) and their deflated bytes
+# per thread (least recently used dropped).
+MAX_STREAM_BYTES = 16 * 1024 * 1024
 
 # A deactivated layout holds only these (text, widths, metrics); anything else is not kept.
 _PLAIN = (str, int, float, bool, type(None))
@@ -262,12 +272,13 @@ def _install() -> bool:
     """Route WeasyPrint's split_first_line through _split_first_line (once per process); False,
     with one warning, under an unpinned WeasyPrint."""
     with _install_lock:
-        if weasyprint.__version__ != PINNED_WEASYPRINT:
+        versions = (weasyprint.__version__, pydyf.__version__)
+        if versions != (PINNED_WEASYPRINT, PINNED_PYDYF):
             if not _status["warned"]:
                 _status["warned"] = True
                 warnings.warn(
-                    f"WeasyPrint {weasyprint.__version__} is not the pinned "
-                    f"{PINNED_WEASYPRINT}: the layout caches are off",
+                    f"WeasyPrint {versions[0]} and pydyf {versions[1]} are not the pinned "
+                    f"{PINNED_WEASYPRINT} and {PINNED_PYDYF}: the layout caches are off",
                     RuntimeWarning,
                     stacklevel=3,
                 )
@@ -282,6 +293,7 @@ def _install() -> bool:
             weasy_line_break.Layout.reactivate = _reactivate
             weasy_line_break.Layout.deactivate = glyph_cache.deactivate
             weasy_line_break.Layout.__getattr__ = glyph_cache.activate_on_read
+            pydyf.zlib = MemoZlib(lambda: getattr(_local, "active_streams", None))
             _status["installed"] = True
         return True
 
@@ -314,6 +326,10 @@ def _thread_paragraphs() -> ParagraphCache:
     return _thread_local("paragraphs", lambda: ParagraphCache(MAX_PARAGRAPHS))
 
 
+def _thread_streams() -> StreamCache:
+    return _thread_local("streams", lambda: StreamCache(MAX_STREAM_BYTES))
+
+
 @contextlib.contextmanager
 def engine_caches(enabled: bool = True) -> Iterator[None]:
     """The caches on for renders in this block on this thread (if `enabled` and WeasyPrint is
@@ -326,13 +342,21 @@ def engine_caches(enabled: bool = True) -> Iterator[None]:
         getattr(_local, "active_styles", None),
         getattr(_local, "active_paragraphs", None),
         getattr(_local, "active_glyphs", None),
+        getattr(_local, "active_streams", None),
     )
     (
         _local.active,
         _local.active_styles,
         _local.active_paragraphs,
         _local.active_glyphs,
-    ) = (_thread_cache(), _thread_styles(), _thread_paragraphs(), _thread_glyphs())
+        _local.active_streams,
+    ) = (
+        _thread_cache(),
+        _thread_styles(),
+        _thread_paragraphs(),
+        _thread_glyphs(),
+        _thread_streams(),
+    )
     try:
         yield
     finally:
@@ -341,6 +365,7 @@ def engine_caches(enabled: bool = True) -> Iterator[None]:
             _local.active_styles,
             _local.active_paragraphs,
             _local.active_glyphs,
+            _local.active_streams,
         ) = previous
 
 
@@ -359,7 +384,7 @@ def switched_off() -> Iterator[None]:
 def cache_stats() -> dict[str, int]:
     """This thread's caches: entries, hits and misses so far (for the benchmark)."""
     cache, styles, paragraphs = _thread_cache(), _thread_styles(), _thread_paragraphs()
-    glyphs = _thread_glyphs()
+    glyphs, streams = _thread_glyphs(), _thread_streams()
     return {
         "entries": len(cache.entries),
         "hits": cache.hits,
@@ -373,9 +398,14 @@ def cache_stats() -> dict[str, int]:
         "glyph_lines": len(glyphs.entries),
         "glyph_hits": glyphs.hits,
         "glyph_misses": glyphs.misses,
+        "streams": len(streams.entries),
+        "stream_bytes": streams.bytes,
+        "stream_hits": streams.hits,
+        "stream_misses": streams.misses,
     }
 
 
 def clear_caches() -> None:
-    """Forget this thread's cached lines, styles, paragraphs and glyphs (tests, benchmarks)."""
-    _local.lines = _local.styles = _local.paragraphs = _local.glyphs = None
+    """Forget this thread's cached lines, styles, paragraphs, glyphs and streams (tests,
+    benchmarks)."""
+    _local.lines = _local.styles = _local.paragraphs = _local.glyphs = _local.streams = None

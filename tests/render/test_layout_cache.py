@@ -11,6 +11,8 @@
 - Paragraphs replayed from another document: the same comparisons catch a paragraph key without
   styles, width or text; content whose lines reach beyond the paragraph (links, named strings,
   inline-blocks) is laid out as usual.
+- Deflated streams are handed out only for the very bytes and level they were made from, and
+  only streams seen twice are kept.
 - Each cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
   it off with one warning.
 """
@@ -28,7 +30,7 @@ from weasyprint.layout import preferred as weasy_preferred
 
 from docgen.packs import available_packs, load_pack
 from docgen.plan.viewmodel import DocumentSpec
-from docgen.render import glyph_cache, layout_cache, paragraph_cache, style_cache
+from docgen.render import glyph_cache, layout_cache, paragraph_cache, stream_cache, style_cache
 from docgen.render.pdf import PdfRenderer
 from tests.render.test_fast_render import RUN_DATE, pack_specs
 
@@ -91,6 +93,7 @@ def test_mixed_documents_are_byte_identical_with_and_without_caches(fresh_cache:
     assert stats["style_hits"] > stats["style_misses"] > 0, stats
     assert stats["paragraph_hits"] > 0, stats
     assert stats["glyph_hits"] > stats["glyph_misses"] > 0, stats
+    assert stats["stream_hits"] > 0, stats  # font subsets and the output intent profile
 
 
 # The same words in other styles and widths, one paragraph after the other: a cache keyed too
@@ -494,3 +497,53 @@ def test_a_signature_hit_gets_the_shared_values_at_once() -> None:
     assert cache.hits == 1
     assert dict.get(second, "font_size") == first["font_size"] == 16
     assert dict.get(second, "line_height") is None  # not computed yet: computed when read
+
+
+def _stream(seed: int, length: int = 4096) -> bytes:
+    """Bytes as varied as a font program's, different for each seed."""
+    return bytes((seed * 131 + i * 7 + (i * i) % 251) % 256 for i in range(length))
+
+
+def test_stream_cache_hands_out_only_the_same_bytes_at_the_same_level() -> None:
+    cache = stream_cache.StreamCache(max_bytes=1 << 20)
+    first, second = _stream(1), _stream(2)  # as long as each other
+    for _ in range(3):
+        for data in (first, second):
+            for level in (9, 6):
+                assert cache.deflate(data, level) == stream_cache.deflate(data, level)
+    assert stream_cache.deflate(first, 9) != stream_cache.deflate(second, 9)
+    assert stream_cache.deflate(first, 9) != stream_cache.deflate(first, 1)
+    # Each (bytes, level) kept at its second sighting and served from the third on.
+    assert len(cache.entries) == 4
+    assert cache.hits == 4, (cache.hits, cache.misses)
+
+
+def test_stream_cache_keeps_no_stream_seen_once_nor_a_short_one() -> None:
+    cache = stream_cache.StreamCache(max_bytes=1 << 20)
+    for seed in range(50):  # each page's own drawing: seen once
+        cache.deflate(_stream(seed), 9)
+    short = _stream(1, stream_cache.MIN_LENGTH - 1)
+    for _ in range(3):
+        assert cache.deflate(short, 9) == stream_cache.deflate(short, 9)
+    assert cache.entries == {} and cache.bytes == 0
+
+
+def test_stream_cache_stays_within_its_bytes() -> None:
+    cache = stream_cache.StreamCache(max_bytes=40_000)
+    for seed in range(30):
+        for _ in range(2):
+            cache.deflate(_stream(seed), 9)
+    held = sum(len(data) + len(out) for (_, data), out in cache.entries.items())
+    assert cache.bytes == held <= 40_000
+    assert 0 < len(cache.entries) < 30
+
+
+def test_pydyf_streams_go_through_zlib_outside_the_caches(fresh_cache: Any) -> None:
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = next(spec for name, spec in MIXED if name == "il-cook")
+    for _ in range(3):
+        renderer.render_with_pages(spec, cached=False)
+    assert layout_cache.cache_stats()["stream_hits"] == 0
+    for _ in range(3):
+        renderer.render_with_pages(spec)
+    assert layout_cache.cache_stats()["stream_hits"] > 0
