@@ -148,6 +148,11 @@ def generate(
     )
     if cluster_output not in ("returned", "shared"):
         raise typer.BadParameter("use returned or shared", param_hint="--cluster-output")
+    if "pdf" in chosen:
+        from docgen.render.engine import subsetter_warning
+
+        if note := subsetter_warning():
+            err.print(f"Warning: {note}", highlight=False)
 
     def body() -> Any:
         if quiet or not err.is_terminal:

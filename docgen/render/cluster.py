@@ -2,8 +2,9 @@
 
 The client (the machine running `docgen generate`) reads, validates and plans; the workers render.
 Each task is an importable function of this module, so workers need docgen installed (the same
-version), the same packs and the same fonts: a worker checks that its code, pack and fonts have the
-same fingerprint as the client's before it renders, so a cluster can never produce documents that
+version), the same packs, the same fonts and the same rendering libraries (docgen.render.engine:
+WeasyPrint, Pango, HarfBuzz and its subsetter): a worker checks that all of these have the same
+fingerprint as the client's before it renders, so a cluster can never produce documents that
 differ from a local run.
 
 Output, `--cluster-output`:
@@ -54,9 +55,10 @@ def _prepare(pack_name: str, run_date: date, formats: tuple[str, ...], fingerpri
     mine = cached_code_fingerprint(pack_name, str(packs_dir()))
     if mine != fingerprint:
         raise RuntimeError(
-            "this worker's docgen code, pack or fonts differ from the client's "
-            f"(fingerprint {mine[:12]} here, {fingerprint[:12]} on the client): install the same "
-            "docgen version, packs and fonts on every worker"
+            "this worker's docgen code, pack, fonts or rendering libraries differ from the "
+            f"client's (fingerprint {mine[:12]} here, {fingerprint[:12]} on the client): install "
+            "the same docgen version, packs, fonts and system libraries (Pango, HarfBuzz, "
+            "libharfbuzz-subset0) on every worker"
         )
     worker.init_worker(pack_name, run_date, formats)
     _ready["key"] = key

@@ -1,8 +1,8 @@
 """Resuming a killed run: which documents are already complete, and whether they may be reused.
 
 Writes are atomic (docgen.store.output.write_atomic), so a file under its final name is complete. A
-file may be reused only if it was made by the same docgen code, pack and fonts from the same input,
-pack and date: the *run key*. A run writes the key to a stamp file before it renders and removes the
+file may be reused only if it was made by the same docgen code, pack and fonts, on the same rendering
+libraries (docgen.render.engine), from the same input, pack and date: the *run key*. A run writes the key to a stamp file before it renders and removes the
 stamp after the manifest (which carries the key as `resume_key`) is written; a later run with the
 same key skips the documents already on disk and recomputes their manifest entries from the files.
 """
@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from docgen.packs import FONTS_DIR, packs_dir
+from docgen.render.engine import engine_versions
 from docgen.store.output import write_atomic
 
 log = logging.getLogger("docgen.resume")
@@ -39,7 +40,8 @@ def _tree_digest(
 
 
 def code_fingerprint(pack_name: str) -> str:
-    """SHA-256 over what decides the bytes of a document: docgen's code, the pack, the fonts.
+    """SHA-256 over what decides the bytes of a document: docgen's code, the pack, the fonts and
+    the rendering libraries' versions (WeasyPrint, Pango, HarfBuzz, its subsetter or not ...).
 
     Read afresh each time (about 0.1 s): a pack edited on disk must not reuse older documents.
     """
@@ -48,6 +50,7 @@ def code_fingerprint(pack_name: str) -> str:
     _tree_digest(digest, packs_dir() / pack_name)
     _tree_digest(digest, packs_dir() / "_layouts")  # shared templates and wording packs use
     _tree_digest(digest, FONTS_DIR)
+    digest.update(json.dumps(engine_versions(), sort_keys=True).encode())
     return digest.hexdigest()
 
 
