@@ -13,6 +13,8 @@
   inline-blocks) is laid out as usual.
 - Deflated streams are handed out only for the very bytes and level they were made from, and
   only streams seen twice are kept.
+- Pseudo-elements' styles made only when asked for: list markers styled by the page, footnote
+  calls and markers, a marker naming an anchor come out the same, and most are never made.
 - Each cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
   it off with one warning.
 """
@@ -116,13 +118,13 @@ PROBE_HTML = (
 )
 
 
-def _probe_differs(times: int = 1) -> bool:
+def _probe_differs(times: int = 1, html: str = PROBE_HTML) -> bool:
     """The probe rendered `times` with the caches on: does any differ from it without?"""
     renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
     spec = MIXED[0][1]
 
     def render() -> tuple[bytes, int]:
-        return renderer.pdf_from_html(spec, PROBE_HTML)
+        return renderer.pdf_from_html(spec, html)
 
     with layout_cache.switched_off():
         without = render()
@@ -547,3 +549,40 @@ def test_pydyf_streams_go_through_zlib_outside_the_caches(fresh_cache: Any) -> N
     for _ in range(3):
         renderer.render_with_pages(spec)
     assert layout_cache.cache_stats()["stream_hits"] > 0
+
+
+# Every pseudo-element whose style waits until asked for, asked for: list markers (styled by the
+# page), footnote calls and markers, and a marker whose declarations name an anchor.
+PSEUDO_HTML = (
+    '<!DOCTYPE html><html lang="en"><head><title>pseudo</title><style>'
+    "li::marker { color: #a00; font-weight: bold } ol { list-style-type: lower-roman }"
+    " .fn { float: footnote } ::footnote-call { color: #00a } ::footnote-marker { font-size: 8pt }"
+    " li.anchored::marker { -weasy-anchor: 'here' }"
+    "</style></head><body><ul><li>first</li><li class='anchored'>second</li></ul>"
+    "<ol><li>one</li><li>two</li></ol>"
+    "<p>A sentence with a note<span class='fn'>The note itself.</span> and more.</p>"
+    "<p>Another<span class='fn'>A second note.</span>.</p></body></html>"
+)
+
+
+def test_deferred_pseudo_element_styles_change_no_byte(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str | None] = []
+    weasyprint_own = layout_cache.WEASYPRINT_SET_COMPUTED_STYLES
+
+    def counting(
+        self: Any, element: Any, parent: Any, root: Any = None, pseudo_type: Any = None, *args: Any
+    ) -> None:
+        if getattr(layout_cache._local, "active_styles", None) is not None:  # caches on
+            made.append(pseudo_type)
+        weasyprint_own(self, element, parent, root, pseudo_type, *args)
+
+    monkeypatch.setattr(layout_cache, "WEASYPRINT_SET_COMPUTED_STYLES", counting)
+    assert not _probe_differs(times=2, html=PSEUDO_HTML)
+    # Without the caches each of the 15 elements gets all six; with them, only the four list
+    # items' markers and the footnotes' calls and markers are made, in each of the two renders.
+    deferred = [p for p in made if p in layout_cache.DEFERRED_PSEUDO_ELEMENTS]
+    assert 0 < deferred.count("marker") <= 2 * 4, deferred
+    assert "note-call" not in deferred
+    assert {"marker", "footnote-call", "footnote-marker"} <= set(deferred)
