@@ -218,6 +218,10 @@ DEFERRED_PSEUDO_ELEMENTS = frozenset(
 )
 
 
+# Pages' and margin boxes' styles shared by signature too (each page computed about 20).
+SHARE_PAGE_STYLES = True
+
+
 def _set_computed_styles(
     self: Any,
     element: Any,
@@ -241,8 +245,10 @@ def _set_computed_styles(
     WEASYPRINT_SET_COMPUTED_STYLES(
         self, element, parent, root, pseudo_type, base_url, target_collector
     )
-    if cache is not None and hasattr(element, "tag"):
-        cache.share(self.get_computed_styles()[element, pseudo_type])
+    if cache is not None:
+        page = not hasattr(element, "tag")  # a page type, for the page or a margin box
+        if SHARE_PAGE_STYLES or not page:
+            cache.share(self.get_computed_styles()[element, pseudo_type], page=page)
 
 
 def _style_for(self: Any, element: Any, pseudo_type: str | None = None) -> Any:

@@ -59,6 +59,11 @@ def style_key(parent_number: Any, computed: Any, declared: tuple[Any, ...]) -> t
 WEASYPRINT_STYLE_KEY = style_key  # the key as built here (tests break style_key on purpose)
 
 
+def page_style_key(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A page's or margin box's signature: never one of an element, whatever the declarations."""
+    return ("page", key)
+
+
 class StyleCache:
     """One thread's computed values by style signature: an element whose declarations, parent
     signature, pseudo-element, base URL and fonts are those of an element of an earlier
@@ -81,20 +86,23 @@ class StyleCache:
         frozen = self.frozen[id(value)] = (value, _frozen(value))
         return frozen[1]
 
-    def share(self, computed: Any) -> None:
-        """Give a new element's ComputedStyle its signature's shared values, if it has one."""
+    def share(self, computed: Any, page: bool = False) -> None:
+        """Give a new element's (or, with `page`, a page's or margin box's) ComputedStyle its
+        signature's shared values, if it has one."""
         parent = computed.parent_style
         parent_number = "root" if parent is None else parent.__dict__.get("_docgen_signature")
         if parent_number is None:
             return
         try:
             declared = tuple(
-                (name, self.frozen_value(values), weight)
+                (name, self.frozen_value(values), _frozen(weight) if page else weight)
                 for name, (values, weight) in computed.cascaded.items()
-            )
+            )  # (an @page rule's specificity is a list)
         except _Unshareable:
             return
         key = style_key(parent_number, computed, declared)
+        if page:
+            key = page_style_key(key)
         found = self.signatures.get(key)
         if found is None:
             full = max(len(self.signatures), len(self.frozen) // 4) >= self.max_signatures

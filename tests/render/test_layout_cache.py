@@ -15,6 +15,8 @@
   only streams seen twice are kept.
 - Pseudo-elements' styles made only when asked for: list markers styled by the page, footnote
   calls and markers, a marker naming an anchor come out the same, and most are never made.
+- Pages' and margin boxes' styles shared by signature: first, left and right, named pages and
+  running footers with page counters come out the same.
 - Each cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
   it off with one warning.
 """
@@ -297,7 +299,10 @@ _MOVES = [
 
 @pytest.mark.parametrize(("recorded_after", "replayed_after"), _MOVES)
 def test_a_paragraph_at_another_height_is_replayed_as_laid_out_there(
-    fresh_cache: Any, recorded_after: tuple[float, float], replayed_after: tuple[float, float]
+    fresh_cache: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_after: tuple[float, float],
+    replayed_after: tuple[float, float],
 ) -> None:
     """Recorded below one paragraph, replayed below another of another height: the same bytes
     as laid out there (each box's height is the sum WeasyPrint computes there)."""
@@ -305,9 +310,17 @@ def test_a_paragraph_at_another_height_is_replayed_as_laid_out_there(
     spec = MIXED[0][1]
     renderer.pdf_from_html(spec, _html(f"{_first(*recorded_after)}<p>{_WORDS}</p>"))
     html = _html(f"{_first(*replayed_after)}<p>{_WORDS}</p>")
-    before = layout_cache.cache_stats()["paragraph_hits"]
+    replayed: list[str] = []  # the text of each line box copied (the footers' are copied too)
+    copy_line = paragraph_cache._copied
+
+    def noting(box: Any, *args: Any) -> Any:
+        copied = copy_line(box, *args)
+        replayed.extend(getattr(child, "text", "") for child in copied.descendants())
+        return copied
+
+    monkeypatch.setattr(paragraph_cache, "_copied", noting)
     with_caches = renderer.pdf_from_html(spec, html)
-    assert layout_cache.cache_stats()["paragraph_hits"] == before + 1
+    assert any(_WORDS.startswith(text) for text in replayed if text), replayed
     with layout_cache.switched_off():
         assert renderer.pdf_from_html(spec, html) == with_caches
 
@@ -336,7 +349,7 @@ def test_later_documents_of_a_kind_replay_most_of_their_paragraphs(fresh_cache: 
 def test_content_reaching_beyond_its_paragraph_is_laid_out_as_usual(fresh_cache: Any) -> None:
     """A link (an annotation of its own), a named string (the footer's), an inline-block: those
     paragraphs are never recorded; the plain one beside them is, and so are the lines inside
-    the inline-block (a block of its own, laid out at its own width)."""
+    the inline-block (a block of its own, laid out at its own width), and the footer's."""
     renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
     spec = MIXED[0][1]
     html = _html(
@@ -349,7 +362,8 @@ def test_content_reaching_beyond_its_paragraph_is_laid_out_as_usual(fresh_cache:
         without = renderer.pdf_from_html(spec, html)
     assert [renderer.pdf_from_html(spec, html) for _ in range(2)] == [without, without]
     stats = layout_cache.cache_stats()
-    assert stats["paragraph_hits"] == stats["paragraph_misses"] == 2, stats
+    # The plain paragraph, the inline-block's lines, and the footer's line in its margin box.
+    assert stats["paragraph_hits"] == stats["paragraph_misses"] == 3, stats
 
 
 def _glyphs_by_text_only(textbox: Any, style_names: Any) -> Any:
@@ -586,3 +600,32 @@ def test_deferred_pseudo_element_styles_change_no_byte(
     assert 0 < deferred.count("marker") <= 2 * 4, deferred
     assert "note-call" not in deferred
     assert {"marker", "footnote-call", "footnote-marker"} <= set(deferred)
+
+
+# Pages of several types, each with its own margins and margin boxes, the second time with every
+# page context's values shared from the first.
+PAGES_HTML = (
+    '<!DOCTYPE html><html lang="en"><head><title>pages</title><style>'
+    "@page { size: letter; margin: 1in; @bottom-center { content: 'Page ' counter(page) ' of '"
+    " counter(pages) } @top-right { content: string(case) } }"
+    " @page :first { margin-top: 2in; @top-right { content: none } }"
+    " @page :left { margin-left: 1.5in; @bottom-left { content: 'left ' counter(page) } }"
+    " @page wide { size: letter landscape; margin: 0.5in }"
+    " h1 { string-set: case content() } .wide { page: wide } p { margin: 0 0 40pt }"
+    "</style></head><body><h1>Case 2026-CR-0001</h1>"
+    + "<p>A paragraph long enough to fill some of a page with text.</p>" * 30
+    + "<div class='wide'><p>On a landscape page.</p></div><p>Back to portrait.</p></body></html>"
+)
+
+
+def test_page_styles_shared_change_no_byte(fresh_cache: Any) -> None:
+    assert not _probe_differs(times=2, html=PAGES_HTML)
+    assert layout_cache.cache_stats()["style_hits"] > 0
+
+
+def test_page_style_key_without_declarations_is_caught(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pages keyed by their parent alone: the first page's margins go to every page.
+    monkeypatch.setattr(style_cache, "page_style_key", lambda key: ("page", key[:1]))
+    assert _probe_differs(times=2, html=PAGES_HTML)
