@@ -48,7 +48,7 @@ from docgen.check.text import flat_text
 from docgen.check.wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, rules_of
-from docgen.packs import Pack, load_pack
+from docgen.packs import PLAIN_LANGUAGE, Pack, load_pack
 from docgen.plural import counted
 
 
@@ -164,7 +164,13 @@ def _check_letter(
     report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
     if rules.office_in_letter_language:
         report.failures.extend(
-            english_office_failures(texts, pack, str(entry.get("language") or "en"))
+            english_office_failures(
+                texts,
+                pack,
+                str(entry.get("language") or PLAIN_LANGUAGE),
+                rules.greeting,
+                rules.closing,
+            )
         )
     return report
 

@@ -16,8 +16,9 @@
 
 - `office_in_letter_language`: a letter in another language than English prints neither the
   office's English name nor the signer's English title (`[office] letter_name.en` / `name`,
-  `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, footer or
-  signature, or anywhere else, outside the letter language's own value (which may quote it).
+  `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, running
+  footer or signature (`office_lines`), outside the letter language's own value (which may
+  quote it); its body may name the office in English (an address to write to, a quotation).
 
 Failures name the rule and page, never the matching text (it is personal data); the office's
 name and title are the pack's, not personal data, and are named.
@@ -166,25 +167,49 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str
     return failures
 
 
-def english_office_failures(texts: list[str], pack: Pack, lang: str) -> list[str]:
-    """The office's English name or signer title printed in a letter in `lang` (its page texts
-    `texts`), where that language's own value differs (docgen.packs.LETTER_TEXTS)."""
+def office_lines(texts: list[str], greeting: str, closing: str) -> list[tuple[int, str]]:
+    """(page, line) of the parts of a letter that print the office (its page texts `texts`, in
+    the PDF's text order): the letterhead (page 1 above the salutation `greeting`), the running
+    footer (each page's last line) and the signature (the two lines after the `closing`: the
+    signer's name and title). The body may name anyone, the office in English too."""
+    pages = [[line for line in text.splitlines() if line.strip()] for text in texts]
+    found: list[tuple[int, str]] = []
+    for number, lines in enumerate(pages, start=1):
+        if number == 1:
+            head = next((i for i, ln in enumerate(lines) if re.search(greeting, ln)), 0)
+            found.extend((number, ln) for ln in lines[:head])
+        if closing:
+            after = next((i for i, ln in enumerate(lines) if re.search(closing, ln)), None)
+            if after is not None:
+                found.extend((number, ln) for ln in lines[after + 1 : after + 3])
+        if lines:
+            found.append((number, lines[-1]))
+    return found
+
+
+def english_office_failures(
+    texts: list[str], pack: Pack, lang: str, greeting: str, closing: str
+) -> list[str]:
+    """The office's English name or signer title printed in the letterhead, running footer or
+    signature (`office_lines`) of a letter in `lang` (its page texts `texts`), where that
+    language's own value differs (docgen.packs.LETTER_TEXTS)."""
     if lang == PLAIN_LANGUAGE:
         return []
     checked = [
         ("office name", "letter_name", "name"),
         ("signer title", "letter_signer_title", "signer_title"),
     ]
+    lines = office_lines(texts, greeting, closing)
     failures: list[str] = []
     for what, key, plain in checked:
         own = flat_text(pack.letter_text("office", key, lang))
         english = {flat_text(pack.letter_text("office", key, PLAIN_LANGUAGE))}
         english.add(flat_text(str(pack.config.office.get(plain, ""))))
         for value in sorted(v for v in english if v and v != own):
-            for number, text in enumerate(texts, start=1):
-                if value in flat_text(text).replace(own, ""):
-                    failures.append(
-                        f"page {number}: the English {what} {value!r} in a letter in {lang!r} "
-                        f"(its letterhead, footer or signature prints [office] {key}.{lang})"
-                    )
+            pages = sorted({n for n, ln in lines if value in flat_text(ln).replace(own, "")})
+            failures.extend(
+                f"page {number}: the English {what} {value!r} in a letter in {lang!r} "
+                f"(its letterhead, footer or signature prints [office] {key}.{lang})"
+                for number in pages
+            )
     return failures
