@@ -161,7 +161,8 @@ def _check_letter(
     if data is None:
         return report
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
-    report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
+    convictions = len(entry.get("rows") or []) or 1
+    report.failures.extend(letter_failures(data, texts, rules, entry["kind"], convictions))
     if rules.office_in_letter_language:
         report.failures.extend(
             english_office_failures(

@@ -14,6 +14,10 @@
   least that many lines of text before its closing ("Sincerely,"): never the sign-off alone, or
   the sign-off and a line or two, on a sheet of its own.
 
+- `one_conviction_wording`: name -> pattern of wording about one conviction ("your cannabis
+  conviction", "la condena quedará anulada"), which a letter about several convictions (one
+  case may hold several; the manifest's rows) never prints.
+
 - `office_in_letter_language`: a letter in another language than English prints neither the
   office's English name nor the signer's English title (`[office] letter_name.en` / `name`,
   `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, running
@@ -66,6 +70,9 @@ class LetterRules(BaseModel):
     closing: str = ""  # a pattern matching the closing's line, e.g. "^(?:Sincerely|Atentamente),"
     closing_min_lines: int = 0
     office_in_letter_language: bool = False
+    # name -> pattern of wording about one conviction ("your cannabis conviction."): a letter
+    # about several convictions (its manifest rows) that prints it fails.
+    one_conviction_wording: dict[str, str] = {}
 
 
 def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
@@ -141,8 +148,11 @@ def closing_failures(texts: list[str], closing: str, min_lines: int) -> list[str
     return []
 
 
-def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str) -> list[str]:
-    """Every letter rule `data` (its page texts `texts`) breaks."""
+def letter_failures(
+    data: bytes, texts: list[str], rules: LetterRules, kind: str, convictions: int = 1
+) -> list[str]:
+    """Every letter rule `data` (its page texts `texts`, about `convictions` convictions:
+    the manifest's rows) breaks."""
     whole = flat_text(" ".join(texts))
     failures: list[str] = []
     greeting = re.search(rules.greeting, whole)
@@ -161,6 +171,12 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str
     for name, pattern in rules.required.get(kind, {}).items():
         if not re.search(pattern, whole):
             failures.append(f"no {name}")
+    if convictions > 1:
+        failures.extend(
+            f"{name} in a letter about {convictions} convictions"
+            for name, pattern in rules.one_conviction_wording.items()
+            if re.search(pattern, whole)
+        )
     if rules.window_in is not None:
         failures.extend(window_failures(data, rules.window_in, rules.clear_below_in))
     failures.extend(closing_failures(texts, rules.closing, rules.closing_min_lines))

@@ -289,6 +289,9 @@ def letter(
         letter_court=one_court,
         first_name=first.first_name,
         cases=cases,
+        # The letter's nouns follow the convictions, not only the cases: one case may hold
+        # several ("your cannabis convictions", as its motion says).
+        convictions=sum(len(case.charges_with(eligible)) for case in cases),
         relief_kinds=_relief_kinds(cases, eligible),
         order_date=long_date(period_start or run_date, lang),
         compliance_ends=long_date(ends, lang) if ends else "",

@@ -1,0 +1,87 @@
+"""A letter's nouns follow the convictions it is about, not only its cases: one case with three
+convictions is "your cannabis convictions" (its motion and order say "convictions"), and
+`docgen check` (`[rules.letters] one_conviction_wording`) fails a letter about several
+convictions that speaks of one."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from docgen.check.letters import letter_failures
+from docgen.check.text import flat_text
+from docgen.filing_rules import rules_of
+from docgen.model import Case, Person
+from docgen.packs import load_pack
+from docgen.plan import viewmodel
+from docgen.render.pdf import PdfRenderer
+from tests.factories import letter_row
+
+RUN_DATE = date(2026, 12, 1)
+
+
+def _letter(lang: str, statutes: list[str]) -> tuple[bytes, list[str]]:
+    """The il-cook letter in `lang` about one case holding a conviction under each statute."""
+    pack = load_pack("il-cook")
+    rows = [
+        letter_row(pack, lang, row=2 + i).model_copy(update={"statute": statute})
+        for i, statute in enumerate(statutes)
+    ]
+    person = Person(rows[0].person_id, rows[0], [Case(rows[0].case_number, "", rows)])
+    pdf = PdfRenderer(pack, RUN_DATE).render(viewmodel.letter(pack, person, person.cases, RUN_DATE))
+    return pdf, [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+SEVERAL = ["720 ILCS 550/4(a)", "720 ILCS 550/4(c)", "720 ILCS 550/5(a)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        (
+            "en",
+            [
+                "to clear your cannabis convictions.",
+                "When the judge signs the order, the convictions are vacated",
+                "and the records are expunged",
+                "leave this arrest and these convictions off job",
+                "may still ask about them.",
+            ],
+        ),
+        (
+            "es",
+            [
+                "que borre sus condenas por cannabis.",
+                "Cuando el juez firme la orden, las condenas quedarán anuladas",
+                "no tendrá que mencionar este arresto ni estas condenas",
+                "si el juez firma ese mismo día",
+            ],
+        ),
+    ],
+)
+def test_one_case_with_three_convictions_is_written_in_the_plural(
+    lang: str, says: list[str]
+) -> None:
+    pdf, texts = _letter(lang, SEVERAL)
+    whole = flat_text(" ".join(texts))
+    for phrase in says:
+        assert phrase in whole
+    rules = rules_of(load_pack("il-cook")).letters
+    assert rules is not None and rules.one_conviction_wording
+    assert letter_failures(pdf, texts, rules, "letter", convictions=3) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_letter_speaking_of_one_conviction_fails_when_it_is_about_several(lang: str) -> None:
+    pdf, texts = _letter(lang, SEVERAL[:1])
+    whole = flat_text(" ".join(texts))
+    assert ("your cannabis conviction." if lang == "en" else "su condena por cannabis.") in whole
+    rules = rules_of(load_pack("il-cook")).letters
+    assert rules is not None
+    assert letter_failures(pdf, texts, rules, "letter", convictions=1) == []
+    failures = letter_failures(pdf, texts, rules, "letter", convictions=3)
+    assert any("your cannabis conviction" in f for f in failures)
+    assert all(f.endswith("in a letter about 3 convictions") for f in failures)
