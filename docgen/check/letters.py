@@ -18,6 +18,9 @@
   conviction", "la condena quedará anulada"), which a letter about several convictions (one
   case may hold several; the manifest's rows) never prints.
 
+- `broken_across_lines`: name -> pattern of a phrase split by a line break (matched on each
+  page's text with its lines), e.g. a telephone number "(312)" / "738-2452".
+
 - `office_in_letter_language`: a letter in another language than English prints neither the
   office's English name nor the signer's English title (`[office] letter_name.en` / `name`,
   `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, running
@@ -73,6 +76,9 @@ class LetterRules(BaseModel):
     # name -> pattern of wording about one conviction ("your cannabis conviction."): a letter
     # about several convictions (its manifest rows) that prints it fails.
     one_conviction_wording: dict[str, str] = {}
+    # name -> pattern of a phrase broken across two lines (a "\n" in it), e.g. a telephone
+    # number: "(312)" at a line's end and "738-2452" on the next is misdialled.
+    broken_across_lines: dict[str, str] = {}
 
 
 def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
@@ -176,6 +182,12 @@ def letter_failures(
             f"{name} in a letter about {convictions} convictions"
             for name, pattern in rules.one_conviction_wording.items()
             if re.search(pattern, whole)
+        )
+    for name, pattern in rules.broken_across_lines.items():
+        failures.extend(
+            f"page {number}: {name} broken across two lines"
+            for number, text in enumerate(texts, start=1)
+            if re.search(pattern, text)
         )
     if rules.window_in is not None:
         failures.extend(window_failures(data, rules.window_in, rules.clear_below_in))

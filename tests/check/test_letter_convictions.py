@@ -6,6 +6,7 @@ convictions that speaks of one."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -18,7 +19,7 @@ from docgen.model import Case, Person
 from docgen.packs import load_pack
 from docgen.plan import viewmodel
 from docgen.render.pdf import PdfRenderer
-from tests.factories import letter_row
+from tests.factories import letter_row, person_of
 
 RUN_DATE = date(2026, 12, 1)
 
@@ -85,3 +86,24 @@ def test_a_letter_speaking_of_one_conviction_fails_when_it_is_about_several(lang
     failures = letter_failures(pdf, texts, rules, "letter", convictions=3)
     assert any("your cannabis conviction" in f for f in failures)
     assert all(f.endswith("in a letter about 3 convictions") for f in failures)
+
+
+@pytest.mark.parametrize("pack_name", ["il-cook", "il-will"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_telephone_number_is_split_over_two_lines(pack_name: str, lang: str) -> None:
+    """The Spanish Cook letter printed "Cabrini Green Legal Aid, (312)" at a line's end and
+    "738-2452" on the next; the packs write a number's space as a no-break space."""
+    pack = load_pack(pack_name)
+    person = person_of([letter_row(pack, lang)])
+    pdf = PdfRenderer(pack, RUN_DATE).render(viewmodel.letter(pack, person, person.cases, RUN_DATE))
+    texts = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+    rules = rules_of(pack).letters
+    assert rules is not None
+    assert letter_failures(pdf, texts, rules, "letter") == []
+    assert not any(re.search(r"\(\d{3}\)\s*\n", text) for text in texts)
+    broken = [
+        texts[0].replace("(312)\u00a0738", "(312)\n738").replace("(815)\u00a0555", "(815)\n555")
+    ]
+    assert letter_failures(pdf, broken, rules, "letter") == [
+        "page 1: a telephone number broken across two lines"
+    ]
