@@ -17,7 +17,7 @@ from babel.dates import format_date
 
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
-from docgen.plan.agency_directory import agency_lines
+from docgen.plan.agency_directory import agency_lines, officer_lines
 from docgen.plan.grounds import ground_text
 from docgen.plan.name_case import cased_row
 
@@ -195,6 +195,8 @@ def motion(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSp
 
 def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpec:
     ctx = _case_context(pack, person, case, run_date)
+    officers = officer_lines(pack, case)
+    ctx["officers"] = officers  # the wording says whether the order is served on any
     w = pack.render_wording(pack.wording("order"), ctx, "order")
     charges = ctx["charges"]
     court = pack.config.court
@@ -211,8 +213,11 @@ def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpe
         "order_intro": w["order_intro"],
         "orders": w["orders"],
         "comply_agencies": _agencies(pack, case, "comply"),
-        # The agency list follows the order paragraph that introduces it (the third).
+        # The agency list follows the order paragraph that introduces it (the third), the chief
+        # legal officers served (who hold no records to expunge) the fourth.
         "agencies_after": 3,
+        "serve_officers": officers,
+        "officers_after": 4,
         "entered": w["entered"],
         # The box a judge marks to deny the order (read back by docgen ingest-signed).
         "denied_mark": w.get("denied_mark", ""),
