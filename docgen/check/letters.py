@@ -18,6 +18,8 @@
   conviction", "la condena quedará anulada"), which a letter about several convictions (one
   case may hold several; the manifest's rows) never prints.
 
+- `forbidden`: name -> pattern no letter of the pack prints (a Will County letter never speaks
+  of "the orders": one bulk order covers every case);
 - `broken_across_lines`: name -> pattern of a phrase split by a line break (matched on each
   page's text with its lines), e.g. a telephone number "(312)" / "738-2452".
 
@@ -79,6 +81,7 @@ class LetterRules(BaseModel):
     # name -> pattern of a phrase broken across two lines (a "\n" in it), e.g. a telephone
     # number: "(312)" at a line's end and "738-2452" on the next is misdialled.
     broken_across_lines: dict[str, str] = {}
+    forbidden: dict[str, str] = {}  # name -> pattern no letter prints (e.g. "the orders")
 
 
 def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
@@ -183,6 +186,7 @@ def letter_failures(
             for name, pattern in rules.one_conviction_wording.items()
             if re.search(pattern, whole)
         )
+    failures.extend(name for name, pattern in rules.forbidden.items() if re.search(pattern, whole))
     for name, pattern in rules.broken_across_lines.items():
         failures.extend(
             f"page {number}: {name} broken across two lines"

@@ -20,6 +20,7 @@ from docgen.packs import Pack
 from docgen.plan.agency_directory import agency_lines, officer_lines
 from docgen.plan.grounds import ground_text
 from docgen.plan.name_case import cased_row
+from docgen.render.exhibit_layout import bulk_settings
 
 SAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -266,6 +267,15 @@ def _letter_court(pack: Pack, cases: list[Case], lang: str) -> str:
     return pack.letter_text("court", "letter_name", lang)
 
 
+def _order_count(pack: Pack, cases: list[Case]) -> int:
+    """How many orders a letter's cases are in: one per case, or one for all where the pack
+    files one bulk order for its whole exhibit (Will County: "the order", never "the orders")."""
+    bulk = pack.config.pack.filing_mode == "bulk"
+    if bulk and bulk_settings(pack).get("orders", "bulk") != "per_case":
+        return 1
+    return len(cases)
+
+
 def compliance_end(pack: Pack, start: date) -> date | None:
     """The day the agencies' period (`[law] compliance_days`) ends, counted from `start`."""
     days = pack.config.law.get("compliance_days")
@@ -297,6 +307,7 @@ def letter(
         # The letter's nouns follow the convictions, not only the cases: one case may hold
         # several ("your cannabis convictions", as its motion says).
         convictions=sum(len(case.charges_with(eligible)) for case in cases),
+        orders=_order_count(pack, cases),
         relief_kinds=_relief_kinds(cases, eligible),
         order_date=long_date(period_start or run_date, lang),
         compliance_ends=long_date(ends, lang) if ends else "",

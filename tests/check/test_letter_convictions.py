@@ -107,3 +107,36 @@ def test_no_telephone_number_is_split_over_two_lines(pack_name: str, lang: str) 
     assert letter_failures(pdf, broken, rules, "letter") == [
         "page 1: a telephone number broken across two lines"
     ]
+
+
+@pytest.mark.parametrize(("lang", "says"), [("en", "signs the order,"), ("es", "firme la orden,")])
+def test_a_will_letter_about_two_cases_speaks_of_the_one_bulk_order(lang: str, says: str) -> None:
+    """Will County files one motion and the Chief Judge signs one order for every case: a
+    letter about two cases read "When the judge signs the orders"."""
+    pack = load_pack("il-will")
+    rows = [
+        letter_row(pack, lang, row=2, case_number="2004CM000111"),
+        letter_row(pack, lang, row=3, case_number="2006CM000222"),
+    ]
+    person = person_of(rows)
+    spec = viewmodel.letter(pack, person, person.cases, RUN_DATE)
+    pdf = PdfRenderer(pack, RUN_DATE).render(spec)
+    texts = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert says in flat_text(" ".join(texts))
+    rules = rules_of(pack).letters
+    assert rules is not None
+    assert letter_failures(pdf, texts, rules, "letter", convictions=2) == []
+    plural = [t.replace("signs the order,", "signs the orders,") for t in texts]
+    plural = [t.replace("firme la orden,", "firme las órdenes,") for t in plural]
+    (failure,) = letter_failures(pdf, plural, rules, "letter", convictions=2)
+    assert failure.startswith('"the orders" in a letter')
+    # Cook files one order per case: its letter about two cases says "the orders".
+    cook = load_pack("il-cook")
+    cook_person = person_of(
+        [
+            letter_row(cook, lang, row=2),
+            letter_row(cook, lang, row=3, case_number="2006-CR-0000222"),
+        ]
+    )
+    view = viewmodel.letter(cook, cook_person, cook_person.cases, RUN_DATE).context
+    assert ("signs the orders," if lang == "en" else "firme las órdenes,") in view["meaning"][0]
