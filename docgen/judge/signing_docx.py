@@ -196,13 +196,22 @@ def _docx_index(
     title.runs[0].font.size = Pt(14)
     if volume.heading:
         index.add_paragraph(volume.heading)
+    # A bulk order with Exhibit A attached is signed before the exhibit, not on its last page.
+    before_exhibit = any(0 < d.signature_page < d.pages for d in documents)
     index.add_paragraph(
         f"{len(documents)} order{'s' if len(documents) != 1 else ''}, prepared "
-        f"{run_date.isoformat()} (batch {run_id}), in the order listed. To deny an order, mark "
-        "its Denied box or write DENIED on it."
+        f"{run_date.isoformat()} (batch {run_id}), in the order listed. "
+        + (
+            "An order with Exhibit A attached is signed before the exhibit. "
+            if before_exhibit
+            else ""
+        )
+        + "To deny an order, mark its Denied box or write DENIED on it."
     )
     table = index.add_table(rows=1, cols=4)
-    headers = ("No.", "Case number", "Name", "Judge's notes")
+    # The key column holds the case number of a per-case order, the title of a bulk order.
+    bulk = any(d.kind != "order" for d in documents)
+    headers = ("No.", "Order" if bulk else "Case number", "Name", "Judge's notes")
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True

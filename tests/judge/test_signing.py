@@ -281,6 +281,24 @@ def test_california_per_case_orders_batch(ca_per_case_run) -> None:
     assert abs((top + height) - y) < 4 and left - 1 <= x and x + width <= right + 1
 
 
+def test_the_index_names_the_page_a_bulk_order_with_its_exhibit_is_signed_on(
+    tmp_path: Path,
+) -> None:
+    """Will County's bulk order carries Exhibit A after the page the Chief Judge signs: the index
+    said "its signature line is ... at the foot of its last page" (an exhibit page)."""
+    result = run_pipeline(paths.FIXTURES / "il-will-input.csv", tmp_path, pack_name="il-will")
+    mapping = _map(result.run_dir)
+    (document,) = mapping["documents"]
+    assert 0 < document["signature_page"] < document["pages"]
+    index_text = " ".join(PdfReader(result.run_dir / BATCH_PDF).pages[0].extract_text().split())
+    assert "at the foot of its last page" not in index_text
+    signed_on = document["signature_page"]  # the batch's pages count from the order's first
+    assert f"1–{document['pages']}; sign on page {signed_on}" in index_text
+    word = Document(str(result.run_dir / BATCH_DOCX))
+    assert word.tables[0].rows[0].cells[1].text == "Order"  # its title, not a case number
+    assert "signed before the exhibit" in word.paragraphs[1].text + word.paragraphs[2].text
+
+
 def test_a_bulk_order_batch_is_the_index_and_that_order(tmp_path: Path) -> None:
     result = run_pipeline(
         FIXTURES / "golden.csv",
