@@ -636,3 +636,19 @@ def test_docx_batch_of_orders_with_numbering_goes_through_docxcompose(
     assert [p.name for p in (tmp_path / "batches").iterdir()] == ["orders-for-judge.docx"]
     write_signing_batch_docx(tmp_path, "run-1", date(2026, 12, 1), documents)
     assert (tmp_path / BATCH_DOCX).read_bytes() == first
+
+
+def test_the_word_index_keeps_each_case_number_on_one_line(golden_run) -> None:
+    """The Word batch's index broke "1996-MC1-" / "5277603" in its case number column: the
+    column now holds the longest number at 12 pt, and its hyphens do not break."""
+    from PIL import ImageFont
+
+    document = Document(str(golden_run.run_dir / BATCH_DOCX))
+    table = document.tables[0]
+    keys = [row.cells[1].text for row in table.rows[1:]]
+    font = ImageFont.truetype(str(paths.REPO_ROOT / "fonts" / "LiberationSerif-Regular.ttf"), 1200)
+    widest = max(font.getlength(key) for key in [*keys, "2016-MC1-5134907"]) / 100  # pt at 12 pt
+    cell_margins = 2 * 5.4  # Word's default cell margins, 0.075 in each side
+    assert table.columns[1].width.pt - cell_margins >= widest
+    column = [etree.tostring(row.cells[1]._tc).decode() for row in table.rows[1:]]
+    assert all("noBreakHyphen" in xml for xml in column)
