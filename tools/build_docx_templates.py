@@ -613,6 +613,12 @@ def build_order() -> DocxDocument:
     para(doc, "{{ agency }}", "List Line", left_indent=Inches(1.25), space_after=Pt(3))
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
+    # The chief legal officers the order is served on follow item officers_after.
+    tag(doc, "{%p if loop.index == officers_after %}")
+    tag(doc, "{%p for officer in serve_officers %}")
+    para(doc, "{{ officer }}", "List Line", left_indent=Inches(1.25), space_after=Pt(3))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
     # ENTERED block in the right half: label, 0.5 in signing space above a rule, judge labels.
@@ -928,6 +934,11 @@ def build_bulk_order() -> DocxDocument:
     tag(doc, "{%p if loop.index == wording.agencies_intro %}")
     tag(doc, "{%p for agency in comply_agencies %}")
     para(doc, "{{ agency }}", "List Line", left_indent=Inches(1.25), space_after=Pt(3))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if loop.index == wording.officers_intro %}")
+    tag(doc, "{%p for officer in serve_officers %}")
+    para(doc, "{{ officer }}", "List Line", left_indent=Inches(1.25), space_after=Pt(3))
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")

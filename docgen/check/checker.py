@@ -48,7 +48,7 @@ from docgen.check.text import flat_text
 from docgen.check.wording import content_failures
 from docgen.errors import DocgenError
 from docgen.filing_rules import FilingRules, rules_of
-from docgen.packs import Pack, load_pack
+from docgen.packs import PLAIN_LANGUAGE, Pack, load_pack
 from docgen.plural import counted
 
 
@@ -161,10 +161,17 @@ def _check_letter(
     if data is None:
         return report
     texts = [p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(data)).pages]
-    report.failures.extend(letter_failures(data, texts, rules, entry["kind"]))
+    convictions = len(entry.get("rows") or []) or 1
+    report.failures.extend(letter_failures(data, texts, rules, entry["kind"], convictions))
     if rules.office_in_letter_language:
         report.failures.extend(
-            english_office_failures(texts, pack, str(entry.get("language") or "en"))
+            english_office_failures(
+                texts,
+                pack,
+                str(entry.get("language") or PLAIN_LANGUAGE),
+                rules.greeting,
+                rules.closing,
+            )
         )
     return report
 

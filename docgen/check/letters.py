@@ -14,10 +14,20 @@
   least that many lines of text before its closing ("Sincerely,"): never the sign-off alone, or
   the sign-off and a line or two, on a sheet of its own.
 
+- `one_conviction_wording`: name -> pattern of wording about one conviction ("your cannabis
+  conviction", "la condena quedará anulada"), which a letter about several convictions (one
+  case may hold several; the manifest's rows) never prints.
+
+- `forbidden`: name -> pattern no letter of the pack prints (a Will County letter never speaks
+  of "the orders": one bulk order covers every case);
+- `broken_across_lines`: name -> pattern of a phrase split by a line break (matched on each
+  page's text with its lines), e.g. a telephone number "(312)" / "738-2452".
+
 - `office_in_letter_language`: a letter in another language than English prints neither the
   office's English name nor the signer's English title (`[office] letter_name.en` / `name`,
-  `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, footer or
-  signature, or anywhere else, outside the letter language's own value (which may quote it).
+  `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, running
+  footer or signature (`office_lines`), outside the letter language's own value (which may
+  quote it); its body may name the office in English (an address to write to, a quotation).
 
 Failures name the rule and page, never the matching text (it is personal data); the office's
 name and title are the pack's, not personal data, and are named.
@@ -65,6 +75,13 @@ class LetterRules(BaseModel):
     closing: str = ""  # a pattern matching the closing's line, e.g. "^(?:Sincerely|Atentamente),"
     closing_min_lines: int = 0
     office_in_letter_language: bool = False
+    # name -> pattern of wording about one conviction ("your cannabis conviction."): a letter
+    # about several convictions (its manifest rows) that prints it fails.
+    one_conviction_wording: dict[str, str] = {}
+    # name -> pattern of a phrase broken across two lines (a "\n" in it), e.g. a telephone
+    # number: "(312)" at a line's end and "738-2452" on the next is misdialled.
+    broken_across_lines: dict[str, str] = {}
+    forbidden: dict[str, str] = {}  # name -> pattern no letter prints (e.g. "the orders")
 
 
 def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
@@ -140,8 +157,11 @@ def closing_failures(texts: list[str], closing: str, min_lines: int) -> list[str
     return []
 
 
-def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str) -> list[str]:
-    """Every letter rule `data` (its page texts `texts`) breaks."""
+def letter_failures(
+    data: bytes, texts: list[str], rules: LetterRules, kind: str, convictions: int = 1
+) -> list[str]:
+    """Every letter rule `data` (its page texts `texts`, about `convictions` convictions:
+    the manifest's rows) breaks."""
     whole = flat_text(" ".join(texts))
     failures: list[str] = []
     greeting = re.search(rules.greeting, whole)
@@ -160,31 +180,68 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str
     for name, pattern in rules.required.get(kind, {}).items():
         if not re.search(pattern, whole):
             failures.append(f"no {name}")
+    if convictions > 1:
+        failures.extend(
+            f"{name} in a letter about {convictions} convictions"
+            for name, pattern in rules.one_conviction_wording.items()
+            if re.search(pattern, whole)
+        )
+    failures.extend(name for name, pattern in rules.forbidden.items() if re.search(pattern, whole))
+    for name, pattern in rules.broken_across_lines.items():
+        failures.extend(
+            f"page {number}: {name} broken across two lines"
+            for number, text in enumerate(texts, start=1)
+            if re.search(pattern, text)
+        )
     if rules.window_in is not None:
         failures.extend(window_failures(data, rules.window_in, rules.clear_below_in))
     failures.extend(closing_failures(texts, rules.closing, rules.closing_min_lines))
     return failures
 
 
-def english_office_failures(texts: list[str], pack: Pack, lang: str) -> list[str]:
-    """The office's English name or signer title printed in a letter in `lang` (its page texts
-    `texts`), where that language's own value differs (docgen.packs.LETTER_TEXTS)."""
+def office_lines(texts: list[str], greeting: str, closing: str) -> list[tuple[int, str]]:
+    """(page, line) of the parts of a letter that print the office (its page texts `texts`, in
+    the PDF's text order): the letterhead (page 1 above the salutation `greeting`), the running
+    footer (each page's last line) and the signature (the two lines after the `closing`: the
+    signer's name and title). The body may name anyone, the office in English too."""
+    pages = [[line for line in text.splitlines() if line.strip()] for text in texts]
+    found: list[tuple[int, str]] = []
+    for number, lines in enumerate(pages, start=1):
+        if number == 1:
+            head = next((i for i, ln in enumerate(lines) if re.search(greeting, ln)), 0)
+            found.extend((number, ln) for ln in lines[:head])
+        if closing:
+            after = next((i for i, ln in enumerate(lines) if re.search(closing, ln)), None)
+            if after is not None:
+                found.extend((number, ln) for ln in lines[after + 1 : after + 3])
+        if lines:
+            found.append((number, lines[-1]))
+    return found
+
+
+def english_office_failures(
+    texts: list[str], pack: Pack, lang: str, greeting: str, closing: str
+) -> list[str]:
+    """The office's English name or signer title printed in the letterhead, running footer or
+    signature (`office_lines`) of a letter in `lang` (its page texts `texts`), where that
+    language's own value differs (docgen.packs.LETTER_TEXTS)."""
     if lang == PLAIN_LANGUAGE:
         return []
     checked = [
         ("office name", "letter_name", "name"),
         ("signer title", "letter_signer_title", "signer_title"),
     ]
+    lines = office_lines(texts, greeting, closing)
     failures: list[str] = []
     for what, key, plain in checked:
         own = flat_text(pack.letter_text("office", key, lang))
         english = {flat_text(pack.letter_text("office", key, PLAIN_LANGUAGE))}
         english.add(flat_text(str(pack.config.office.get(plain, ""))))
         for value in sorted(v for v in english if v and v != own):
-            for number, text in enumerate(texts, start=1):
-                if value in flat_text(text).replace(own, ""):
-                    failures.append(
-                        f"page {number}: the English {what} {value!r} in a letter in {lang!r} "
-                        f"(its letterhead, footer or signature prints [office] {key}.{lang})"
-                    )
+            pages = sorted({n for n, ln in lines if value in flat_text(ln).replace(own, "")})
+            failures.extend(
+                f"page {number}: the English {what} {value!r} in a letter in {lang!r} "
+                f"(its letterhead, footer or signature prints [office] {key}.{lang})"
+                for number in pages
+            )
     return failures

@@ -73,12 +73,17 @@ def index_context(
     first = 1
     first_no = volume.first_no if volume is not None else 1
     for no, document in enumerate(documents, first_no):
+        # A bulk order carrying Exhibit A is signed before the exhibit, not on its last page:
+        # the index names that page, or a judge turns to the exhibit's last page to sign.
+        signed = document.signature_page
+        early = 0 < signed < document.pages
         entries.append(
             {
                 "no": no,
                 "key": document.key,
                 "name": document.name,
                 "pages": page_range(first, document.pages),
+                "signature_page": first + signed - 1 if early else 0,
             }
         )
         first += document.pages
@@ -90,6 +95,7 @@ def index_context(
         "date": run_date.isoformat(),
         "bulk": any(d.kind != "order" for d in documents),
         "fixed_signature": geometry.signature is not None,
+        "signed_before_last_page": any(e["signature_page"] for e in entries),
         "denied_box": geometry.denied is not None,
         "volume": volume.heading if volume is not None else "",
     }

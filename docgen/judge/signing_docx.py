@@ -58,6 +58,7 @@ from docgen.judge.docx_stream import (
 )
 from docgen.judge.volumes import BATCH_DOCX, BatchDocument, Volume
 from docgen.render.docx_package import set_core_properties
+from docgen.render.docx_unbroken import keep_phrases_whole
 from docgen.render.ooxml_order import insert_in_order
 from docgen.store.output import atomic_file
 
@@ -196,13 +197,22 @@ def _docx_index(
     title.runs[0].font.size = Pt(14)
     if volume.heading:
         index.add_paragraph(volume.heading)
+    # A bulk order with Exhibit A attached is signed before the exhibit, not on its last page.
+    before_exhibit = any(0 < d.signature_page < d.pages for d in documents)
     index.add_paragraph(
         f"{len(documents)} order{'s' if len(documents) != 1 else ''}, prepared "
-        f"{run_date.isoformat()} (batch {run_id}), in the order listed. To deny an order, mark "
-        "its Denied box or write DENIED on it."
+        f"{run_date.isoformat()} (batch {run_id}), in the order listed. "
+        + (
+            "An order with Exhibit A attached is signed before the exhibit. "
+            if before_exhibit
+            else ""
+        )
+        + "To deny an order, mark its Denied box or write DENIED on it."
     )
     table = index.add_table(rows=1, cols=4)
-    headers = ("No.", "Case number", "Name", "Judge's notes")
+    # The key column holds the case number of a per-case order, the title of a bulk order.
+    bulk = any(d.kind != "order" for d in documents)
+    headers = ("No.", "Order" if bulk else "Case number", "Name", "Judge's notes")
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
@@ -212,6 +222,8 @@ def _docx_index(
             cell.text = text
     _grid(table)
     _column_widths(table, index.sections[0], INDEX_COLUMN_SHARES)
+    # "1996-MC1-" at a line's end and "5277603" on the next is a number a clerk misreads.
+    keep_phrases_whole(table._tbl, [d.key for d in documents])
     _index_footer(index.sections[0].footer)
     set_in_order(final_section, "pgNumType", {"fmt": "lowerRoman", "start": "1"})
     final_section.addprevious(section_break(None, deepcopy(final_section)))
@@ -289,7 +301,8 @@ def _write_package(
 
 # No., case number, name, judge's notes: shares of the text width. Word's default is four equal
 # columns, where a long name breaks inside its words ("Wolfeschlegelsteinha|usen").
-INDEX_COLUMN_SHARES = (0.07, 0.23, 0.40, 0.30)
+# The case number column holds Cook's longest number ("2016-MC1-5134907", 12 pt) on one line.
+INDEX_COLUMN_SHARES = (0.07, 0.28, 0.37, 0.28)
 
 
 def _column_widths(table: Any, section: Any, shares: Sequence[float]) -> None:

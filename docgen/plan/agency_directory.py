@@ -53,8 +53,20 @@ def missing_agencies(pack: Pack, agencies: Iterable[str]) -> list[str]:
 
 def agency_lines(pack: Pack, case: Case, purpose: str) -> list[str]:
     """Agencies to serve (purpose "serve") or ordered to comply ("comply"), as display lines:
-    the standing agencies, then each arresting agency with its address, then the chief legal
-    officers of their units of local government (each line once)."""
+    the standing agencies, then each arresting agency with its address, then (served only)
+    the chief legal officers of their units of local government (each line once). An order
+    orders the agencies that hold records; it is served on the officers (`officer_lines`)."""
+    lines, officers = _agencies_and_officers(pack, case, purpose)
+    return [*lines, *officers] if purpose == "serve" else lines
+
+
+def officer_lines(pack: Pack, case: Case) -> list[str]:
+    """The chief legal officers of the arresting agencies' units of local government, with
+    their addresses (20 ILCS 2630/5.2(d): served with the motion and the order)."""
+    return _agencies_and_officers(pack, case, "serve")[1]
+
+
+def _agencies_and_officers(pack: Pack, case: Case, purpose: str) -> tuple[list[str], list[str]]:
     lines = [entry_line(a.name, a.address) for a in pack.config.agencies if getattr(a, purpose)]
     standing = {a.name for a in pack.config.agencies}
     directory = pack.config.agency_directory
@@ -75,4 +87,4 @@ def agency_lines(pack: Pack, case: Case, purpose: str) -> list[str]:
             officer = entry_line(entry.legal_officer, entry.legal_officer_address)
             if officer not in lines and officer not in officers:
                 officers.append(officer)
-    return [*lines, *officers]
+    return lines, officers

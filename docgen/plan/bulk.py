@@ -21,7 +21,7 @@ from typing import Any
 from docgen.errors import PackError
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
-from docgen.plan.agency_directory import agency_lines
+from docgen.plan.agency_directory import agency_lines, officer_lines
 from docgen.plan.grounds import ground_text
 from docgen.plan.viewmodel import DocumentSpec, case_document, long_date, short_date
 from docgen.render.exhibit_layout import bulk_settings, geometry, paginate
@@ -187,6 +187,7 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
         "counts": counts,
         "exhibit_attached": attach_to_order,
         "ground": ground_text(pack, charges),
+        "officers": agencies(pack, charges, "officers"),
     }
     court = pack.config.court
     # Where Exhibit A's pages begin and end, when the order cites them (Illinois).
@@ -248,6 +249,8 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
             }
         if "agencies_intro" in w:  # the order lists the agencies that must comply (Illinois)
             view["comply_agencies"] = agencies(pack, charges, "comply")
+        if "officers_intro" in w:  # then the chief legal officers it is served on
+            view["serve_officers"] = ctx["officers"]
         if "prepared_by_lines" in w:
             view["prepared_by"] = {
                 "label": w.get("prepared_by", ""),
@@ -275,8 +278,11 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
 
 def agencies(pack: Pack, charges: list[ChargeRow], purpose: str) -> list[str]:
     """The pack's agencies to serve ("serve") or ordered to comply ("comply"), then every arresting
-    agency of the listed convictions and its chief legal officer, as for a per-case motion."""
+    agency of the listed convictions and (served) its chief legal officer, as for a per-case
+    motion; "officers": those officers alone."""
     every_case = Case(case_number="", court_division="", charges=charges)
+    if purpose == "officers":
+        return officer_lines(pack, every_case)
     return agency_lines(pack, every_case, purpose)
 
 

@@ -17,9 +17,10 @@ from babel.dates import format_date
 
 from docgen.model import Case, ChargeRow, Person
 from docgen.packs import Pack
-from docgen.plan.agency_directory import agency_lines
+from docgen.plan.agency_directory import agency_lines, officer_lines
 from docgen.plan.grounds import ground_text
 from docgen.plan.name_case import cased_row
+from docgen.render.exhibit_layout import bulk_settings
 
 SAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -195,6 +196,8 @@ def motion(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSp
 
 def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpec:
     ctx = _case_context(pack, person, case, run_date)
+    officers = officer_lines(pack, case)
+    ctx["officers"] = officers  # the wording says whether the order is served on any
     w = pack.render_wording(pack.wording("order"), ctx, "order")
     charges = ctx["charges"]
     court = pack.config.court
@@ -211,8 +214,11 @@ def order(pack: Pack, person: Person, case: Case, run_date: date) -> DocumentSpe
         "order_intro": w["order_intro"],
         "orders": w["orders"],
         "comply_agencies": _agencies(pack, case, "comply"),
-        # The agency list follows the order paragraph that introduces it (the third).
+        # The agency list follows the order paragraph that introduces it (the third), the chief
+        # legal officers served (who hold no records to expunge) the fourth.
         "agencies_after": 3,
+        "serve_officers": officers,
+        "officers_after": 4,
         "entered": w["entered"],
         # The box a judge marks to deny the order (read back by docgen ingest-signed).
         "denied_mark": w.get("denied_mark", ""),
@@ -261,6 +267,15 @@ def _letter_court(pack: Pack, cases: list[Case], lang: str) -> str:
     return pack.letter_text("court", "letter_name", lang)
 
 
+def _order_count(pack: Pack, cases: list[Case]) -> int:
+    """How many orders a letter's cases are in: one per case, or one for all where the pack
+    files one bulk order for its whole exhibit (Will County: "the order", never "the orders")."""
+    bulk = pack.config.pack.filing_mode == "bulk"
+    if bulk and bulk_settings(pack).get("orders", "bulk") != "per_case":
+        return 1
+    return len(cases)
+
+
 def compliance_end(pack: Pack, start: date) -> date | None:
     """The day the agencies' period (`[law] compliance_days`) ends, counted from `start`."""
     days = pack.config.law.get("compliance_days")
@@ -289,6 +304,10 @@ def letter(
         letter_court=one_court,
         first_name=first.first_name,
         cases=cases,
+        # The letter's nouns follow the convictions, not only the cases: one case may hold
+        # several ("your cannabis convictions", as its motion says).
+        convictions=sum(len(case.charges_with(eligible)) for case in cases),
+        orders=_order_count(pack, cases),
         relief_kinds=_relief_kinds(cases, eligible),
         order_date=long_date(period_start or run_date, lang),
         compliance_ends=long_date(ends, lang) if ends else "",

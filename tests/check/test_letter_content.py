@@ -137,7 +137,7 @@ def test_illinois_letter_gives_the_day_the_agencies_60_days_end() -> None:
         pack, person, person.cases, RUN_DATE, period_start=date(2026, 12, 3)
     ).context
     assert "February 1, 2027" in " ".join(signed["meaning"])
-    assert "(815) 740-5160" in view["check"] and "Access and Review" in view["check"]
+    assert "(815)\u00a0740-5160" in view["check"] and "Access and Review" in view["check"]
 
 
 def test_a_six_line_wrapping_address_sits_inside_the_window() -> None:

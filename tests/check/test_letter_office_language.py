@@ -21,7 +21,7 @@ from docgen.check.letters import english_office_failures
 from docgen.cli import app
 from docgen.errors import PackError
 from docgen.filing_rules import rules_of
-from docgen.packs import available_packs, load_pack
+from docgen.packs import Pack, available_packs, load_pack
 from docgen.plan import viewmodel
 from docgen.render.docx import DocxRenderer
 from docgen.render.pdf import PdfRenderer
@@ -37,6 +37,13 @@ def _spec(pack_name: str, lang: str) -> viewmodel.DocumentSpec:
     row = letter_row(pack, lang)
     person = person_of([row])
     return viewmodel.letter(pack, person, person.cases, RUN_DATE)
+
+
+def _marks(pack: Pack) -> tuple[str, str]:
+    """The salutation and closing patterns that bound the letterhead and the signature."""
+    rules = rules_of(pack).letters
+    assert rules is not None
+    return rules.greeting, rules.closing
 
 
 def _texts(pdf: bytes) -> list[str]:
@@ -120,9 +127,11 @@ def test_the_check_passes_the_spanish_letter_and_fails_the_english_office(pack_n
     rules = rules_of(pack).letters
     assert rules is not None and rules.office_in_letter_language
     good = PdfRenderer(pack, RUN_DATE).render(_spec(pack_name, "es"))
-    assert english_office_failures(_texts(good), pack, "es") == []
+    assert english_office_failures(_texts(good), pack, "es", *_marks(pack)) == []
     office = pack.config.office
-    assert english_office_failures(_texts(_english_render(pack_name)), pack, "es") == [
+    assert english_office_failures(
+        _texts(_english_render(pack_name)), pack, "es", *_marks(pack)
+    ) == [
         f"page 1: the English office name {office['name']!r} in a letter in 'es' "
         "(its letterhead, footer or signature prints [office] letter_name.es)",
         f"page 1: the English signer title {office['signer_title']!r} in a letter in 'es' "
@@ -130,7 +139,7 @@ def test_the_check_passes_the_spanish_letter_and_fails_the_english_office(pack_n
     ]
     # An English letter is English: nothing to find.
     english = PdfRenderer(pack, RUN_DATE).render(_spec(pack_name, "en"))
-    assert english_office_failures(_texts(english), pack, "en") == []
+    assert english_office_failures(_texts(english), pack, "en", *_marks(pack)) == []
 
 
 def test_a_letterhead_that_quotes_the_english_name_in_its_spanish_one_passes() -> None:
@@ -140,7 +149,26 @@ def test_a_letterhead_that_quotes_the_english_name_in_its_spanish_one_passes() -
     spec = _spec("il-cook", "es")
     spec.context["letterhead"]["name"] = both
     pdf = PdfRenderer(pack, RUN_DATE).render(spec)
-    assert english_office_failures(_texts(pdf), pack, "es") == []
+    assert english_office_failures(_texts(pdf), pack, "es", *_marks(pack)) == []
+
+
+def test_only_letterhead_footer_and_signature_must_be_spanish() -> None:
+    """The body of a Spanish letter may name the office in English (where to write, a quoted
+    form's name); its letterhead, running footer and signature may not."""
+    pack = load_pack("il-cook")
+    english = pack.config.office["name"]
+    spec = _spec("il-cook", "es")
+    spec.context["contact"] += f" Escriba a «{english}», 69 West Washington Street."
+    body = PdfRenderer(pack, RUN_DATE).render(spec)
+    assert english in " ".join(_texts(body)).replace("\n", " ")
+    assert english_office_failures(_texts(body), pack, "es", *_marks(pack)) == []
+    spec = _spec("il-cook", "es")
+    spec.context["letterhead"]["name"] = english  # also the running footer (letter.html)
+    head = PdfRenderer(pack, RUN_DATE).render(spec)
+    assert english_office_failures(_texts(head), pack, "es", *_marks(pack)) == [
+        f"page 1: the English office name {english!r} in a letter in 'es' "
+        "(its letterhead, footer or signature prints [office] letter_name.es)"
+    ]
 
 
 def test_docgen_check_names_the_letter_printing_the_english_office(tmp_path: Path) -> None:

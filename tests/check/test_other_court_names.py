@@ -21,9 +21,10 @@ from tests.plan.test_agency_directory import HEADER, csv_row
 
 # The order's service list as the Cook demonstration data made it in a Will County run.
 CHICAGO_COUNSEL = (
-    "3. The following agencies shall expunge their records of each case listed in Exhibit A "
-    "within 60 days: Corporation Counsel of the City of Chicago, 121 North LaSalle Street, "
-    "Room 600, Chicago, Illinois 60602"
+    "4. The Clerk of the Circuit Court shall serve a copy of this order on each agency listed "
+    "above, on each person listed in Exhibit A at the last known address, and on the chief legal "
+    "officer of the unit of local government of each arresting agency: Corporation Counsel of "
+    "the City of Chicago, 121 North LaSalle Street, Room 600, Chicago, Illinois 60602"
 )
 WILL_OWN = (
     "Illinois State Police, Bureau of Identification, 260 North Chicago Street, Joliet, Illinois "

@@ -281,6 +281,24 @@ def test_california_per_case_orders_batch(ca_per_case_run) -> None:
     assert abs((top + height) - y) < 4 and left - 1 <= x and x + width <= right + 1
 
 
+def test_the_index_names_the_page_a_bulk_order_with_its_exhibit_is_signed_on(
+    tmp_path: Path,
+) -> None:
+    """Will County's bulk order carries Exhibit A after the page the Chief Judge signs: the index
+    said "its signature line is ... at the foot of its last page" (an exhibit page)."""
+    result = run_pipeline(paths.FIXTURES / "il-will-input.csv", tmp_path, pack_name="il-will")
+    mapping = _map(result.run_dir)
+    (document,) = mapping["documents"]
+    assert 0 < document["signature_page"] < document["pages"]
+    index_text = " ".join(PdfReader(result.run_dir / BATCH_PDF).pages[0].extract_text().split())
+    assert "at the foot of its last page" not in index_text
+    signed_on = document["signature_page"]  # the batch's pages count from the order's first
+    assert f"1–{document['pages']}; sign on page {signed_on}" in index_text
+    word = Document(str(result.run_dir / BATCH_DOCX))
+    assert word.tables[0].rows[0].cells[1].text == "Order"  # its title, not a case number
+    assert "signed before the exhibit" in word.paragraphs[1].text + word.paragraphs[2].text
+
+
 def test_a_bulk_order_batch_is_the_index_and_that_order(tmp_path: Path) -> None:
     result = run_pipeline(
         FIXTURES / "golden.csv",
@@ -618,3 +636,19 @@ def test_docx_batch_of_orders_with_numbering_goes_through_docxcompose(
     assert [p.name for p in (tmp_path / "batches").iterdir()] == ["orders-for-judge.docx"]
     write_signing_batch_docx(tmp_path, "run-1", date(2026, 12, 1), documents)
     assert (tmp_path / BATCH_DOCX).read_bytes() == first
+
+
+def test_the_word_index_keeps_each_case_number_on_one_line(golden_run) -> None:
+    """The Word batch's index broke "1996-MC1-" / "5277603" in its case number column: the
+    column now holds the longest number at 12 pt, and its hyphens do not break."""
+    from PIL import ImageFont
+
+    document = Document(str(golden_run.run_dir / BATCH_DOCX))
+    table = document.tables[0]
+    keys = [row.cells[1].text for row in table.rows[1:]]
+    font = ImageFont.truetype(str(paths.REPO_ROOT / "fonts" / "LiberationSerif-Regular.ttf"), 1200)
+    widest = max(font.getlength(key) for key in [*keys, "2016-MC1-5134907"]) / 100  # pt at 12 pt
+    cell_margins = 2 * 5.4  # Word's default cell margins, 0.075 in each side
+    assert table.columns[1].width.pt - cell_margins >= widest
+    column = [etree.tostring(row.cells[1]._tc).decode() for row in table.rows[1:]]
+    assert all("noBreakHyphen" in xml for xml in column)

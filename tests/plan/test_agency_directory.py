@@ -17,6 +17,7 @@ from docgen.packs import load_pack
 from docgen.petition.documents import notice_of_filing
 from docgen.petition.input import PetitionSettings
 from docgen.plan import viewmodel
+from docgen.plan.agency_directory import officer_lines
 from docgen.plan.grounds import ground_text, unfit_reason
 from tests.conftest import run_pipeline
 from tests.factories import charge_row
@@ -93,7 +94,15 @@ def test_arresting_agency_is_listed_with_its_address_and_its_legal_officer(purpo
     _, case = person_case(charge("Harvey Police Department"))
     lines = viewmodel._agencies(pack, case, purpose)
     assert "Harvey Police Department, 15320 Broadway Avenue, Harvey, Illinois 60426" in lines
-    assert any(line.startswith("Corporation Counsel of the City of Harvey, ") for line in lines)
+    # The chief legal officer is served with the motion (and the order), never among the
+    # agencies the order directs to expunge: it holds no records.
+    officer = [
+        line for line in lines if line.startswith("Corporation Counsel of the City of Harvey, ")
+    ]
+    assert len(officer) == (1 if purpose == "serve" else 0)
+    assert officer_lines(pack, case) == [
+        "Corporation Counsel of the City of Harvey, 15320 Broadway Avenue, Harvey, Illinois 60426"
+    ]
     assert not any(FALLBACK in line for line in lines)
 
 

@@ -10,9 +10,12 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from docgen.packs import load_pack
+from docgen.pipeline import RunOptions, run
 from docgen.plural import counted
+from docgen.store.report import write_report
 from tests import paths
-from tests.conftest import run_pipeline
+from tests.conftest import GOLDEN_INPUT, RUN_DATE, run_pipeline
 from tests.plan.test_agency_directory import HEADER, csv_row
 
 
@@ -197,3 +200,36 @@ def test_people_without_address_keep_their_case_numbers_whole(tmp_path: Path) ->
     lines = _report_lines(result.run_dir)
     for number in ("2010-MC1-6467167", "2011-MC4-0001234"):
         assert any(number in line for line in lines), (number, lines[-12:])
+
+
+def test_no_report_page_ends_with_a_heading_or_its_sentence(tmp_path: Path) -> None:
+    """An 80-case Cook report printed "Needs review (7)" and its sentence at the foot of page 2
+    and the table on page 3. Each position of the heading is tried by growing the list above
+    it (agencies without an address) one row at a time."""
+    options = RunOptions(
+        input_path=GOLDEN_INPUT,
+        pack_name="il-cook",
+        run_date=RUN_DATE,
+        out_dir=tmp_path,
+        workers=1,
+        formats=("pdf",),
+    )
+    result = run(options)
+    pack = load_pack("il-cook")
+    review = {"row": "9", "person_id": "P-9", "name": "A Name", "case_number": "2010-MC1-0000009"}
+    result.review = [review | {"statute": "720 ILCS 550/4(a)", "reason": "Quantity not recorded"}]
+    heads = ("Needs review", "These convictions are in no court document", "People without")
+    endings = set()
+    for agencies in range(0, 44):
+        result.agencies_not_in_directory = {f"Agency {i:02d}": 1 for i in range(agencies)}
+        write_report(result, pack, options)
+        pdf = pypdfium2.PdfDocument(str(tmp_path / result.run_id / "report.pdf"))
+        try:
+            for page in list(pdf)[:-1]:
+                lines = [ln.strip() for ln in page.get_textpage().get_text_range().splitlines()]
+                body = [ln for ln in lines if ln and not ln.startswith("Page ")]
+                endings.add(body[-1])
+                assert not body[-1].startswith(heads), (agencies, body[-3:])
+        finally:
+            pdf.close()
+    assert len(endings) > 5  # the heading did move over the page break
