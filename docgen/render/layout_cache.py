@@ -18,6 +18,8 @@ never the naive baseline), what it works out once is kept for the next documents
 - paragraphs: the line boxes of a paragraph of plain text, recorded and replayed for the next
   paragraph with the same content, styles and width at the same place
   (docgen.render.paragraph_cache).
+- font subsets: the subset of a font for a set of glyphs, for the next document asking for the
+  same glyphs of the same face (docgen.render.subset_cache).
 - streams: the deflated bytes of the streams documents repeat (font subsets, the output-intent
   profile), for pydyf's next stream with the same bytes (docgen.render.stream_cache).
 
@@ -44,9 +46,10 @@ from weasyprint.draw import text as weasy_text
 from weasyprint.layout import block as weasy_block
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
+from weasyprint.pdf import fonts as weasy_fonts
 from weasyprint.text import line_break as weasy_line_break
 
-from docgen.render import glyph_cache
+from docgen.render import glyph_cache, subset_cache
 from docgen.render.glyph_cache import WEASYPRINT_DRAW_FIRST_LINE, GlyphCache
 from docgen.render.paragraph_cache import (
     WEASYPRINT_ITER_LINE_BOXES,
@@ -55,6 +58,7 @@ from docgen.render.paragraph_cache import (
 )
 from docgen.render.stream_cache import MemoZlib, StreamCache
 from docgen.render.style_cache import StyleCache
+from docgen.render.subset_cache import SubsetCache
 
 PINNED_WEASYPRINT = "70.0"
 PINNED_PYDYF = "0.13.0"  # the stream cache stands in for the zlib of this version's Stream.data
@@ -117,6 +121,9 @@ MAX_GLYPH_LINES = 10_000
 # Bytes of repeated streams (font subsets, the output-intent profile) and their deflated bytes
 # per thread (least recently used dropped).
 MAX_STREAM_BYTES = 16 * 1024 * 1024
+
+# Font subsets per thread (least recently used dropped), about 20 KB each.
+MAX_SUBSETS = 500
 
 # A deactivated layout holds only these (text, widths, metrics); anything else is not kept.
 _PLAIN = (str, int, float, bool, type(None))
@@ -298,6 +305,15 @@ def _draw_first_line(stream: Any, *args: Any) -> list[Any]:
     return cache.draw_first_line(stream, *args)
 
 
+def _subset(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
+    """WeasyPrint's Font.subset, through this thread's subsets while engine_caches is on."""
+    cache: SubsetCache | None = getattr(_local, "active_subsets", None)
+    if cache is None:
+        subset_cache.WEASYPRINT_SUBSET(font, to_unicode, hinting)
+    else:
+        cache.subset(font, to_unicode, hinting)
+
+
 def _reactivate(layout: Any, style: Any) -> None:
     """WeasyPrint's Layout.reactivate; deferred until the layout is read (a replayed text box
     never reads it) while engine_caches is on."""
@@ -338,6 +354,7 @@ def _install() -> bool:
             weasy_line_break.Layout.deactivate = glyph_cache.deactivate
             weasy_line_break.Layout.__getattr__ = glyph_cache.activate_on_read
             pydyf.zlib = MemoZlib(lambda: getattr(_local, "active_streams", None))
+            weasy_fonts.Font.subset = _subset
             _status["installed"] = True
         return True
 
@@ -374,6 +391,10 @@ def _thread_streams() -> StreamCache:
     return _thread_local("streams", lambda: StreamCache(MAX_STREAM_BYTES))
 
 
+def _thread_subsets() -> SubsetCache:
+    return _thread_local("subsets", lambda: SubsetCache(MAX_SUBSETS))
+
+
 @contextlib.contextmanager
 def engine_caches(enabled: bool = True) -> Iterator[None]:
     """The caches on for renders in this block on this thread (if `enabled` and WeasyPrint is
@@ -387,6 +408,7 @@ def engine_caches(enabled: bool = True) -> Iterator[None]:
         getattr(_local, "active_paragraphs", None),
         getattr(_local, "active_glyphs", None),
         getattr(_local, "active_streams", None),
+        getattr(_local, "active_subsets", None),
     )
     (
         _local.active,
@@ -394,12 +416,14 @@ def engine_caches(enabled: bool = True) -> Iterator[None]:
         _local.active_paragraphs,
         _local.active_glyphs,
         _local.active_streams,
+        _local.active_subsets,
     ) = (
         _thread_cache(),
         _thread_styles(),
         _thread_paragraphs(),
         _thread_glyphs(),
         _thread_streams(),
+        _thread_subsets(),
     )
     try:
         yield
@@ -410,6 +434,7 @@ def engine_caches(enabled: bool = True) -> Iterator[None]:
             _local.active_paragraphs,
             _local.active_glyphs,
             _local.active_streams,
+            _local.active_subsets,
         ) = previous
 
 
@@ -428,7 +453,7 @@ def switched_off() -> Iterator[None]:
 def cache_stats() -> dict[str, int]:
     """This thread's caches: entries, hits and misses so far (for the benchmark)."""
     cache, styles, paragraphs = _thread_cache(), _thread_styles(), _thread_paragraphs()
-    glyphs, streams = _thread_glyphs(), _thread_streams()
+    glyphs, streams, subsets = _thread_glyphs(), _thread_streams(), _thread_subsets()
     return {
         "entries": len(cache.entries),
         "hits": cache.hits,
@@ -446,10 +471,14 @@ def cache_stats() -> dict[str, int]:
         "stream_bytes": streams.bytes,
         "stream_hits": streams.hits,
         "stream_misses": streams.misses,
+        "subsets": len(subsets.entries),
+        "subset_hits": subsets.hits,
+        "subset_misses": subsets.misses,
     }
 
 
 def clear_caches() -> None:
-    """Forget this thread's cached lines, styles, paragraphs, glyphs and streams (tests,
-    benchmarks)."""
-    _local.lines = _local.styles = _local.paragraphs = _local.glyphs = _local.streams = None
+    """Forget this thread's cached lines, styles, paragraphs, glyphs, streams and subsets
+    (tests, benchmarks)."""
+    _local.lines = _local.styles = _local.paragraphs = _local.glyphs = None
+    _local.streams = _local.subsets = None

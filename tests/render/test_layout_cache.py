@@ -17,6 +17,8 @@
   calls and markers, a marker naming an anchor come out the same, and most are never made.
 - Pages' and margin boxes' styles shared by signature: first, left and right, named pages and
   running footers with page counters come out the same.
+- Font subsets handed to the next document only for the same glyphs: a key without the glyphs
+  is caught.
 - Each cache stays within its size; the naive path never uses it; an unpinned WeasyPrint turns
   it off with one warning.
 """
@@ -34,7 +36,14 @@ from weasyprint.layout import preferred as weasy_preferred
 
 from docgen.packs import available_packs, load_pack
 from docgen.plan.viewmodel import DocumentSpec
-from docgen.render import glyph_cache, layout_cache, paragraph_cache, stream_cache, style_cache
+from docgen.render import (
+    glyph_cache,
+    layout_cache,
+    paragraph_cache,
+    stream_cache,
+    style_cache,
+    subset_cache,
+)
 from docgen.render.pdf import PdfRenderer
 from tests.render.test_fast_render import RUN_DATE, pack_specs
 
@@ -98,6 +107,7 @@ def test_mixed_documents_are_byte_identical_with_and_without_caches(fresh_cache:
     assert stats["paragraph_hits"] > 0, stats
     assert stats["glyph_hits"] > stats["glyph_misses"] > 0, stats
     assert stats["stream_hits"] > 0, stats  # font subsets and the output intent profile
+    assert stats["subset_hits"] > 0, stats
 
 
 # The same words in other styles and widths, one paragraph after the other: a cache keyed too
@@ -446,6 +456,7 @@ _BOUNDS = [
     ("MAX_STYLES", 40, "style_misses", "style_signatures", True),
     ("MAX_PARAGRAPHS", 30, "paragraph_misses", "paragraphs", False),
     ("MAX_GLYPH_LINES", 20, "glyph_misses", "glyph_lines", False),
+    ("MAX_SUBSETS", 1, "subset_misses", "subsets", False),
 ]
 
 
@@ -629,3 +640,32 @@ def test_page_style_key_without_declarations_is_caught(
     # Pages keyed by their parent alone: the first page's margins go to every page.
     monkeypatch.setattr(style_cache, "page_style_key", lambda key: ("page", key[:1]))
     assert _probe_differs(times=2, html=PAGES_HTML)
+
+
+def _glyph_sets_differ(fresh: Any) -> bool:
+    """Two documents with other letters in them, each twice: does any differ from its render
+    without the caches?"""
+    renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
+    spec = MIXED[0][1]
+    pages = [_html("<p>Abcdef ghij.</p>"), _html("<p>Xyzw QRS 0123.</p>")]
+    with layout_cache.switched_off():
+        without = [renderer.pdf_from_html(spec, html) for html in pages]
+    return any(
+        renderer.pdf_from_html(spec, html) != made
+        for html, made in zip(pages * 2, without * 2, strict=True)
+    )
+
+
+def test_font_subsets_are_reused_only_for_the_same_glyphs(fresh_cache: Any) -> None:
+    assert not _glyph_sets_differ(fresh_cache)
+    stats = layout_cache.cache_stats()
+    assert stats["subset_hits"] > 0 and stats["subset_misses"] >= 2, stats
+
+
+def test_a_subset_key_without_the_glyphs_would_be_caught(
+    fresh_cache: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        subset_cache, "subset_key", lambda address, font, to_unicode, hinting: (address,)
+    )
+    assert _glyph_sets_differ(fresh_cache)
