@@ -113,6 +113,7 @@ def petition_order(
     """The pack's proposed order, reciting the petitioner's motion; "Prepared by" the signer."""
     spec = viewmodel.order(pack, person, case, run_date)
     ctx = _context(pack, person, case, run_date, settings)
+    ctx["officers"] = spec.context["serve_officers"]  # as the State's order has them
     w = _wording(pack, "petition_order", ctx)
     view = dict(spec.context)
     role = pack.wording("petition_motion")["defendant_role"]

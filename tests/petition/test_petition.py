@@ -149,6 +149,11 @@ def test_pro_se_order_recites_the_petition_and_is_prepared_by_the_petitioner(pro
     assert "on the motion of Petitioner Dana R. Okafor, pro se, to vacate and expunge" in text
     assert "Prepared by: Dana R. Okafor, Petitioner, pro se" in text
     assert "is VACATED" in text
+    # Petitioner throughout, as in the recital: never "the defendant" in findings or orders.
+    assert "defendant" not in text.replace("Defendant/Petitioner", "").lower()
+    assert "Petitioner's age now and at the time of the offense" in text
+    assert "on Petitioner at the last known address, and on the chief legal officer" in text
+    assert "Corporation Counsel of the City of Chicago" in text  # the officers, as served
 
 
 def test_notice_of_filing_without_a_hearing_leaves_blanks(pro_se: Path) -> None:
