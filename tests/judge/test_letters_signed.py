@@ -62,10 +62,10 @@ def test_letters_only_for_signed_cases_with_the_signing_date(run_dir: Path) -> N
     assert result.cases_signed == 4 and result.cases_left_out == 2
     both = _text(folder / "IL-100001.pdf")
     assert "2004-CR-0012345" in both and "2009-MC1-204511" not in both
-    assert "on December 3, 2026 the judge signed the order" in both
+    assert "on December 3, 2026, the judge signed the order" in both
     assert "December 10, 2026" in both  # the letter's own date
     spanish = _text(folder / "IL-100002.pdf")
-    assert "el 3 de diciembre de 2026 el juez firmó" in spanish and "2011-CR-0456789" in spanish
+    assert "el 3 de diciembre de 2026, el juez firmó" in spanish and "2011-CR-0456789" in spanish
     first_letter = _text(run_dir / "letters" / "IL-100001.pdf")
     assert "has asked the court to clear" in first_letter  # the first letter is unchanged
 
