@@ -81,9 +81,24 @@ def _reusable_entries(
     return entries
 
 
-def _chunks(specs: Iterable[DocumentSpec], size: int) -> Iterator[list[DocumentSpec]]:
+# Documents a task carries at most, and chunks per worker the documents left are cut into.
+MAX_CHUNK = 50
+CHUNKS_PER_WORKER = 8
+
+
+def _chunks(
+    specs: Iterable[DocumentSpec], total: int, workers: int
+) -> Iterator[list[DocumentSpec]]:
+    """Chunks of at most MAX_CHUNK documents, smaller as the documents left run out: with chunks
+    of one size to the end, one worker could still have a whole chunk (37 documents, 2 s) to
+    render while the others had nothing left (measured: 600 documents on 2 workers took 21.2 s,
+    where one worker took 34.3)."""
     items = iter(specs)
-    while chunk := list(itertools.islice(items, size)):
+    left = total
+    while chunk := list(
+        itertools.islice(items, max(1, min(MAX_CHUNK, left // (workers * CHUNKS_PER_WORKER))))
+    ):
+        left -= len(chunk)
         yield chunk
 
 
@@ -165,7 +180,6 @@ def render_all(
     # per pool start on 2 cores). No effect once a fork server is running; a failed import
     # there is skipped and the worker imports as before.
     context.set_forkserver_preload([*_FORKSERVER_PRELOAD])
-    chunk_size = max(1, min(50, total // (workers * 8) or 1))
     window = workers * 4  # chunks in flight: memory stays bounded however many cases
     # A worker grows with what it renders (the renderers' caches): each pool renders at most
     # WORKER_DOCUMENTS per worker, then a fresh pool takes over (its workers fork from the fork
@@ -196,7 +210,7 @@ def render_all(
 
     given = 0  # documents given to the newest pool
     try:
-        for chunk in _chunks(to_render(), chunk_size):
+        for chunk in _chunks(to_render(), total, workers):
             if not pools or given >= pool_documents:
                 if pools:
                     pools[-1].shutdown(wait=False)  # it renders what it has, then its workers exit
