@@ -264,7 +264,9 @@ def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -
         "11361.9, subdivision (f)."
     ]
     failures: list[str] = []
-    content_failures(old_order, rules, "bulk-order", failures)
+    content_failures(
+        [*old_order, "Presiding Judge of the Superior Court"], rules, "bulk-order", failures
+    )
     assert failures == [
         "the text does not contain the direction to the Department of Justice to modify its "
         "records (H&S 11361.9(f))"
@@ -280,3 +282,39 @@ def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -
     reader = PdfReader(fixed_run / ORDER)
     flat = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "the Department of Justice shall modify the state summary criminal history" in flat
+
+
+@pytest.mark.parametrize(
+    "pack", ["ca-los-angeles", "ca-san-joaquin", "ca-sacramento", "ca-contra-costa"]
+)
+def test_the_bulk_order_is_for_the_presiding_judge(pack: str, tmp_path: Path) -> None:
+    """documents.md: one order for the whole of Exhibit A, on the presiding judge's signature
+    line. Los Angeles, San Joaquin, Sacramento and Contra Costa printed "Judge of the Superior
+    Court" under it (only San Francisco said "Presiding"); `docgen check` now fails such an order."""
+    from docgen.check.wording import content_failures
+
+    rules = rules_of(load_pack(pack))
+    order_text = [
+        "the Department of Justice shall modify the state summary criminal history information "
+        "database in accordance with this order. Dated: ______ Judge of the Superior Court"
+    ]
+    failures: list[str] = []
+    content_failures(order_text, rules, "bulk-order", failures)
+    assert failures == [
+        "the text does not contain the presiding judge's signature line (one order for every "
+        "conviction in Exhibit A)"
+    ]
+    run_dir = run_pipeline(
+        GOGEN_GOLDEN.get(pack, FIXTURES / f"golden-{pack.removeprefix('ca-')}.csv"),
+        tmp_path,
+        pack_name=pack,
+        input_format="gogen",
+        formats=("pdf",),
+    ).run_dir
+    lines = [
+        line.strip()
+        for page in PdfReader(run_dir / ORDER).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
+    assert "Presiding Judge of the Superior Court" in lines
+    assert check_cli(run_dir).exit_code == 0
