@@ -32,7 +32,7 @@ from lxml import etree
 from docgen.errors import PackError
 from docgen.packs import Pack
 from docgen.plan.viewmodel import DocumentSpec
-from docgen.render.docx_columns import fit_exhibit_columns
+from docgen.render.docx_columns import fit_case_column, fit_exhibit_columns
 from docgen.render.docx_package import normalise_docx, set_core_properties, zip_entries
 from docgen.render.docx_unbroken import keep_phrases_whole
 
@@ -162,6 +162,7 @@ def _finish_plain(
     doc = tpl.docx
     drop_blank_last_sections(doc.element.body)
     fit_exhibit_columns(doc.element.body, _exhibit_widths(spec), f"{spec.kind}.docx")
+    fit_case_column(doc.element.body)
     keep_phrases_whole(doc.element.body, spec.context.get("unbreakable", ()))
     word_lang = WORD_LANG.get(spec.lang, spec.lang)
     _set_language(doc, word_lang)
@@ -284,6 +285,7 @@ class _FastTemplate:
         root = etree.fromstring(self.root_xml)
         drop_blank_last_sections(tree)
         fit_exhibit_columns(tree, _exhibit_widths(spec), f"{spec.kind}.docx")
+        fit_case_column(tree)
         keep_phrases_whole(tree, context.get("unbreakable", ()))
         root.replace(root.find(qn("w:body")), tree)
         entries = dict(self.base)
