@@ -318,3 +318,57 @@ def test_the_bulk_order_is_for_the_presiding_judge(pack: str, tmp_path: Path) ->
     ]
     assert "Presiding Judge of the Superior Court" in lines
     assert check_cli(run_dir).exit_code == 0
+
+
+def test_a_per_case_order_says_what_each_relief_does() -> None:
+    """A per-case order ([bulk] orders = "per_case") granted "the relief stated" beside a table
+    whose cells say only "Reduce": to what, the clerk and the Department of Justice could not
+    read from it. It now says what each relief listed does, as the bulk order does, and `docgen
+    check` ([rules.required_wording.order]) fails an order that does not."""
+    from datetime import date
+
+    from docgen.check.wording import content_failures
+    from docgen.model import Case, Person
+    from docgen.plan import bulk
+    from tests.factories import charge_row
+
+    pack = load_pack("ca-sacramento")
+    rows = [
+        charge_row(row=2, case_number="04MI267244", statute="11359 HS", determination="reduce"),
+        charge_row(row=3, case_number="04MI267244", statute="11357(A) HS", determination="reduce"),
+    ]
+    case = Case("04MI267244", "", rows)
+    spec = bulk.case_order(pack, Person("P-1", rows[0], [case]), case, date(2026, 12, 1))
+    after = spec.context["wording"]["after_table"]
+    assert after[0] == (
+        'Each conviction marked "Reduce" is recalled and redesignated as a misdemeanor or, where '
+        "the law so provides, an infraction, under Health and Safety Code section 11361.8."
+    )
+    one = Case("04MI267244", "", rows[:1])
+    mixed = Case(
+        "04MI267244", "", [rows[0], rows[1].model_copy(update={"determination": "dismiss_seal"})]
+    )
+    assert (
+        bulk.case_order(pack, Person("P-1", rows[0], [one]), one, date(2026, 12, 1))
+        .context["wording"]["after_table"][0]
+        .startswith('The conviction marked "Reduce"')
+    )
+    both = bulk.case_order(pack, Person("P-1", rows[0], [mixed]), mixed, date(2026, 12, 1))
+    assert both.context["wording"]["after_table"][0].startswith(
+        'The conviction marked "Dismiss and seal" is recalled and dismissed, and its record is sealed'
+    )
+    rules = rules_of(pack)
+    doj = (
+        "Under Health and Safety Code section 11361.9, subdivision (f), the Department of Justice "
+        "shall modify the state summary criminal history information database in accordance"
+    )
+    old = ["IT IS ORDERED that the relief is granted. 11359 HS 01/13/2005 Reduce " + doj]
+    failures: list[str] = []
+    content_failures(old, rules, "order", failures)
+    assert failures == [
+        "the text does not contain what the relief granted does (recalled and dismissed and "
+        "sealed, or redesignated)"
+    ]
+    failures = []
+    content_failures([old[0] + " " + after[0]], rules, "order", failures)
+    assert failures == []
