@@ -73,12 +73,15 @@ def index_context(
     first = 1
     first_no = volume.first_no if volume is not None else 1
     for no, document in enumerate(documents, first_no):
+        # An order followed by its exhibit is signed before it, not on its last page.
+        signs_early = 0 < document.signature_page < document.pages
         entries.append(
             {
                 "no": no,
                 "key": document.key,
                 "name": document.name,
                 "pages": page_range(first, document.pages),
+                "sign_on": str(first + document.signature_page - 1) if signs_early else "",
             }
         )
         first += document.pages
@@ -90,6 +93,7 @@ def index_context(
         "date": run_date.isoformat(),
         "bulk": any(d.kind != "order" for d in documents),
         "fixed_signature": geometry.signature is not None,
+        "sign_before_exhibit": any(e["sign_on"] for e in entries),
         "denied_box": geometry.denied is not None,
         "volume": volume.heading if volume is not None else "",
     }
