@@ -271,3 +271,23 @@ def test_word_exhibit_has_the_packs_column_widths(kind: str) -> None:
         case_number = row.cells[1].text
         if case_number.startswith("STK"):
             assert exhibit_layout.text_width(case_number) <= case_column_pt
+
+
+@pytest.mark.parametrize("kind", ["bulk-motion", "bulk-order"])
+def test_word_caption_holds_the_plaintiff_on_one_line(kind: str) -> None:
+    """The Word caption's parties box was 3.5 in (252 pt) and "THE PEOPLE OF THE STATE OF
+    CALIFORNIA," is 252.3 pt: Word and LibreOffice put "CALIFORNIA," on a line of its own,
+    where the PDF (3.68 in) has one line. The box is as wide as the PDF's."""
+    from docx import Document
+
+    from docgen.render.docx import DocxRenderer
+
+    pack = load_pack("ca-los-angeles")
+    people = group_charges(_charges(2), "t").people
+    spec = next(s for s in bulk.bulk_specs(pack, people, RUN_DATE) if s.kind == kind)
+    document = Document(BytesIO(DocxRenderer(pack, RUN_DATE).render(spec)))
+    caption = document.tables[0]
+    plaintiff = caption.rows[0].cells[0].paragraphs[0].text
+    assert plaintiff == "THE PEOPLE OF THE STATE OF CALIFORNIA,"
+    parties_pt = caption.columns[0].width / 12700
+    assert exhibit_layout.text_width(plaintiff) < parties_pt
