@@ -4,6 +4,8 @@
   ("Dear LUKE," shouts; names are printed in the person's own case, docgen.plan.name_case);
 - `relief`: a letter that lists a relief (`when`) and not another (`unless`) must not use words
   (`forbid`) that say otherwise, e.g. "cleared"/"borre" where only a reduction was asked;
+- `forbidden`: name -> pattern no letter prints (a full date inside a sentence without the
+  comma after its year, "on December 3, 2026 the judge signed");
 - `required`: kind -> {name -> pattern} every letter of that kind holds (the date the
   agencies' days end, in a letter before or after signing; a denial letter has none);
 - `window_in`: every line of text on page 1 that lies across the window's left-right span is
@@ -59,6 +61,7 @@ class LetterRules(BaseModel):
     kinds: list[str]
     greeting: str
     relief: list[ReliefRule] = []
+    forbidden: dict[str, str] = {}  # name -> pattern no letter may print (a slip of style)
     required: dict[str, dict[str, str]] = {}  # kind -> {name -> pattern}
     window_in: Box | None = None
     clear_below_in: float = 0.25
@@ -157,6 +160,7 @@ def letter_failures(data: bytes, texts: list[str], rules: LetterRules, kind: str
         listed = re.search(rule.when, whole) and not (rule.unless and re.search(rule.unless, whole))
         if listed and re.search(rule.forbid, whole):
             failures.append(rule.what)
+    failures.extend(name for name, pattern in rules.forbidden.items() if re.search(pattern, whole))
     for name, pattern in rules.required.get(kind, {}).items():
         if not re.search(pattern, whole):
             failures.append(f"no {name}")

@@ -305,3 +305,46 @@ def test_word_letter_keeps_a_long_case_number_on_one_line() -> None:
     widths = [int(c.get(qn("w:w"))) / 20 for c in table.iter(qn("w:gridCol"))]
     assert widths[0] >= text_width(case, 12.0) + 8
     assert sum(widths) == (1.55 + 0.5 + 3.25 + 1.7) * 72  # the table keeps its width
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_california_signed_letter_puts_a_comma_after_the_year(lang: str) -> None:
+    """The letter after signing said "on December 3, 2026 the judge signed" ("el 3 de diciembre
+    de 2026 el juez firmó"), the slip `docgen check` already fails in a filing; it now has the
+    comma, and [rules.letters] forbidden fails a letter without it."""
+    from docgen.judge.letters_signed import _SignedWordingPack
+
+    pack = load_pack("ca-los-angeles")
+    person = _person([_row(2, "BA123456", "dismiss_seal", language=lang)])
+    signed_on = viewmodel.long_date(date(2026, 12, 3), lang)
+    wording = _SignedWordingPack(pack, {"signed_on": signed_on, "signed_dates": [signed_on]})
+    spec = viewmodel.letter(
+        wording,  # type: ignore[arg-type]
+        person,
+        person.cases,
+        RUN_DATE,
+        period_start=date(2026, 12, 3),
+    )
+    expected = {
+        "en": "on December 3, 2026, the judge signed",
+        "es": "el 3 de diciembre de 2026, el juez firmó",
+    }
+    assert expected[lang] in spec.context["main_point"]
+    pdf = PdfRenderer(pack, RUN_DATE).render(spec)
+    rules = rules_of(pack).letters
+    assert rules is not None
+    assert letter_failures(pdf, [_text(pdf)], rules, "letter-signed") == []
+    old = {
+        "en": "on December 3, 2026 the judge signed",
+        "es": "el 3 de diciembre de 2026 el juez firmó",
+    }
+    slipped = _text(pdf).replace(expected[lang], old[lang])
+    assert expected[lang] not in slipped
+    failures = letter_failures(pdf, [slipped], rules, "letter-signed")
+    assert any(f.startswith("a date in a sentence without the comma") for f in failures), failures
+    # Two dates joined by "and" / "y" are no slip before the "and".
+    joined = {
+        "en": "on December 3, 2026 and December 9, 2026, the judge",
+        "es": "el 3 de diciembre de 2026 y el 9 de diciembre de 2026, el juez",
+    }
+    assert letter_failures(pdf, [_text(pdf) + " " + joined[lang]], rules, "letter-signed") == []
