@@ -228,7 +228,8 @@ def test_the_order_carries_every_exhibit_row(fixed_run: Path) -> None:
     data = (fixed_run / ORDER).read_bytes()
     assert check_pdf(data, rules, "bulk-order", exhibit_rows=30) == []
     assert check_pdf(data, rules, "bulk-order", exhibit_rows=31) == [
-        "Exhibit A's row bookmarks cover 30 rows; the file holds 31"
+        "Exhibit A's row bookmarks cover 30 rows; the file holds 31",
+        "the text says Exhibit A lists 30 conviction(s); it lists 31",  # [rules.exhibit_counts]
     ]
 
 
@@ -372,3 +373,37 @@ def test_a_per_case_order_says_what_each_relief_does() -> None:
     failures = []
     content_failures([old[0] + " " + after[0]], rules, "order", failures)
     assert failures == []
+
+
+def test_the_counts_stated_are_exhibit_as(fixed_run: Path) -> None:
+    """The motion's and the order's counts ("each of the 30 convictions listed in Exhibit A",
+    "Each of the 26 convictions marked "Dismiss and seal"") are checked against Exhibit A's rows
+    and relief cells ([rules.exhibit_counts]): a real run passes, a doctored count fails."""
+    from docgen.check.content import exhibit_count_failures
+
+    rules = rules_of(load_pack("ca-los-angeles"))
+    assert rules.exhibit_counts is not None
+    for name, kind in ((MOTION, "bulk-motion"), (ORDER, "bulk-order")):
+        assert check_pdf((fixed_run / name).read_bytes(), rules, kind, exhibit_rows=30) == []
+    body = (
+        "move this Court to recall each of the 3 convictions listed in Exhibit A. For each of "
+        'the 2 convictions marked "Dismiss and seal" in Exhibit A, ... For the conviction '
+        'marked "Reduce", ...'
+    )
+    exhibit = (
+        "No. Case Number Name Date of\nBirth Code Section Disposition\nDate Relief\n"
+        "1 BA1 DOE, JANE 01/01/1970 11357(A) HS 01/01/2000 Dismiss and seal\n"
+        "2 BA2 LONG-\nNAME, JOHN 01/01/1971 11359 HS 01/01/2001 Reduce\n"
+        "3 BA3 ROE, RAY 01/01/1972 11358 HS 01/01/2002 Dismiss and seal"
+    )
+    failures: list[str] = []
+    exhibit_count_failures([body, exhibit], [False, True], 3, rules.exhibit_counts, failures)
+    assert failures == []
+    wrong = body.replace("the 2 convictions", "the 3 convictions").replace(
+        "the 3 convictions listed", "the 4 convictions listed"
+    )
+    exhibit_count_failures([wrong, exhibit], [False, True], 3, rules.exhibit_counts, failures)
+    assert failures == [
+        "the text says Exhibit A lists 4 conviction(s); it lists 3",
+        'the text says 3 conviction(s) are marked "Dismiss and seal"; Exhibit A marks 2',
+    ]
