@@ -89,6 +89,19 @@ class GroundRule(BaseModel):
     classes: dict[str, str] = {}
 
 
+class ExhibitCountRule(BaseModel):
+    """`[rules.exhibit_counts]`: the counts a bulk motion or order states agree with its Exhibit A.
+    `total`: patterns of the sentence giving the number of convictions listed (group `count`;
+    none: one); `marked`: the pattern of a sentence about the convictions marked with a relief
+    (groups `count`, or none for one, and `label`); `labels`: the exhibit's relief cells."""
+
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str]
+    total: list[str] = []
+    marked: str = ""
+    labels: list[str] = []
+
+
 class FilingRules(BaseModel):
     """The schema of a pack's `[rules]` table."""
 
@@ -124,6 +137,7 @@ class FilingRules(BaseModel):
     exhibit_in: list[str] = []
     consecutive_page_numbers: list[str] = []
     signature: SignatureRule | None = None
+    exhibit_counts: ExhibitCountRule | None = None
     # A line introducing what follows (a pattern, e.g. ":$"): it never ends a page (content.py).
     lead_in: str | None = None
     # The notification letters (docgen.check.letters): salutation, relief words, the agencies'

@@ -128,7 +128,9 @@ def pleading_document(title_hint: str):
     p.runs[0].bold = True
     base.tag(doc, "{%p endfor %}")
     line(doc)
-    t = base.table(doc, 1, [3.5, TEXT_WIDTH - 3.5], borders=False, caption="Caption")
+    # The parties box as wide as the PDF's (55 % of the text and its 12 pt padding, 3.68 in):
+    # at 3.5 in "THE PEOPLE OF THE STATE OF CALIFORNIA," (252.3 pt) broke before its last word.
+    t = base.table(doc, 1, [3.7, TEXT_WIDTH - 3.7], borders=False, caption="Caption")
     left, right = t.rows[0].cells
     base._borders(
         left._tc.get_or_add_tcPr(), "w:tcBorders", {"right": "single", "bottom": "single"}

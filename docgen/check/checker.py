@@ -35,6 +35,7 @@ import pypdf
 
 from docgen.check.content import (
     court_text_failures,
+    exhibit_count_failures,
     exhibit_failures,
     is_continuation,
     must_carry_exhibit,
@@ -121,6 +122,7 @@ def check_run(run_dir: Path) -> CheckReport:
                     case_label,
                     continued=is_continuation(entry["path"]),
                     court_line=court_line,
+                    whole_exhibit="-vol-" not in entry["path"],
                     exhibit_rows=(
                         len(entry.get("rows") or [])
                         if must_carry_exhibit(pack, rules, entry["kind"])
@@ -204,11 +206,13 @@ def check_pdf(
     continued: bool = False,
     exhibit_rows: int | None = None,
     court_line: str | None = None,
+    whole_exhibit: bool = True,
 ) -> list[str]:
     """Every rule `data` breaks, as readable lines (empty when it passes). `continued`: a later
     volume (its page numbers run on from the one before); `exhibit_rows`: the rows the manifest
     says the file's exhibit covers, when the kind must carry its exhibit; `court_line`: the
-    court's first caption line, to check the text layer's reading order against."""
+    court's first caption line, to check the text layer's reading order against;
+    `whole_exhibit`: the file holds all of its exhibit (not one volume of a split one)."""
 
     failures: list[str] = []
     if len(data) > rules.max_bytes:
@@ -242,6 +246,11 @@ def check_pdf(
     _forbidden(texts, rules, failures)
     content_failures(texts, rules, kind, failures, continued=continued)
     court_text_failures(texts, footers, rules, kind, failures, continued=continued)
+    counts = rules.exhibit_counts
+    if counts and kind in counts.documents and exhibit_rows is not None and whole_exhibit:
+        exhibit_count_failures(
+            texts, [not main for _, main in layouts], exhibit_rows, counts, failures
+        )
     if rules.case_number_on_every_page and case_label:
         _case_number_failures(texts, case_label, failures)
     ink_failures(data, rules, layouts, kind, failures)

@@ -11,6 +11,9 @@
   signer a long certificate of service once pushed onto a page of its own).
 - `lead_in`: no page but the last ends with a line introducing what follows ("IT IS HEREBY
   ORDERED:"), its items or table on the next page.
+- `exhibit_counts`: the number of convictions a bulk motion or order says Exhibit A lists, and
+  the number it says are marked with each relief, are the exhibit's (its rows, and its rows
+  ending in that relief), in a file that holds the whole exhibit (not a volume of a split one).
 
 What the text must and must not say is one table, checked by docgen.check.wording.
 
@@ -22,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from docgen.filing_rules import FilingRules, SignatureRule
+from docgen.filing_rules import ExhibitCountRule, FilingRules, SignatureRule
 from docgen.packs import Pack
 from docgen.plural import counted
 from docgen.render.exhibit_layout import bulk_settings
@@ -170,3 +173,47 @@ def _only_footer(line: str, footer: list[str]) -> bool:
     for run in footer:
         rest = rest.replace(run, "")
     return bool(footer) and not rest.strip()
+
+
+def exhibit_count_failures(
+    texts: list[str],
+    exhibit_pages: list[bool],
+    rows: int,
+    rule: ExhibitCountRule,
+    failures: list[str],
+) -> None:
+    """The counts the document's own pages state against Exhibit A's `rows` and relief cells
+    (`exhibit_pages`: per page, whether it is an exhibit page)."""
+    stated = " ".join(
+        " ".join(t.split()) for t, x in zip(texts, exhibit_pages, strict=True) if not x
+    )
+    listed: dict[str, int] = {}
+    for text, is_exhibit in zip(texts, exhibit_pages, strict=True):
+        if not is_exhibit:
+            continue
+        for line in text.splitlines():
+            line = line.strip()
+            for label in rule.labels:
+                if line.endswith(f" {label}"):
+                    listed[label] = listed.get(label, 0) + 1
+    for pattern in rule.total:
+        for found in re.finditer(pattern, stated):
+            count = _count(found)
+            if count != rows:
+                failures.append(
+                    f"the text says Exhibit A lists {count:,} conviction(s); it lists {rows:,}"
+                )
+    if rule.marked:
+        for found in re.finditer(rule.marked, stated):
+            label, count = found["label"], _count(found)
+            if label in rule.labels and count != listed.get(label, 0):
+                failures.append(
+                    f'the text says {count:,} conviction(s) are marked "{label}"; Exhibit A '
+                    f"marks {listed.get(label, 0):,}"
+                )
+
+
+def _count(found: re.Match[str]) -> int:
+    """A pattern's `count` group as a number, or 1 where the sentence names one conviction."""
+    value = found.groupdict().get("count")
+    return int(value.replace(",", "")) if value else 1

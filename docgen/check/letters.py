@@ -4,6 +4,9 @@
   ("Dear LUKE," shouts; names are printed in the person's own case, docgen.plan.name_case);
 - `relief`: a letter that lists a relief (`when`) and not another (`unless`) must not use words
   (`forbid`) that say otherwise, e.g. "cleared"/"borre" where only a reduction was asked;
+- `forbidden`: name -> pattern no letter of the pack prints (a full date inside a sentence
+  without the comma after its year, "on December 3, 2026 the judge signed"; a Will County letter
+  speaking of "the orders": one bulk order covers every case);
 - `required`: kind -> {name -> pattern} every letter of that kind holds (the date the
   agencies' days end, in a letter before or after signing; a denial letter has none);
 - `window_in`: every line of text on page 1 that lies across the window's left-right span is
@@ -18,8 +21,6 @@
   conviction", "la condena quedará anulada"), which a letter about several convictions (one
   case may hold several; the manifest's rows) never prints.
 
-- `forbidden`: name -> pattern no letter of the pack prints (a Will County letter never speaks
-  of "the orders": one bulk order covers every case);
 - `broken_across_lines`: name -> pattern of a phrase split by a line break (matched on each
   page's text with its lines), e.g. a telephone number "(312)" / "738-2452".
 
@@ -69,6 +70,7 @@ class LetterRules(BaseModel):
     kinds: list[str]
     greeting: str
     relief: list[ReliefRule] = []
+    forbidden: dict[str, str] = {}  # name -> pattern no letter may print (a slip of style)
     required: dict[str, dict[str, str]] = {}  # kind -> {name -> pattern}
     window_in: Box | None = None
     clear_below_in: float = 0.25
@@ -81,7 +83,6 @@ class LetterRules(BaseModel):
     # name -> pattern of a phrase broken across two lines (a "\n" in it), e.g. a telephone
     # number: "(312)" at a line's end and "738-2452" on the next is misdialled.
     broken_across_lines: dict[str, str] = {}
-    forbidden: dict[str, str] = {}  # name -> pattern no letter prints (e.g. "the orders")
 
 
 def _lines(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
@@ -177,6 +178,7 @@ def letter_failures(
         listed = re.search(rule.when, whole) and not (rule.unless and re.search(rule.unless, whole))
         if listed and re.search(rule.forbid, whole):
             failures.append(rule.what)
+    failures.extend(name for name, pattern in rules.forbidden.items() if re.search(pattern, whole))
     for name, pattern in rules.required.get(kind, {}).items():
         if not re.search(pattern, whole):
             failures.append(f"no {name}")
@@ -186,7 +188,6 @@ def letter_failures(
             for name, pattern in rules.one_conviction_wording.items()
             if re.search(pattern, whole)
         )
-    failures.extend(name for name, pattern in rules.forbidden.items() if re.search(pattern, whole))
     for name, pattern in rules.broken_across_lines.items():
         failures.extend(
             f"page {number}: {name} broken across two lines"

@@ -317,6 +317,9 @@ class Maker:
             det = case_det
             if charges > 1 and rng.random() < 0.1:
                 det = rng.choices(choices, weights=det_weights)[0]
+            reasons = self.outcomes[det].reasons_for(statute, offense_class, disposition)
+            if not reasons:  # e.g. "reduce" drawn for an infraction: one that fits the charge
+                det, reasons = self._fitting(statute, offense_class, disposition, det)
             row = {k: v for k, v in person.items() if not k.startswith("_")}
             row.update(
                 {
@@ -331,11 +334,28 @@ class Maker:
                     "disposition": disposition_text,
                     "disposition_date": disposition.isoformat(),
                     "determination": det,
-                    "reason": rng.choice(self.outcomes[det].reasons),
+                    "reason": rng.choice(reasons),
                 }
             )
             rows.append({col: row.get(col, "") for col in ALL_COLUMNS})
         return rows
+
+    def _fitting(
+        self, statute: str, offense_class: str, disposed: date, drawn: str
+    ) -> tuple[str, list[str]]:
+        """A determination, weighted, among those with a reason that fits the charge, and those
+        reasons (`drawn` with every reason when none fits)."""
+        fitting = {
+            name: outcome.reasons_for(statute, offense_class, disposed)
+            for name, outcome in self.outcomes.items()
+        }
+        names = [name for name, reasons in fitting.items() if reasons]
+        if not names:
+            every = self.outcomes[drawn].reasons
+            return drawn, [r if isinstance(r, str) else r.text for r in every]
+        weights = [self.outcomes[name].weight for name in names]
+        name = self.rng.choices(names, weights=weights)[0]
+        return name, fitting[name]
 
 
 def synth_rows(cases: int, seed: int, synth: SynthData | None = None) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ Reasons never quote the cell (docgen.plan.validate's rule): they say what the pa
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -61,13 +62,41 @@ class SynthCharge(BaseModel):
     felony: SynthFelony | None = None
 
 
+class SynthReason(BaseModel):
+    """A reason that fits only some charges: a code section matching `statutes` (a regular
+    expression), of one of `classes`, disposed of after `disposed_after`. A fictional row is
+    given a determination only with a reason that fits it, so the synthetic rows never say
+    "reduce" of an infraction or "Other H&S 11357 subdivision" of an 11359 conviction."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    statutes: str = ""
+    classes: list[str] = []
+    disposed_after: date | None = None
+
+    def fits(self, statute: str, offense_class: str, disposed: date) -> bool:
+        return (
+            (not self.statutes or re.search(self.statutes, statute) is not None)
+            and (not self.classes or offense_class in self.classes)
+            and (self.disposed_after is None or disposed > self.disposed_after)
+        )
+
+
 class SynthOutcome(BaseModel):
     """A determination of the fictional rows (`[accepts.synth.determinations.<name>]`): how often
-    it is drawn and the reasons given for it."""
+    it is drawn and the reasons given for it (a plain reason fits every charge)."""
 
     model_config = ConfigDict(extra="forbid")
     weight: int = Field(ge=1)
-    reasons: list[str] = Field(min_length=1)
+    reasons: list[str | SynthReason] = Field(min_length=1)
+
+    def reasons_for(self, statute: str, offense_class: str, disposed: date) -> list[str]:
+        """The reasons that fit the charge (none: the determination does not fit it)."""
+        return [
+            r if isinstance(r, str) else r.text
+            for r in self.reasons
+            if isinstance(r, str) or r.fits(statute, offense_class, disposed)
+        ]
 
 
 class SynthData(BaseModel):

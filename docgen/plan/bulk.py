@@ -236,6 +236,8 @@ def bulk_specs(pack: Pack, people: list[Person], run_date: date) -> list[Documen
                 "title": w.get("exhibit_title", exhibit_wording["title"]),
                 "cover": w.get("exhibit_cover", exhibit_wording["cover"]),
                 "headers": list(settings["exhibit_headers"]),
+                # The Word table's columns (docgen.render.docx_columns), as the PDF's.
+                "column_widths_in": list(settings["exhibit_column_widths_in"]),
                 "attached": kind == "bulk-motion" or attach_to_order,
             },
         }

@@ -321,16 +321,18 @@ def letter(
     for case in cases:
         charges = case.charges_with(eligible)
         rows.extend(c.row for c in charges)
-        offenses = sorted(
-            {_plain_offense(pack, c.statute, c.offense_description, lang) for c in charges}
-        )
-        years = sorted({str(c.disposition_date.year) for c in charges})
-        row = [case.case_number, case.court or pack.config.court["name"]]
-        row += [", ".join(years), "; ".join(offenses)]
-        # What was asked for each conviction, in the letter's words ("Reduce to a misdemeanor").
-        kinds = sorted({c.determination for c in charges})
-        row.append("; ".join(relief_names[k] for k in kinds))
-        case_rows.append(row)
+        # One row per relief asked in the case, so each offense stands beside its own relief
+        # ("Dismiss and seal" / "Reduce to a misdemeanor"), never two lists side by side that
+        # the reader cannot pair up.
+        for kind in sorted({c.determination for c in charges}):
+            asked = [c for c in charges if c.determination == kind]
+            offenses = sorted(
+                {_plain_offense(pack, c.statute, c.offense_description, lang) for c in asked}
+            )
+            years = sorted({str(c.disposition_date.year) for c in asked})
+            row = [case.case_number, case.court or pack.config.court["name"]]
+            row += [", ".join(years), "; ".join(offenses), relief_names[kind]]
+            case_rows.append(row)
     columns = ["case", "court", "year", "offense", "relief"]
     if one_court:
         columns.remove("court")
@@ -375,7 +377,8 @@ def letter(
             "court_column": not one_court,  # case, court, year, offense, relief; else no court
         },
         "meaning_title": w["meaning_title"],
-        "meaning": w["meaning"],
+        # An item the wording leaves empty (about a relief this letter does not ask) is left out.
+        "meaning": [item for item in w["meaning"] if item.strip()],
         "check_title": w["check_title"],
         "check": w["check"],
         "contact_title": w["contact_title"],

@@ -32,6 +32,7 @@ from lxml import etree
 from docgen.errors import PackError
 from docgen.packs import Pack
 from docgen.plan.viewmodel import DocumentSpec
+from docgen.render.docx_columns import fit_case_column, fit_exhibit_columns
 from docgen.render.docx_package import normalise_docx, set_core_properties, zip_entries
 from docgen.render.docx_unbroken import keep_phrases_whole
 
@@ -160,6 +161,8 @@ def _finish_plain(
         raise PackError(f"{where}: template cannot be rendered: {exc}") from None
     doc = tpl.docx
     drop_blank_last_sections(doc.element.body)
+    fit_exhibit_columns(doc.element.body, _exhibit_widths(spec), f"{spec.kind}.docx")
+    fit_case_column(doc.element.body)
     keep_phrases_whole(doc.element.body, spec.context.get("unbreakable", ()))
     word_lang = WORD_LANG.get(spec.lang, spec.lang)
     _set_language(doc, word_lang)
@@ -281,6 +284,8 @@ class _FastTemplate:
             elt.attrib["id"] = str(docpr_id)
         root = etree.fromstring(self.root_xml)
         drop_blank_last_sections(tree)
+        fit_exhibit_columns(tree, _exhibit_widths(spec), f"{spec.kind}.docx")
+        fit_case_column(tree)
         keep_phrases_whole(tree, context.get("unbreakable", ()))
         root.replace(root.find(qn("w:body")), tree)
         entries = dict(self.base)
@@ -294,6 +299,15 @@ class _FastTemplate:
         set_core_properties(core, spec.title, word_lang, stamp)
         entries[self.core_name] = serialize_part_xml(core)
         return zip_entries(entries)
+
+
+def _exhibit_widths(spec: DocumentSpec) -> list[float] | None:
+    """The pack's exhibit column widths a bulk document's view carries (None elsewhere)."""
+    exhibit = spec.context.get("exhibit")
+    if not isinstance(exhibit, dict) or not exhibit.get("attached"):
+        return None
+    widths = exhibit.get("column_widths_in")
+    return [float(w) for w in widths] if widths else None
 
 
 def drop_blank_last_sections(body: Any) -> None:

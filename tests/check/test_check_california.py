@@ -228,7 +228,8 @@ def test_the_order_carries_every_exhibit_row(fixed_run: Path) -> None:
     data = (fixed_run / ORDER).read_bytes()
     assert check_pdf(data, rules, "bulk-order", exhibit_rows=30) == []
     assert check_pdf(data, rules, "bulk-order", exhibit_rows=31) == [
-        "Exhibit A's row bookmarks cover 30 rows; the file holds 31"
+        "Exhibit A's row bookmarks cover 30 rows; the file holds 31",
+        "the text says Exhibit A lists 30 conviction(s); it lists 31",  # [rules.exhibit_counts]
     ]
 
 
@@ -264,7 +265,9 @@ def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -
         "11361.9, subdivision (f)."
     ]
     failures: list[str] = []
-    content_failures(old_order, rules, "bulk-order", failures)
+    content_failures(
+        [*old_order, "Presiding Judge of the Superior Court"], rules, "bulk-order", failures
+    )
     assert failures == [
         "the text does not contain the direction to the Department of Justice to modify its "
         "records (H&S 11361.9(f))"
@@ -280,3 +283,127 @@ def test_the_order_must_direct_the_doj_and_print_no_raw_codes(fixed_run: Path) -
     reader = PdfReader(fixed_run / ORDER)
     flat = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "the Department of Justice shall modify the state summary criminal history" in flat
+
+
+@pytest.mark.parametrize(
+    "pack", ["ca-los-angeles", "ca-san-joaquin", "ca-sacramento", "ca-contra-costa"]
+)
+def test_the_bulk_order_is_for_the_presiding_judge(pack: str, tmp_path: Path) -> None:
+    """documents.md: one order for the whole of Exhibit A, on the presiding judge's signature
+    line. Los Angeles, San Joaquin, Sacramento and Contra Costa printed "Judge of the Superior
+    Court" under it (only San Francisco said "Presiding"); `docgen check` now fails such an order."""
+    from docgen.check.wording import content_failures
+
+    rules = rules_of(load_pack(pack))
+    order_text = [
+        "the Department of Justice shall modify the state summary criminal history information "
+        "database in accordance with this order. Dated: ______ Judge of the Superior Court"
+    ]
+    failures: list[str] = []
+    content_failures(order_text, rules, "bulk-order", failures)
+    assert failures == [
+        "the text does not contain the presiding judge's signature line (one order for every "
+        "conviction in Exhibit A)"
+    ]
+    run_dir = run_pipeline(
+        GOGEN_GOLDEN.get(pack, FIXTURES / f"golden-{pack.removeprefix('ca-')}.csv"),
+        tmp_path,
+        pack_name=pack,
+        input_format="gogen",
+        formats=("pdf",),
+    ).run_dir
+    lines = [
+        line.strip()
+        for page in PdfReader(run_dir / ORDER).pages
+        for line in (page.extract_text() or "").splitlines()
+    ]
+    assert "Presiding Judge of the Superior Court" in lines
+    assert check_cli(run_dir).exit_code == 0
+
+
+def test_a_per_case_order_says_what_each_relief_does() -> None:
+    """A per-case order ([bulk] orders = "per_case") granted "the relief stated" beside a table
+    whose cells say only "Reduce": to what, the clerk and the Department of Justice could not
+    read from it. It now says what each relief listed does, as the bulk order does, and `docgen
+    check` ([rules.required_wording.order]) fails an order that does not."""
+    from datetime import date
+
+    from docgen.check.wording import content_failures
+    from docgen.model import Case, Person
+    from docgen.plan import bulk
+    from tests.factories import charge_row
+
+    pack = load_pack("ca-sacramento")
+    rows = [
+        charge_row(row=2, case_number="04MI267244", statute="11359 HS", determination="reduce"),
+        charge_row(row=3, case_number="04MI267244", statute="11357(A) HS", determination="reduce"),
+    ]
+    case = Case("04MI267244", "", rows)
+    spec = bulk.case_order(pack, Person("P-1", rows[0], [case]), case, date(2026, 12, 1))
+    after = spec.context["wording"]["after_table"]
+    assert after[0] == (
+        'Each conviction marked "Reduce" is recalled and redesignated as a misdemeanor or, where '
+        "the law so provides, an infraction, under Health and Safety Code section 11361.8."
+    )
+    one = Case("04MI267244", "", rows[:1])
+    mixed = Case(
+        "04MI267244", "", [rows[0], rows[1].model_copy(update={"determination": "dismiss_seal"})]
+    )
+    assert (
+        bulk.case_order(pack, Person("P-1", rows[0], [one]), one, date(2026, 12, 1))
+        .context["wording"]["after_table"][0]
+        .startswith('The conviction marked "Reduce"')
+    )
+    both = bulk.case_order(pack, Person("P-1", rows[0], [mixed]), mixed, date(2026, 12, 1))
+    assert both.context["wording"]["after_table"][0].startswith(
+        'The conviction marked "Dismiss and seal" is recalled and dismissed, and its record is sealed'
+    )
+    rules = rules_of(pack)
+    doj = (
+        "Under Health and Safety Code section 11361.9, subdivision (f), the Department of Justice "
+        "shall modify the state summary criminal history information database in accordance"
+    )
+    old = ["IT IS ORDERED that the relief is granted. 11359 HS 01/13/2005 Reduce " + doj]
+    failures: list[str] = []
+    content_failures(old, rules, "order", failures)
+    assert failures == [
+        "the text does not contain what the relief granted does (recalled and dismissed and "
+        "sealed, or redesignated)"
+    ]
+    failures = []
+    content_failures([old[0] + " " + after[0]], rules, "order", failures)
+    assert failures == []
+
+
+def test_the_counts_stated_are_exhibit_as(fixed_run: Path) -> None:
+    """The motion's and the order's counts ("each of the 30 convictions listed in Exhibit A",
+    "Each of the 26 convictions marked "Dismiss and seal"") are checked against Exhibit A's rows
+    and relief cells ([rules.exhibit_counts]): a real run passes, a doctored count fails."""
+    from docgen.check.content import exhibit_count_failures
+
+    rules = rules_of(load_pack("ca-los-angeles"))
+    assert rules.exhibit_counts is not None
+    for name, kind in ((MOTION, "bulk-motion"), (ORDER, "bulk-order")):
+        assert check_pdf((fixed_run / name).read_bytes(), rules, kind, exhibit_rows=30) == []
+    body = (
+        "move this Court to recall each of the 3 convictions listed in Exhibit A. For each of "
+        'the 2 convictions marked "Dismiss and seal" in Exhibit A, ... For the conviction '
+        'marked "Reduce", ...'
+    )
+    exhibit = (
+        "No. Case Number Name Date of\nBirth Code Section Disposition\nDate Relief\n"
+        "1 BA1 DOE, JANE 01/01/1970 11357(A) HS 01/01/2000 Dismiss and seal\n"
+        "2 BA2 LONG-\nNAME, JOHN 01/01/1971 11359 HS 01/01/2001 Reduce\n"
+        "3 BA3 ROE, RAY 01/01/1972 11358 HS 01/01/2002 Dismiss and seal"
+    )
+    failures: list[str] = []
+    exhibit_count_failures([body, exhibit], [False, True], 3, rules.exhibit_counts, failures)
+    assert failures == []
+    wrong = body.replace("the 2 convictions", "the 3 convictions").replace(
+        "the 3 convictions listed", "the 4 convictions listed"
+    )
+    exhibit_count_failures([wrong, exhibit], [False, True], 3, rules.exhibit_counts, failures)
+    assert failures == [
+        "the text says Exhibit A lists 4 conviction(s); it lists 3",
+        'the text says 3 conviction(s) are marked "Dismiss and seal"; Exhibit A marks 2',
+    ]

@@ -203,3 +203,148 @@ def test_illinois_letter_for_several_cases_speaks_in_the_plural() -> None:
     assert "these arrests and convictions" in meaning
     assert "your 2 cannabis cases" in view["main_point"]
     assert view["cases_intro"].startswith("These are the cases")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_california_case_asking_two_reliefs_pairs_each_offense_with_its_relief(lang: str) -> None:
+    """One case, three convictions: possession for sale dismissed, possession and transport
+    reduced. The letter used to print one row, 'cannabis possession; possessing cannabis for
+    sale; selling or transporting cannabis' beside 'Dismiss and seal; Reduce to a misdemeanor',
+    which a reader pairs wrongly, and called the three convictions 'your cannabis conviction'."""
+    pack = load_pack("ca-los-angeles")
+    person = _person(
+        [
+            _row(2, "BA038701", "reduce", statute="11360(A) HS", language=lang),
+            _row(3, "BA038701", "dismiss_seal", statute="11359 HS", language=lang),
+            _row(4, "BA038701", "reduce", statute="11357(B) HS", language=lang),
+        ]
+    )
+    view = viewmodel.letter(pack, person, person.cases, RUN_DATE).context
+    offenses = {
+        "en": (
+            "possessing cannabis for sale",
+            "cannabis possession; selling or transporting cannabis",
+        ),
+        "es": (
+            "posesión de cannabis para la venta",
+            "posesión de cannabis; venta o transporte de cannabis",
+        ),
+    }[lang]
+    reliefs = {
+        "en": ("Dismiss and seal", "Reduce to a misdemeanor"),
+        "es": ("Anular y sellar", "Reducir a delito menor"),
+    }[lang]
+    assert view["cases"]["rows"] == [
+        ["BA038701", "2012", offenses[0], reliefs[0]],
+        ["BA038701", "2012", offenses[1], reliefs[1]],
+    ]
+    plural = (
+        "your cannabis convictions under" if lang == "en" else "sus condenas por cannabis según"
+    )
+    assert plural in view["main_point"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("asked", ["reduce", "dismiss_seal"])
+def test_california_letter_speaks_only_of_the_relief_it_asks(lang: str, asked: str) -> None:
+    """A reduction-only letter said 'a conviction marked for dismissal is dismissed and sealed'
+    and 'A dismissed conviction no longer counts against you'; a dismissal-only one spoke of
+    'a felony marked for reduction'. Each now says what its own relief does, and `docgen check`
+    ([rules.letters] relief) fails a letter that speaks of the other."""
+    pack = load_pack("ca-los-angeles")
+    person = _person([_row(2, "BA123456", asked, language=lang)])
+    spec = viewmodel.letter(pack, person, person.cases, RUN_DATE)
+    meaning = " ".join(spec.context["meaning"])
+    other = {
+        ("reduce", "en"): "dismiss",
+        ("reduce", "es"): "anulad",
+        ("dismiss_seal", "en"): "reduc",
+        ("dismiss_seal", "es"): "reduc",
+    }[(asked, lang)]
+    assert other not in meaning.lower()
+    assert all(item.strip() for item in spec.context["meaning"])
+    pdf = PdfRenderer(pack, RUN_DATE).render(spec)
+    rules = rules_of(pack).letters
+    assert rules is not None
+    assert letter_failures(pdf, [_text(pdf)], rules, "letter") == []
+    old = {
+        "en": "a conviction marked for dismissal is dismissed and sealed, and a felony marked "
+        "for reduction becomes a misdemeanor or an infraction.",
+        "es": "una condena marcada para anular quedará anulada y sellada, y un delito grave "
+        "marcado para reducir pasará a ser un delito menor o una infracción.",
+    }[lang]
+    failures = letter_failures(pdf, [_text(pdf) + " " + old], rules, "letter")
+    assert any(f.startswith("the letter speaks of a") for f in failures), failures
+
+
+def test_word_letter_keeps_a_long_case_number_on_one_line() -> None:
+    """San Joaquin's 'STK-CR-FE-2016-0001234' (1.88 in) broke after '2016-' in the Word letter's
+    1.55 in case column (the PDF's pack.css widens it): the Word table's case column now takes
+    the width its longest number needs from the offense column."""
+    import io
+    import zipfile
+
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    from docgen.render.docx import DocxRenderer
+    from docgen.render.exhibit_layout import text_width
+
+    pack = load_pack("ca-san-joaquin")
+    case = "STK-CR-FE-2016-0001234"
+    person = _person([_row(2, case, "dismiss_seal", city="Stockton")])
+    spec = viewmodel.letter(pack, person, person.cases, RUN_DATE)
+    data = DocxRenderer(pack, RUN_DATE).render(spec)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    table = next(
+        t
+        for t in root.iter(qn("w:tbl"))
+        if t.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}").get(qn("w:val")) == "Cases"
+    )
+    widths = [int(c.get(qn("w:w"))) / 20 for c in table.iter(qn("w:gridCol"))]
+    assert widths[0] >= text_width(case, 12.0) + 8
+    assert sum(widths) == (1.55 + 0.5 + 3.25 + 1.7) * 72  # the table keeps its width
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_california_signed_letter_puts_a_comma_after_the_year(lang: str) -> None:
+    """The letter after signing said "on December 3, 2026 the judge signed" ("el 3 de diciembre
+    de 2026 el juez firmó"), the slip `docgen check` already fails in a filing; it now has the
+    comma, and [rules.letters] forbidden fails a letter without it."""
+    from docgen.judge.letters_signed import _SignedWordingPack
+
+    pack = load_pack("ca-los-angeles")
+    person = _person([_row(2, "BA123456", "dismiss_seal", language=lang)])
+    signed_on = viewmodel.long_date(date(2026, 12, 3), lang)
+    wording = _SignedWordingPack(pack, {"signed_on": signed_on, "signed_dates": [signed_on]})
+    spec = viewmodel.letter(
+        wording,  # type: ignore[arg-type]
+        person,
+        person.cases,
+        RUN_DATE,
+        period_start=date(2026, 12, 3),
+    )
+    expected = {
+        "en": "on December 3, 2026, the judge signed",
+        "es": "el 3 de diciembre de 2026, el juez firmó",
+    }
+    assert expected[lang] in spec.context["main_point"]
+    pdf = PdfRenderer(pack, RUN_DATE).render(spec)
+    rules = rules_of(pack).letters
+    assert rules is not None
+    assert letter_failures(pdf, [_text(pdf)], rules, "letter-signed") == []
+    old = {
+        "en": "on December 3, 2026 the judge signed",
+        "es": "el 3 de diciembre de 2026 el juez firmó",
+    }
+    slipped = _text(pdf).replace(expected[lang], old[lang])
+    assert expected[lang] not in slipped
+    failures = letter_failures(pdf, [slipped], rules, "letter-signed")
+    assert any(f.startswith("a date in a sentence without the comma") for f in failures), failures
+    # Two dates joined by "and" / "y" are no slip before the "and".
+    joined = {
+        "en": "on December 3, 2026 and December 9, 2026, the judge",
+        "es": "el 3 de diciembre de 2026 y el 9 de diciembre de 2026, el juez",
+    }
+    assert letter_failures(pdf, [_text(pdf) + " " + joined[lang]], rules, "letter-signed") == []

@@ -236,3 +236,26 @@ def test_synth_raw_refuses_a_pack_of_another_state(tmp_path):
     assert result.exit_code == 1
     assert "--raw writes IL raw records" in result.output and "CA court" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("pack_name", ["ca-los-angeles", "ca-sacramento"])
+def test_california_rows_give_each_charge_a_determination_that_fits_it(pack_name):
+    """The fictional California rows drew a determination and a reason regardless of the charge:
+    "reduce" of an infraction (the letter then said "Reduce to a misdemeanor" of it), "Other H&S
+    11357 subdivision" of an 11359, "Not before 9 November 2016" of a 2010 conviction. A reason
+    now fits its charge (the layout's [accepts.synth.determinations] reasons tables)."""
+    pack = load_pack(pack_name)
+    rows = synth_rows(150, 11, pack_synth(pack_name))
+    assert pack.config.pack.state == "CA"
+    assert any(r["determination"] == "reduce" for r in rows)
+    for r in rows:
+        if r["determination"] == "reduce":
+            assert r["offense_class"] == "Felony", r["statute"]
+        if r["reason"].startswith("Other H&S 11357 subdivision"):
+            assert r["statute"].startswith("11357")
+        if r["reason"].startswith("Prior superstrike"):
+            assert re.match(r"^1135[89]|^11360", r["statute"]) and r["offense_class"] == "Felony"
+        if r["reason"].startswith("Not before 9 November 2016"):
+            assert r["disposition_date"] > "2016-11-09"
+        if r["reason"].startswith("Possession under H&S 11357(a) or (b)"):
+            assert re.match(r"^11357\((?:A|B)\)", r["statute"])

@@ -12,9 +12,12 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from docgen.check.letters import letter_failures
 from docgen.cli import app
+from docgen.filing_rules import rules_of
 from docgen.judge.ingest import ingest_signed
 from docgen.judge.letters_signed import SignedLettersError, make_signed_letters
+from docgen.packs import load_pack
 from tests.conftest import GOLDEN_INPUT, run_pipeline
 from tests.signing_helpers import sign_batch
 
@@ -149,3 +152,28 @@ def test_a_denied_case_gets_its_own_letter_saying_what_it_means(run_dir: Path) -
     assert {f.path for f in letters} >= {"letters-denied/IL-100004.pdf",
                                          "letters-signed/IL-100001.pdf"}  # fmt: skip
     assert all(f.ok for f in letters), [f.failures for f in letters if not f.ok]
+
+
+@pytest.mark.parametrize(
+    ("path", "signed"),
+    [
+        ("IL-100001.pdf", "on December 3, 2026, the judge signed"),
+        ("IL-100002.pdf", "el 3 de diciembre de 2026, el juez firmó"),
+    ],
+)
+def test_the_signed_letters_pass_the_date_comma_rule_and_the_old_sentence_fails(
+    run_dir: Path, path: str, signed: str
+) -> None:
+    """Illinois' signed letter said "on December 3, 2026 the judge signed" (no comma after the
+    year), the slip `docgen check` fails in a filing; [rules.letters] forbidden now fails it in
+    a letter, in both Illinois packs' rules (the layout's, merged under il-will's own)."""
+    make_signed_letters(run_dir, GOLDEN_INPUT, LETTER_DATE)
+    pdf = (run_dir / "letters-signed" / path).read_bytes()
+    text = _text(run_dir / "letters-signed" / path)
+    old = signed.replace("2026, ", "2026 ")
+    for pack in ("il-cook", "il-will"):
+        rules = rules_of(load_pack(pack)).letters
+        assert rules is not None
+        assert not [f for f in letter_failures(pdf, [text], rules, "letter-signed") if "comma" in f]
+        slipped = letter_failures(pdf, [text.replace(signed, old)], rules, "letter-signed")
+        assert any(f.startswith("a date in a sentence without the comma") for f in slipped)

@@ -316,6 +316,13 @@ def test_a_bulk_order_batch_is_the_index_and_that_order(tmp_path: Path) -> None:
     index_text = reader.pages[0].extract_text()
     assert "Order Granting Relief" in index_text and f"1–{order_pages}" in index_text
     assert "The persons listed in Exhibit A" in index_text  # not a blank name cell
+    # The order is signed on its page before Exhibit A, not on its last page (the index said
+    # "at the foot of its last page", where the judge found the exhibit's last rows).
+    signature = mapping["documents"][0]["signature_page"]
+    assert 1 < signature < order_pages
+    flat = " ".join(index_text.split())
+    assert f"1–{order_pages}; sign on page {signature}" in flat
+    assert "the page the index names (an order with Exhibit A attached is signed before" in flat
     word_index = Document(str(result.run_dir / BATCH_DOCX)).tables[0]
     assert word_index.rows[1].cells[2].text == "The persons listed in Exhibit A"
     with pikepdf.open(io.BytesIO((result.run_dir / BATCH_PDF).read_bytes())) as pdf:

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pikepdf
@@ -238,3 +239,55 @@ def test_per_case_orders_is_a_pack_setting(tmp_path: Path, monkeypatch: pytest.M
     assert "batches/orders-for-judge.pdf" in paths
     text = _text(result.run_dir / "cases/BA400000/order.pdf")[0]
     assert "ABARCA" in text and "11357(A) HS" in text
+
+
+@pytest.mark.parametrize("kind", ["bulk-motion", "bulk-order"])
+def test_word_exhibit_has_the_packs_column_widths(kind: str) -> None:
+    """San Joaquin sets wider case-number columns ([bulk] exhibit_column_widths_in) than the
+    layout's: its Word exhibit has them too, so "STK-CR-MI-2004-1267244" fits on one line as in
+    the PDF (the template's 1.45 in broke every case number in two, and the Word exhibit ran to
+    8 pages where the PDF has 6)."""
+    from docx import Document
+
+    from docgen.render.docx import DocxRenderer
+
+    pack = load_pack("ca-san-joaquin")
+    widths_in = exhibit_layout.geometry(pack).column_widths_in
+    assert widths_in != tuple(
+        bulk.bulk_settings(load_pack("ca-los-angeles"))["exhibit_column_widths_in"]
+    )
+    charges = [
+        c.model_copy(update={"case_number": f"STK-CR-MI-2004-{1267244 + c.row}"})
+        for c in _charges(4)
+    ]
+    people = group_charges(charges, "t").people
+    spec = next(s for s in bulk.bulk_specs(pack, people, RUN_DATE) if s.kind == kind)
+    document = Document(BytesIO(DocxRenderer(pack, RUN_DATE).render(spec)))
+    exhibit = next(t for t in document.tables if len(t.columns) == len(widths_in))
+    grid = [round(col.width / 914400, 3) for col in exhibit.columns]
+    assert grid == [round(w, 3) for w in widths_in]
+    case_column_pt = widths_in[1] * 72 - 2 * 3  # less the cells' 3 pt side padding
+    for row in exhibit.rows[1:]:
+        case_number = row.cells[1].text
+        if case_number.startswith("STK"):
+            assert exhibit_layout.text_width(case_number) <= case_column_pt
+
+
+@pytest.mark.parametrize("kind", ["bulk-motion", "bulk-order"])
+def test_word_caption_holds_the_plaintiff_on_one_line(kind: str) -> None:
+    """The Word caption's parties box was 3.5 in (252 pt) and "THE PEOPLE OF THE STATE OF
+    CALIFORNIA," is 252.3 pt: Word and LibreOffice put "CALIFORNIA," on a line of its own,
+    where the PDF (3.68 in) has one line. The box is as wide as the PDF's."""
+    from docx import Document
+
+    from docgen.render.docx import DocxRenderer
+
+    pack = load_pack("ca-los-angeles")
+    people = group_charges(_charges(2), "t").people
+    spec = next(s for s in bulk.bulk_specs(pack, people, RUN_DATE) if s.kind == kind)
+    document = Document(BytesIO(DocxRenderer(pack, RUN_DATE).render(spec)))
+    caption = document.tables[0]
+    plaintiff = caption.rows[0].cells[0].paragraphs[0].text
+    assert plaintiff == "THE PEOPLE OF THE STATE OF CALIFORNIA,"
+    parties_pt = caption.columns[0].width / 12700
+    assert exhibit_layout.text_width(plaintiff) < parties_pt

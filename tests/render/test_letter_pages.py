@@ -118,7 +118,8 @@ def test_a_one_or_two_case_letter_is_one_page(
     for part in ("check_title", "contact_title", "closing"):
         assert spec.context[part] in text, part
     assert spec.context["signature"][0] in text
-    assert len(spec.context["cases"]["rows"]) == cases
+    # A case whose convictions ask for two reliefs has a row for each (offense beside relief).
+    assert len({row[0] for row in spec.context["cases"]["rows"]}) == cases
     for row in spec.context["cases"]["rows"]:
         assert row[0] in text
 
