@@ -395,29 +395,20 @@ def _thread_subsets() -> SubsetCache:
     return _thread_local("subsets", lambda: SubsetCache(MAX_SUBSETS))
 
 
-@contextlib.contextmanager
-def engine_caches(enabled: bool = True) -> Iterator[None]:
-    """The caches on for renders in this block on this thread (if `enabled` and WeasyPrint is
-    the pinned version); renders elsewhere, or on other threads, go through WeasyPrint as is."""
-    if not enabled or getattr(_local, "off", False) or not _install():
-        yield
-        return
-    previous = (
-        getattr(_local, "active", None),
-        getattr(_local, "active_styles", None),
-        getattr(_local, "active_paragraphs", None),
-        getattr(_local, "active_glyphs", None),
-        getattr(_local, "active_streams", None),
-        getattr(_local, "active_subsets", None),
-    )
-    (
-        _local.active,
-        _local.active_styles,
-        _local.active_paragraphs,
-        _local.active_glyphs,
-        _local.active_streams,
-        _local.active_subsets,
-    ) = (
+# Where engine_caches puts each of this thread's caches for WeasyPrint's patched functions to
+# find, in the order of _thread_caches.
+_ACTIVE = (
+    "active",
+    "active_styles",
+    "active_paragraphs",
+    "active_glyphs",
+    "active_streams",
+    "active_subsets",
+)
+
+
+def _thread_caches() -> tuple[Any, ...]:
+    return (
         _thread_cache(),
         _thread_styles(),
         _thread_paragraphs(),
@@ -425,17 +416,26 @@ def engine_caches(enabled: bool = True) -> Iterator[None]:
         _thread_streams(),
         _thread_subsets(),
     )
+
+
+def _set_active(caches: tuple[Any, ...]) -> None:
+    for name, cache in zip(_ACTIVE, caches, strict=True):
+        setattr(_local, name, cache)
+
+
+@contextlib.contextmanager
+def engine_caches(enabled: bool = True) -> Iterator[None]:
+    """The caches on for renders in this block on this thread (if `enabled` and WeasyPrint is
+    the pinned version); renders elsewhere, or on other threads, go through WeasyPrint as is."""
+    if not enabled or getattr(_local, "off", False) or not _install():
+        yield
+        return
+    previous = tuple(getattr(_local, name, None) for name in _ACTIVE)
+    _set_active(_thread_caches())
     try:
         yield
     finally:
-        (
-            _local.active,
-            _local.active_styles,
-            _local.active_paragraphs,
-            _local.active_glyphs,
-            _local.active_streams,
-            _local.active_subsets,
-        ) = previous
+        _set_active(previous)
 
 
 @contextlib.contextmanager

@@ -642,7 +642,7 @@ def test_page_style_key_without_declarations_is_caught(
     assert _probe_differs(times=2, html=PAGES_HTML)
 
 
-def _glyph_sets_differ(fresh: Any) -> bool:
+def _glyph_sets_differ() -> bool:
     """Two documents with other letters in them, each twice: does any differ from its render
     without the caches?"""
     renderer = PdfRenderer(load_pack("il-cook"), RUN_DATE)
@@ -657,7 +657,7 @@ def _glyph_sets_differ(fresh: Any) -> bool:
 
 
 def test_font_subsets_are_reused_only_for_the_same_glyphs(fresh_cache: Any) -> None:
-    assert not _glyph_sets_differ(fresh_cache)
+    assert not _glyph_sets_differ()
     stats = layout_cache.cache_stats()
     assert stats["subset_hits"] > 0 and stats["subset_misses"] >= 2, stats
 
@@ -668,4 +668,4 @@ def test_a_subset_key_without_the_glyphs_would_be_caught(
     monkeypatch.setattr(
         subset_cache, "subset_key", lambda address, font, to_unicode, hinting: (address,)
     )
-    assert _glyph_sets_differ(fresh_cache)
+    assert _glyph_sets_differ()
