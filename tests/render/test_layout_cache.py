@@ -39,6 +39,7 @@ from docgen.plan.viewmodel import DocumentSpec
 from docgen.render import (
     glyph_cache,
     layout_cache,
+    line_cache,
     paragraph_cache,
     stream_cache,
     style_cache,
@@ -170,11 +171,11 @@ def _without_style(text: str, style: Any, *flags: Any) -> tuple[Any, ...]:
 
 
 def _without_width(text: str, style: Any, max_width: Any, *flags: Any) -> tuple[Any, ...]:
-    return layout_cache.WEASYPRINT_LINE_KEY(text, style, None, *flags)
+    return line_cache.WEASYPRINT_LINE_KEY(text, style, None, *flags)
 
 
 def _first_words_only(text: str, *rest: Any) -> tuple[Any, ...]:
-    return layout_cache.WEASYPRINT_LINE_KEY(text[:24], *rest)
+    return line_cache.WEASYPRINT_LINE_KEY(text[:24], *rest)
 
 
 @pytest.mark.parametrize("broken_key", [_without_style, _without_width, _first_words_only])
@@ -182,7 +183,7 @@ def test_a_cache_keyed_too_loosely_would_be_caught(
     fresh_cache: Any, monkeypatch: pytest.MonkeyPatch, broken_key: Any
 ) -> None:
     """The comparisons above fail when the cache hands out another line's entry."""
-    monkeypatch.setattr(layout_cache, "line_key", broken_key)
+    monkeypatch.setattr(line_cache, "line_key", broken_key)
     assert _probe_differs() or _compare_all(MIXED[:12]) != []
 
 
@@ -438,9 +439,7 @@ def test_every_style_value_line_breaking_reads_is_in_the_key(
             return getattr(self._style, name)
 
     def recording(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:
-        return layout_cache.WEASYPRINT_SPLIT_FIRST_LINE(
-            text, RecordingStyle(style), *args, **kwargs
-        )
+        return line_cache.WEASYPRINT_SPLIT_FIRST_LINE(text, RecordingStyle(style), *args, **kwargs)
 
     monkeypatch.setattr(weasy_inline, "split_first_line", recording)
     monkeypatch.setattr(weasy_preferred, "split_first_line", recording)
