@@ -15,15 +15,12 @@
   window, where the envelope would hide it;
 - `closing` / `closing_min_lines`: a letter of more than one page holds, on its last page, at
   least that many lines of text before its closing ("Sincerely,"): never the sign-off alone, or
-  the sign-off and a line or two, on a sheet of its own.
-
+  the sign-off and a line or two, on a sheet of its own;
 - `one_conviction_wording`: name -> pattern of wording about one conviction ("your cannabis
   conviction", "la condena quedará anulada"), which a letter about several convictions (one
-  case may hold several; the manifest's rows) never prints.
-
+  case may hold several; the manifest's rows) never prints;
 - `broken_across_lines`: name -> pattern of a phrase split by a line break (matched on each
-  page's text with its lines), e.g. a telephone number "(312)" / "738-2452".
-
+  page's text with its lines), e.g. a telephone number "(312)" / "738-2452";
 - `office_in_letter_language`: a letter in another language than English prints neither the
   office's English name nor the signer's English title (`[office] letter_name.en` / `name`,
   `letter_signer_title.en` / `signer_title`, read from the pack) in its letterhead, running

@@ -24,7 +24,7 @@ from docgen.packs import Pack
 from docgen.plan.agency_directory import agency_lines, officer_lines
 from docgen.plan.grounds import ground_text
 from docgen.plan.viewmodel import DocumentSpec, case_document, long_date, short_date
-from docgen.render.exhibit_layout import bulk_settings, geometry, paginate
+from docgen.render.exhibit_layout import bulk_settings, geometry, paginate, per_case_orders
 
 
 def exhibit_name(charge: ChargeRow) -> str:
@@ -74,12 +74,6 @@ def _common(pack: Pack, run_date: date) -> dict[str, Any]:
         "date_long": long_date(run_date, "en"),
         "date_short": short_date(run_date),
     }
-
-
-def per_case_orders(pack: Pack) -> bool:
-    """`[bulk] orders = "per_case"`: one order per case instead of one for the whole exhibit."""
-    orders: str = bulk_settings(pack).get("orders", "bulk")
-    return orders == "per_case"
 
 
 # `[bulk] order_exhibit`: "attached" (default): the bulk order carries Exhibit A's pages after its

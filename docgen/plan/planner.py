@@ -21,6 +21,7 @@ from docgen.plan.case_counts import CASE, CONVICTION, CaseCounts
 from docgen.plan.group import StoredGroups, group_stored
 from docgen.plan.validate import ValidationResult
 from docgen.plan.viewmodel import DocumentSpec
+from docgen.render.exhibit_layout import per_case_orders
 
 # A document's spec, or how to build it when it is needed: (build, its arguments).
 SpecOrDeferred = DocumentSpec | tuple[Callable[..., DocumentSpec], tuple[Any, ...]]
@@ -184,7 +185,7 @@ def plan_people(pack: Pack, admitted: Admitted, grouped: StoredGroups, run_date:
                 if not bulk_mode:
                     specs.defer(_case_document, people, viewmodel.motion, pid, case_index, run_date)
                     specs.defer(_case_document, people, viewmodel.order, pid, case_index, run_date)
-                elif bulk.per_case_orders(pack):
+                elif per_case_orders(pack):
                     specs.defer(_case_document, people, bulk.case_order, pid, case_index, run_date)
             if case.charges_with(tuple(letters)):
                 letter_cases.append(case_index)

@@ -20,7 +20,7 @@ from docgen.packs import Pack
 from docgen.plan.agency_directory import agency_lines, officer_lines
 from docgen.plan.grounds import ground_text
 from docgen.plan.name_case import cased_row
-from docgen.render.exhibit_layout import bulk_settings
+from docgen.render.exhibit_layout import per_case_orders
 
 SAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -270,8 +270,7 @@ def _letter_court(pack: Pack, cases: list[Case], lang: str) -> str:
 def _order_count(pack: Pack, cases: list[Case]) -> int:
     """How many orders a letter's cases are in: one per case, or one for all where the pack
     files one bulk order for its whole exhibit (Will County: "the order", never "the orders")."""
-    bulk = pack.config.pack.filing_mode == "bulk"
-    if bulk and bulk_settings(pack).get("orders", "bulk") != "per_case":
+    if pack.config.pack.filing_mode == "bulk" and not per_case_orders(pack):
         return 1
     return len(cases)
 

@@ -36,6 +36,12 @@ def bulk_settings(pack: Pack) -> dict[str, Any]:
     return dict((pack.config.model_extra or {}).get("bulk", {}))
 
 
+def per_case_orders(pack: Pack) -> bool:
+    """`[bulk] orders = "per_case"`: one order per case instead of one for the whole exhibit."""
+    orders: str = bulk_settings(pack).get("orders", "bulk")
+    return orders == "per_case"
+
+
 # ---------------------------------------------------------------- text measurement
 
 
