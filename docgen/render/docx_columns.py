@@ -10,7 +10,7 @@ widths (docgen.render.exhibit_layout); here the Word table's grid and cells get 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -30,33 +30,43 @@ def fit_exhibit_columns(body: Any, widths_in: Sequence[float] | None, template: 
     if not widths_in:
         return
     twips = [round(w * TWIPS_PER_IN) for w in widths_in]
-    for table in body.iter(qn("w:tbl")):
-        caption = table.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
-        if caption is None or caption.get(qn("w:val")) != EXHIBIT_CAPTION:
-            continue
-        grid = table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    for table, grid in _captioned_tables(body, EXHIBIT_CAPTION):
         if len(grid) != len(twips):
             raise PackError(
                 f"{template}: Exhibit A's table has {len(grid)} columns but the pack's [bulk] "
                 f"exhibit_column_widths_in gives {len(twips)} widths"
             )
-        for column, width in zip(grid, twips, strict=True):
-            column.set(qn("w:w"), str(width))
         table_width = table.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
         if table_width is not None:
             table_width.set(qn("w:w"), str(sum(twips)))
             table_width.set(qn("w:type"), "dxa")
-        for row in table.iter(qn("w:tr")):
-            cells = row.findall(qn("w:tc"))
-            if len(cells) != len(
-                twips
-            ):  # a merged row (none today): leave it as the template has it
-                continue
-            for cell, width in zip(cells, twips, strict=True):
-                cell_width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-                if cell_width is not None:
-                    cell_width.set(qn("w:w"), str(width))
-                    cell_width.set(qn("w:type"), "dxa")
+        _set_widths(table, grid, twips, cell_type="dxa")
+
+
+def _captioned_tables(body: Any, caption: str) -> Iterator[tuple[Any, list[Any]]]:
+    """(table, its w:gridCol elements) for each table in `body` with the w:tblCaption given."""
+    for table in body.iter(qn("w:tbl")):
+        found = table.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
+        if found is not None and found.get(qn("w:val")) == caption:
+            yield table, table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+
+
+def _set_widths(table: Any, grid: list[Any], widths: list[int], cell_type: str = "") -> None:
+    """The grid's columns and each row's cells `widths` (twips; with the w:type `cell_type`
+    where given). A row with another number of cells (a merged one; none today) is left as
+    the template has it."""
+    for column, width in zip(grid, widths, strict=True):
+        column.set(qn("w:w"), str(width))
+    for row in table.iter(qn("w:tr")):
+        cells = row.findall(qn("w:tc"))
+        if len(cells) != len(widths):
+            continue
+        for cell, width in zip(cells, widths, strict=True):
+            cell_width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            if cell_width is not None:
+                cell_width.set(qn("w:w"), str(width))
+                if cell_type:
+                    cell_width.set(qn("w:type"), cell_type)
 
 
 CASES_CAPTION = "Cases"  # the letter's case table (tools/build_docx_templates.py)
@@ -71,11 +81,7 @@ def fit_case_column(body: Any) -> None:
     Why: the PDF letter gives a court with long numbers a wider column (San Joaquin's pack.css:
     "STK-CR-FE-2016-0001234" is 1.88 in), which the shared Word template cannot know; there
     the number broke after "2016-". Measured with the font the documents use (Liberation Serif)."""
-    for table in body.iter(qn("w:tbl")):
-        caption = table.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}")
-        if caption is None or caption.get(qn("w:val")) != CASES_CAPTION:
-            continue
-        grid = table.find(qn("w:tblGrid")).findall(qn("w:gridCol"))
+    for table, grid in _captioned_tables(body, CASES_CAPTION):
         widths = [int(col.get(qn("w:w"), "0")) for col in grid]
         rows = table.findall(qn("w:tr"))[1:]  # the header row's "Case" is short
         longest = max((_cell_text_width(row) for row in rows), default=0.0)
@@ -86,16 +92,7 @@ def fit_case_column(body: Any) -> None:
         grow = min(needed - widths[0], widths[donor] // 2)  # never more than half the donor
         widths[0] += grow
         widths[donor] -= grow
-        for col, width in zip(grid, widths, strict=True):
-            col.set(qn("w:w"), str(width))
-        for row in table.iter(qn("w:tr")):
-            cells = row.findall(qn("w:tc"))
-            if len(cells) != len(widths):
-                continue
-            for cell, width in zip(cells, widths, strict=True):
-                cell_width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-                if cell_width is not None:
-                    cell_width.set(qn("w:w"), str(width))
+        _set_widths(table, grid, widths)
 
 
 def _cell_text_width(row: Any) -> float:
