@@ -75,15 +75,14 @@ def index_context(
     for no, document in enumerate(documents, first_no):
         # A bulk order carrying Exhibit A is signed before the exhibit, not on its last page:
         # the index names that page, or a judge turns to the exhibit's last page to sign.
-        signed = document.signature_page
-        early = 0 < signed < document.pages
+        early = document.signed_before_its_last_page
         entries.append(
             {
                 "no": no,
                 "key": document.key,
                 "name": document.name,
                 "pages": page_range(first, document.pages),
-                "signature_page": first + signed - 1 if early else 0,
+                "signature_page": first + document.signature_page - 1 if early else 0,
             }
         )
         first += document.pages

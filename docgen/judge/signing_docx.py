@@ -198,7 +198,7 @@ def _docx_index(
     if volume.heading:
         index.add_paragraph(volume.heading)
     # A bulk order with Exhibit A attached is signed before the exhibit, not on its last page.
-    before_exhibit = any(0 < d.signature_page < d.pages for d in documents)
+    before_exhibit = any(d.signed_before_its_last_page for d in documents)
     index.add_paragraph(
         f"{len(documents)} order{'s' if len(documents) != 1 else ''}, prepared "
         f"{run_date.isoformat()} (batch {run_id}), in the order listed. "

@@ -36,6 +36,11 @@ class BatchDocument:
     # carries (a bulk order with Exhibit A attached, `[bulk] order_exhibit`).
     signature_page: int = 0
 
+    @property
+    def signed_before_its_last_page(self) -> bool:
+        """A bulk order carrying Exhibit A: signed before the exhibit, not on its last page."""
+        return 0 < self.signature_page < self.pages
+
 
 @dataclass(frozen=True, slots=True)
 class Geometry:
