@@ -351,8 +351,9 @@ class Maker:
         }
         names = [name for name, reasons in fitting.items() if reasons]
         if not names:
-            every = self.outcomes[drawn].reasons
-            return drawn, [r if isinstance(r, str) else r.text for r in every]
+            return drawn, self.outcomes[drawn].reasons_for(
+                statute, offense_class, disposed, every=True
+            )
         weights = [self.outcomes[name].weight for name in names]
         name = self.rng.choices(names, weights=weights)[0]
         return name, fitting[name]

@@ -90,12 +90,15 @@ class SynthOutcome(BaseModel):
     weight: int = Field(ge=1)
     reasons: list[str | SynthReason] = Field(min_length=1)
 
-    def reasons_for(self, statute: str, offense_class: str, disposed: date) -> list[str]:
-        """The reasons that fit the charge (none: the determination does not fit it)."""
+    def reasons_for(
+        self, statute: str, offense_class: str, disposed: date, *, every: bool = False
+    ) -> list[str]:
+        """The texts of the reasons that fit the charge (none: the determination does not fit
+        it); of all of them with `every`."""
         return [
             r if isinstance(r, str) else r.text
             for r in self.reasons
-            if isinstance(r, str) or r.fits(statute, offense_class, disposed)
+            if every or isinstance(r, str) or r.fits(statute, offense_class, disposed)
         ]
 
 
