@@ -11,14 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.demo.synth import (
-    LONG_HYPHENATED,
-    SPECIAL_NAMES,
-    STATUTES,
-    pack_synth,
-    synth_rows,
-    write_csv,
-)
+from docgen.demo.synth import pack_synth, synth_rows, write_csv
+from docgen.demo.synth_tables import LONG_HYPHENATED, SPECIAL_NAMES, STATUTES
 from docgen.model import ALL_COLUMNS
 from docgen.packs import load_pack
 from docgen.plan.accepts import SynthPlace
